@@ -1,0 +1,31 @@
+// Strict lint in the spirit of Pepr: small functions, shallow nesting, no floating promises.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "dist/", "crds/*.yaml", "deploy/", "charts/", "coverage/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts"],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      complexity: ["error", { max: 15 }],
+      "max-depth": ["error", 4],
+      "max-nested-callbacks": ["error", 4],
+      "max-params": ["error", 5],
+      "max-lines": ["warn", { max: 400, skipBlankLines: true, skipComments: true }],
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": ["error", { checksVoidReturn: { arguments: false } }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-console": "off",
+    },
+  },
+  {
+    files: ["**/*.test.ts", "test/**/*.ts", "bench/**/*.ts"],
+    rules: { "max-nested-callbacks": "off", "max-lines": "off", complexity: "off" },
+  },
+);

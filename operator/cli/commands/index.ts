@@ -1,0 +1,5 @@
+import type { Command } from "../command.ts";
+import { versionCommand } from "./version.ts";
+
+/** Every `aisre` subcommand, in the order `aisre --help` lists them. */
+export const commands: readonly Command[] = [versionCommand];
