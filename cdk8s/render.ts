@@ -1,0 +1,51 @@
+import { ApiObject, App, Chart } from "cdk8s";
+import { stringify } from "yaml";
+import { customResourceDefinition } from "../crds/crd.ts";
+import { KINDS } from "../crds/registry.ts";
+import { CRD_HEADER, DEPLOY_HEADER, LABELS, NAMESPACE } from "./config.ts";
+import { addRbac } from "./rbac.ts";
+import { addWorkload } from "./workload.ts";
+
+/** A generated file: repository-relative path and exact content. */
+export interface GeneratedFile {
+  path: string;
+  content: string;
+}
+
+/** YAML of one or more objects; no line folding (CEL rules stay on one line), no anchors. */
+function toYaml(header: string, objects: unknown[]): string {
+  const docs = objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
+  return `${header}\n${docs.join("---\n")}`;
+}
+
+/** One chart per output file, so the file layout is explicit. */
+function chartFile(app: App, path: string, header: string, fill: (chart: Chart) => void): GeneratedFile {
+  const chart = new Chart(app, path.replace(/[^a-z0-9]+/gi, "-"));
+  fill(chart);
+  // cdk8s sorts keys, which makes the output independent of object-literal order.
+  return { path, content: toYaml(header, chart.toJson()) };
+}
+
+/** Every generated file: one CRD per kind under crds/, plain manifests under deploy/. */
+export function renderManifests(): GeneratedFile[] {
+  const app = new App();
+  const crdFiles = KINDS.map((def) => {
+    const crd = customResourceDefinition(def);
+    return chartFile(app, `crds/${crd.metadata.name}.yaml`, CRD_HEADER, (chart) => {
+      new ApiObject(chart, def.kind, crd);
+    });
+  });
+  const namespace = chartFile(app, "deploy/namespace.yaml", DEPLOY_HEADER, (chart) => {
+    new ApiObject(chart, "Namespace", {
+      apiVersion: "v1",
+      kind: "Namespace",
+      metadata: {
+        name: NAMESPACE,
+        labels: { ...LABELS, "pod-security.kubernetes.io/enforce": "restricted" },
+      },
+    });
+  });
+  const rbac = chartFile(app, "deploy/rbac.yaml", DEPLOY_HEADER, addRbac);
+  const operator = chartFile(app, "deploy/operator.yaml", DEPLOY_HEADER, addWorkload);
+  return [...crdFiles, namespace, rbac, operator];
+}

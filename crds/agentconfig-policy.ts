@@ -1,0 +1,64 @@
+import { Type } from "@sinclair/typebox";
+import { ACTION_NAMES } from "./actions.ts";
+import { RISKS } from "./common.ts";
+import { ActionName } from "./findings.ts";
+import { LIMITS } from "./limits.ts";
+import { SetOf, Str, StrEnum } from "./schema.ts";
+
+/** Enabled by default: every Kubernetes action; EC2 actions are an explicit opt-in. */
+export const DEFAULT_ENABLED_ACTIONS = ACTION_NAMES.filter((a) => !a.startsWith("Ec2"));
+
+/** Bounded integer with a default. */
+function Limit(description: string, minimum: number, maximum: number, def: number) {
+  return Type.Optional(Type.Integer({ description, minimum, maximum, default: def }));
+}
+
+/** What the automation agent may do, where, how much, and with whose approval. */
+export const PolicyConfig = Type.Object(
+  {
+    autoRemediation: Type.Optional(
+      Type.Boolean({
+        description:
+          "Run plans below approvalRequiredAtRisk without a person. Off: every plan waits for approval.",
+        default: false,
+      }),
+    ),
+    enabledActions: Type.Optional(
+      SetOf(ActionName, ACTION_NAMES.length, {
+        description: "Catalog actions plans may execute; EC2 actions also need tools.aws.allowTag.",
+        default: DEFAULT_ENABLED_ACTIONS,
+      }),
+    ),
+    allowedNamespaces: Type.Optional(
+      SetOf(Str(LIMITS.label, { pattern: "^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$" }), LIMITS.list, {
+        description:
+          "Namespaces plans may change; absent means only this AgentConfig's namespace; * means all.",
+      }),
+    ),
+    maxAffectedPods: Limit("Most pods one plan may restart, evict or delete.", 0, 10000, 10),
+    maxAffectedInstances: Limit("Most EC2 instances one plan may touch.", 0, 1000, 1),
+    approvalRequiredAtRisk: Type.Optional(
+      StrEnum(RISKS, {
+        description:
+          "Plans at or above this risk need a person's approval even with autoRemediation; low means every plan. " +
+          "High-risk plans always need approval.",
+        default: "low",
+      }),
+    ),
+    cooldownSeconds: Limit(
+      "No new plan acts on the same target within this long after the last one.",
+      0,
+      86400,
+      600,
+    ),
+    maxConcurrentPlans: Limit("Most plans running at once under this AgentConfig.", 1, 100, 1),
+    approvers: Type.Optional(
+      SetOf(Str(256, { minLength: 1 }), LIMITS.list, {
+        description:
+          "WeCom user ids allowed to approve through WeCom (Kubernetes and REST approvals obey RBAC).",
+      }),
+    ),
+    approvalTTLSeconds: Limit("An approval not acted on within this long lapses.", 60, 604800, 3600),
+  },
+  { description: "Safety policy of the automation agent.", default: {} },
+);

@@ -1,0 +1,127 @@
+import { Type } from "@sinclair/typebox";
+import { LocalRef, SecretKeyRef } from "./common.ts";
+import { LIMITS } from "./limits.ts";
+import { Str, rule } from "./schema.ts";
+
+const HTTP_URL = "^https?://";
+
+/** An http(s) URL of a tool endpoint. */
+function Url(description: string) {
+  return Str(LIMITS.url, { description, minLength: 1, pattern: HTTP_URL });
+}
+
+/** The OpenAI-compatible LLM endpoint. Off by default: the deterministic engine needs none. */
+export const LLMConfig = Type.Object(
+  {
+    enabled: Type.Optional(
+      Type.Boolean({ description: "Use the LLM for classification and diagnosis.", default: false }),
+    ),
+    baseURL: Type.Optional(Url("OpenAI-compatible API base URL, e.g. https://api.deepseek.com/v1.")),
+    model: Type.Optional(
+      Str(256, { description: "Model name, e.g. deepseek-chat or qwen-plus.", minLength: 1 }),
+    ),
+    temperature: Type.Optional(
+      Type.Number({
+        description: "Sampling temperature; low keeps diagnoses repeatable.",
+        minimum: 0,
+        maximum: 2,
+        default: 0,
+      }),
+    ),
+    timeoutSeconds: Type.Optional(
+      Type.Integer({
+        description: "Per-request timeout; on timeout the deterministic result stands.",
+        minimum: 1,
+        maximum: 600,
+        default: 60,
+      }),
+    ),
+    maxSteps: Type.Optional(
+      Type.Integer({
+        description: "Most tool-calling rounds per diagnosis.",
+        minimum: 1,
+        maximum: 50,
+        default: 8,
+      }),
+    ),
+    maxTokens: Type.Optional(
+      Type.Integer({
+        description: "Most completion tokens per request.",
+        minimum: 1,
+        maximum: 200000,
+        default: 4096,
+      }),
+    ),
+    apiKeySecretRef: Type.Optional(SecretKeyRef("The Secret key holding the API key.")),
+  },
+  {
+    description:
+      "The LLM endpoint. It only sees redacted data, only calls read-only tools, only proposes catalog actions.",
+    default: {},
+    "x-kubernetes-validations": [
+      rule(
+        "!(has(self.enabled) && self.enabled) || has(self.apiKeySecretRef)",
+        "llm.apiKeySecretRef is required when llm.enabled is true",
+        {
+          fieldPath: ".apiKeySecretRef",
+          reason: "FieldValueRequired",
+        },
+      ),
+      rule(
+        "!(has(self.enabled) && self.enabled) || (has(self.baseURL) && has(self.model))",
+        "llm.baseURL and llm.model are required when llm.enabled is true",
+        { reason: "FieldValueRequired" },
+      ),
+    ],
+  },
+);
+
+/** Endpoints of the read-only (and EC2) tools. */
+export const ToolsConfig = Type.Object(
+  {
+    prometheus: Type.Optional(
+      Type.Object(
+        { url: Url("Prometheus base URL, e.g. http://prometheus.monitoring:9090.") },
+        { description: "Metrics." },
+      ),
+    ),
+    grafana: Type.Optional(
+      Type.Object(
+        {
+          url: Url("Grafana base URL."),
+          tokenSecretRef: Type.Optional(
+            SecretKeyRef("The Secret key holding a Grafana service-account token."),
+          ),
+        },
+        { description: "Dashboards and annotations." },
+      ),
+    ),
+    aws: Type.Optional(
+      Type.Object(
+        {
+          region: Str(32, {
+            description: "AWS region, e.g. ap-northeast-1.",
+            pattern: "^[a-z]{2}(-[a-z]+)+-[0-9]+$",
+          }),
+          endpoint: Type.Optional(Url("EC2 endpoint override (private endpoints, tests).")),
+          credentialsSecretRef: Type.Optional(
+            LocalRef(
+              "A Secret with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; absent means the pod's own identity (IRSA).",
+            ),
+          ),
+          allowTag: Type.Optional(
+            Type.Object(
+              {
+                key: Str(128, { description: "Tag key.", minLength: 1 }),
+                value: Str(256, { description: "Tag value." }),
+              },
+              { description: "EC2 actions only touch instances carrying this tag." },
+            ),
+          ),
+        },
+        { description: "AWS EC2." },
+      ),
+    ),
+  },
+  { description: "Tool endpoints the agents use." },
+);

@@ -1,0 +1,62 @@
+import { Type } from "@sinclair/typebox";
+import type { Static } from "@sinclair/typebox";
+import { ACTION_NAMES } from "./actions.ts";
+import { CATEGORIES, SEVERITIES } from "./categories.ts";
+import { ObjectReference, RiskLevel } from "./common.ts";
+import { LIMITS } from "./limits.ts";
+import { FreeForm, List, Str, StrEnum } from "./schema.ts";
+
+/** A catalog action name; the enum is the catalog, so nothing else can be planned or recommended. */
+export const ActionName = StrEnum(ACTION_NAMES, {
+  description: "An action of the catalog (crds/actions.ts); RunbookOnly means a person follows the runbook.",
+});
+
+/** A root-cause category of DIAGNOSIS.md §3. */
+export const CategoryName = StrEnum(CATEGORIES, { description: "A root-cause category (DIAGNOSIS.md §3)." });
+
+/** A probability in [0, 1]. */
+export function Confidence(description: string) {
+  return Type.Number({ description, minimum: 0, maximum: 1 });
+}
+
+/** The deepest failing cause: DIAGNOSIS.md `rootCause`. */
+export const RootCause = Type.Object(
+  {
+    category: CategoryName,
+    resource: ObjectReference,
+    summary: Str(LIMITS.message, { description: "One sentence a person can act on." }),
+    confidence: Confidence("How sure the engine is, 0 to 1."),
+  },
+  { description: "The root cause; absent when nothing is wrong." },
+);
+export type RootCause = Static<typeof RootCause>;
+
+/** One fact an analyzer found: DIAGNOSIS.md `findings[]`. */
+export const Finding = Type.Object(
+  {
+    category: CategoryName,
+    severity: StrEnum(SEVERITIES, { description: "critical, warning or info." }),
+    resource: ObjectReference,
+    message: Str(LIMITS.message, { description: "What is wrong." }),
+    evidence: Type.Optional(
+      List(Str(LIMITS.evidenceLine), LIMITS.evidence, {
+        description: "Observed facts, e.g. containerStatuses[app].lastState.terminated.exitCode=127.",
+      }),
+    ),
+  },
+  { description: "A finding of one analyzer." },
+);
+export type Finding = Static<typeof Finding>;
+
+/** A proposed catalog action: DIAGNOSIS.md `recommendations[]`. */
+export const Recommendation = Type.Object(
+  {
+    action: ActionName,
+    target: ObjectReference,
+    params: Type.Optional(FreeForm(LIMITS.params, "Action parameters, e.g. {replicas: 3}.")),
+    risk: RiskLevel(),
+    rationale: Str(LIMITS.message, { description: "Why this action would help." }),
+  },
+  { description: "A proposed action from the catalog." },
+);
+export type Recommendation = Static<typeof Recommendation>;

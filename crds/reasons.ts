@@ -1,0 +1,97 @@
+/**
+ * Every condition type and condition reason the controllers write, in one place so
+ * `kubectl get -o yaml`, alerts on conditions and tests all speak the same words.
+ * Reasons are CamelCase (metav1.Condition requires `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`).
+ */
+
+/** Condition types. `Ready` is the summary every kind has; the rest are kind-specific. */
+export const ConditionType = {
+  /** Summary: the object reached the state its spec asks for (or failed for good). */
+  Ready: "Ready",
+  /** SreTask: the operator validated the task and took it on. */
+  Accepted: "Accepted",
+  /** SreTask: the classifier decided the task type and target. */
+  Classified: "Classified",
+  /** SreTask / DiagnosisRun: a diagnosis finished (with or without a root cause). */
+  Diagnosed: "Diagnosed",
+  /** SreTask: a remediation plan finished and was verified. */
+  Remediated: "Remediated",
+  /** SreTask: the alert behind the task resolved. */
+  AlertResolved: "AlertResolved",
+  /** DiagnosisRun: the LLM was consulted (False with the fallback reason otherwise). */
+  LLMAssisted: "LLMAssisted",
+  /** RemediationPlan: AgentConfig policy allows every step. */
+  PolicyAllowed: "PolicyAllowed",
+  /** RemediationPlan: a person or policy approved the plan. */
+  Approved: "Approved",
+  /** RemediationPlan: every step passed its server-side dry run. */
+  DryRunPassed: "DryRunPassed",
+  /** RemediationPlan: post-execution verification passed. */
+  Verified: "Verified",
+  /** AgentConfig: every referenced Secret and key exists. */
+  SecretsResolved: "SecretsResolved",
+  /** AgentConfig: configured tools (Prometheus, Grafana, AWS, LLM) answered. */
+  ToolsReachable: "ToolsReachable",
+} as const;
+export type ConditionTypeName = (typeof ConditionType)[keyof typeof ConditionType];
+
+/** Condition reasons, grouped by the flow step that writes them. */
+export const Reason = {
+  // Intake and classification
+  Accepted: "Accepted",
+  Classified: "Classified",
+  ClassificationFailed: "ClassificationFailed",
+  AgentConfigNotFound: "AgentConfigNotFound",
+  AgentDisabled: "AgentDisabled",
+  // Diagnosis
+  Diagnosing: "Diagnosing",
+  RootCauseFound: "RootCauseFound",
+  NothingWrong: "NothingWrong",
+  DiagnosisFailed: "DiagnosisFailed",
+  DiagnosisTimedOut: "DiagnosisTimedOut",
+  LLMUsed: "LLMUsed",
+  LLMDisabled: "LLMDisabled",
+  LLMUnavailable: "LLMUnavailable",
+  LLMTimedOut: "LLMTimedOut",
+  LLMInvalidAnswer: "LLMInvalidAnswer",
+  // Planning, policy and approval
+  NoActionRecommended: "NoActionRecommended",
+  RemediationDisabled: "RemediationDisabled",
+  PolicyAllowed: "PolicyAllowed",
+  PolicyDenied: "PolicyDenied",
+  CooldownActive: "CooldownActive",
+  ConcurrencyLimited: "ConcurrencyLimited",
+  AwaitingApproval: "AwaitingApproval",
+  Approved: "Approved",
+  AutoApproved: "AutoApproved",
+  Rejected: "Rejected",
+  ApprovalExpired: "ApprovalExpired",
+  SpecChangedAfterApproval: "SpecChangedAfterApproval",
+  // Execution and verification
+  DryRunPassed: "DryRunPassed",
+  DryRunFailed: "DryRunFailed",
+  Remediating: "Remediating",
+  StepFailed: "StepFailed",
+  RolledBack: "RolledBack",
+  UndoFailed: "UndoFailed",
+  Verifying: "Verifying",
+  Verified: "Verified",
+  VerificationFailed: "VerificationFailed",
+  // Outcomes
+  Succeeded: "Succeeded",
+  Failed: "Failed",
+  AlertResolved: "AlertResolved",
+  AlertFiring: "AlertFiring",
+  // Configuration (AgentConfig, Runbook)
+  Valid: "Valid",
+  Invalid: "Invalid",
+  SecretsResolved: "SecretsResolved",
+  SecretNotFound: "SecretNotFound",
+  SecretKeyNotFound: "SecretKeyNotFound",
+  ToolsReachable: "ToolsReachable",
+  ToolUnreachable: "ToolUnreachable",
+} as const;
+export type ReasonName = (typeof Reason)[keyof typeof Reason];
+
+/** The metav1.Condition reason pattern, so tests and writers can check a reason before use. */
+export const REASON_PATTERN = /^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$/;
