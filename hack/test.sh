@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: CRD drift, unit tests, then integration and end-to-end tests
-# against the real local control plane (started here, stopped afterwards if we started it).
+# The whole test suite: CRD drift, then every vitest project: unit tests, the diagnosis
+# scenario corpus, the incident store on a real PostgreSQL, and integration tests on the
+# real local control plane (started here and stopped afterwards if we started it).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,10 +15,6 @@ trap cleanup EXIT
 t0=$(date +%s)
 echo "== CRD drift check"
 node cdk8s/main.ts --check
-echo "== unit tests"
-npx vitest run --project unit
-echo "== diagnosis scenario corpus"
-npx vitest run --config vitest.scenarios.config.ts
-echo "== integration tests (real control plane)"
-npx vitest run --project integration
+echo "== vitest: unit, scenarios, store, integration"
+npx vitest run "$@"
 echo "== test suite finished in $(( $(date +%s) - t0 ))s"

@@ -1,0 +1,15 @@
+/** The incident store's public API (DESIGN.md §6 store/): import from here. */
+export { openStore, storeOptionsFromEnv, redactDatabaseUrl, DEFAULT_DATA_DIR } from "./database.ts";
+export type { Database, Queryable, StoreOptions } from "./database.ts";
+export { migrate, loadMigrations } from "./migrate.ts";
+export type { Migration } from "./migrate.ts";
+export { isTransientStoreError, isUniqueViolation } from "./errors.ts";
+export { StoreInputError } from "./sql.ts";
+export { upsertIncident } from "./incidents.ts";
+export type { UpsertIncidentResult } from "./incidents.ts";
+export { markDiagnosed, markResolved } from "./incident-status.ts";
+export type { ResolvedInput } from "./incident-status.ts";
+export { getIncident, listIncidents } from "./incident-queries.ts";
+export { recordDiagnosis, recordRemediationAction } from "./history.ts";
+export { getChatSession, upsertChatSession } from "./chat.ts";
+export * from "./types.ts";
