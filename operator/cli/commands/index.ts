@@ -1,5 +1,6 @@
 import type { Command } from "../command.ts";
+import { diagnoseCommand } from "./diagnose.ts";
 import { versionCommand } from "./version.ts";
 
 /** Every `aisre` subcommand, in the order `aisre --help` lists them. */
-export const commands: readonly Command[] = [versionCommand];
+export const commands: readonly Command[] = [versionCommand, diagnoseCommand];

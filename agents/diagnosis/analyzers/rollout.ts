@@ -1,0 +1,175 @@
+/**
+ * BadRollout (ADR 0002): the newest revision's pods fail for a reason carried by
+ * the revision itself (crash, OOM, image, config, probes, init) while an older
+ * revision still serves, or the Deployment reports ProgressDeadlineExceeded with
+ * the old ReplicaSet still ready. Those pod faults are then absorbed: they are
+ * evidence of the BadRollout, not competing root causes.
+ */
+import type { Fault } from "../fault.ts";
+import type { Condition, Pod, Workload } from "../k8s.ts";
+import { condition } from "../k8s.ts";
+import type { Revision, RolloutHistory } from "../history.ts";
+import { describePrevious, podsOfReplicaSet, rolloutHistory } from "../history.ts";
+import { podsOf } from "../owners.ts";
+import { refKey, refOf } from "../refs.ts";
+import type { Category } from "../types.ts";
+import type { ClusterView } from "../view.ts";
+import { isPodReady } from "./util.ts";
+
+/** Causes that ship with a revision (rolling back fixes them); node, storage, quota and scheduling do not. */
+export const REVISION_CAUSES: ReadonlySet<Category> = new Set([
+  "CrashLoop",
+  "OOMKilled",
+  "ImagePull",
+  "MissingConfig",
+  "ProbeFailure",
+  "InitContainerFailure",
+]);
+
+function showRevision(r: Revision, pods?: number): string {
+  const size =
+    pods === undefined
+      ? `${r.ready}/${r.rs.spec?.replicas ?? r.rs.status?.replicas ?? "?"} ready`
+      : `${pods} pod(s), ${r.ready} ready`;
+  return `ReplicaSet ${r.rs.metadata?.name} (revision ${r.revision}${r.image ? `, image ${r.image}` : ""}): ${size}`;
+}
+
+function progressLine(c: Condition | undefined): string[] {
+  if (!c) return [];
+  return [`condition Progressing=${c.status} reason=${c.reason ?? "?"}${c.message ? `: ${c.message}` : ""}`];
+}
+
+function rolloutStrength(cause: Fault | undefined, deadline: boolean): number {
+  if (!cause) return 0.7;
+  return deadline ? 0.95 : 0.85;
+}
+
+function badRollout(
+  view: ClusterView,
+  dep: Workload,
+  h: RolloutHistory,
+  newFaults: Fault[],
+): Fault | undefined {
+  const progressing = condition(dep.status?.conditions, "Progressing");
+  const deadline = progressing?.status === "False" && progressing.reason === "ProgressDeadlineExceeded";
+  const old = h.servingOld[0];
+  if (!old || (newFaults.length === 0 && !deadline)) return undefined;
+  const cause = newFaults[0];
+  const evidence = [
+    showRevision(h.newest, podsOfReplicaSet(view, h.newest.rs).length),
+    showRevision(old),
+    ...progressLine(progressing),
+  ];
+  if (cause) evidence.push(`${cause.category}: ${cause.message}`, ...cause.evidence.slice(0, 3));
+  return {
+    category: "BadRollout",
+    severity: "critical",
+    resource: refOf(dep),
+    subject: refOf(dep),
+    message: `revision ${h.newest.revision} of ${dep.metadata?.name} fails${cause ? ` (${cause.category})` : " to progress"} while revision ${old.revision} still serves`,
+    evidence,
+    pods: newFaults.flatMap((f) => f.pods),
+    facts: {
+      ...cause?.facts,
+      reason: cause?.category ?? progressing?.reason,
+      image: h.newest.image,
+      previousRevision: String(old.revision),
+      previousImage: old.image,
+      previousHealthyFor: describePrevious({ ...h, previous: old }, view.now),
+    },
+    strength: rolloutStrength(cause, deadline),
+  };
+}
+
+function groupBySubject(podFaults: Fault[]): Map<string, Fault[]> {
+  const bySubject = new Map<string, Fault[]>();
+  for (const f of podFaults) {
+    if (!REVISION_CAUSES.has(f.category)) continue;
+    bySubject.set(refKey(f.subject), [...(bySubject.get(refKey(f.subject)) ?? []), f]);
+  }
+  return bySubject;
+}
+
+function deploymentRollout(
+  view: ClusterView,
+  dep: Workload,
+  faults: Fault[],
+): { fault: Fault; absorbed: Fault[] } | undefined {
+  const progressing = condition(dep.status?.conditions, "Progressing");
+  if (faults.length === 0 && progressing?.reason !== "ProgressDeadlineExceeded") return undefined;
+  const h = rolloutHistory(view, dep);
+  if (!h) return undefined;
+  const newPods = new Set(podsOfReplicaSet(view, h.newest.rs).map((p: Pod) => refKey(refOf(p))));
+  const newFaults = faults.filter((f) => f.pods.some((k) => newPods.has(k)));
+  const fault = badRollout(view, dep, h, newFaults);
+  return fault ? { fault, absorbed: newFaults } : undefined;
+}
+
+function controllerRevision(view: ClusterView, ns: string, name: string): number | undefined {
+  const cr = view.get<{ revision?: number } & Workload>("ControllerRevision", ns, name);
+  return typeof cr?.revision === "number" ? cr.revision : undefined;
+}
+
+function statefulSetRollout(
+  view: ClusterView,
+  sts: Workload,
+  faults: Fault[],
+): { fault: Fault; absorbed: Fault[] } | undefined {
+  const { currentRevision: cur, updateRevision: upd } = sts.status ?? {};
+  if (!upd || !cur || upd === cur || faults.length === 0) return undefined;
+  const ns = sts.metadata?.namespace ?? "";
+  const pods = podsOf(view, sts);
+  const isNew = (p: Pod) => p.metadata?.labels?.["controller-revision-hash"] === upd;
+  const newPods = new Set(pods.filter(isNew).map((p) => refKey(refOf(p))));
+  const oldReady = pods.filter((p) => !isNew(p) && isPodReady(p));
+  const newFaults = faults.filter((f) => f.pods.some((k) => newPods.has(k)));
+  if (oldReady.length === 0 || newFaults.length === 0) return undefined;
+  const cause = newFaults[0]!;
+  const newRev = controllerRevision(view, ns, upd);
+  const oldRev = controllerRevision(view, ns, cur);
+  const label = (name: string, rev: number | undefined) =>
+    rev === undefined ? name : `revision ${rev} (${name})`;
+  return {
+    absorbed: newFaults,
+    fault: {
+      category: "BadRollout",
+      severity: "critical",
+      resource: refOf(sts),
+      subject: refOf(sts),
+      message: `update ${label(upd, newRev)} of StatefulSet ${sts.metadata?.name} fails (${cause.category}) while ${oldReady.length} pod(s) of ${label(cur, oldRev)} stay ready`,
+      evidence: [
+        `status.updateRevision=${upd} status.currentRevision=${cur}`,
+        `${newPods.size} pod(s) on the update revision failing, ${oldReady.length} pod(s) on the current revision ready`,
+        `${cause.category}: ${cause.message}`,
+        ...cause.evidence.slice(0, 3),
+      ],
+      pods: newFaults.flatMap((f) => f.pods),
+      facts: {
+        ...cause.facts,
+        reason: cause.category,
+        previousRevision: oldRev === undefined ? cur : String(oldRev),
+      },
+      strength: 0.85,
+    },
+  };
+}
+
+/** BadRollout faults; absorbs the newest revision's pod faults they explain. */
+export function analyzeRollouts(view: ClusterView, podFaults: Fault[]): Fault[] {
+  const bySubject = groupBySubject(podFaults);
+  const out: Fault[] = [];
+  const found = [
+    ...view
+      .list<Workload>("Deployment")
+      .map((d) => deploymentRollout(view, d, bySubject.get(refKey(refOf(d))) ?? [])),
+    ...view
+      .list<Workload>("StatefulSet")
+      .map((s) => statefulSetRollout(view, s, bySubject.get(refKey(refOf(s))) ?? [])),
+  ];
+  for (const r of found) {
+    if (!r) continue;
+    for (const f of r.absorbed) f.absorbedBy = "BadRollout";
+    out.push(r.fault);
+  }
+  return out;
+}

@@ -1,0 +1,76 @@
+/**
+ * The diagnosis entry point, shared by `aisre diagnose --snapshot` and the live
+ * operator: analyzers → dependency walk → root cause, summary, confidence,
+ * catalog recommendations and matching runbooks. Pure: no I/O.
+ */
+import { runAnalyzers } from "./analyzers/index.ts";
+import type { Fault } from "./fault.ts";
+import { severityRank, toFinding } from "./fault.ts";
+import { resolveFocus } from "./focus.ts";
+import { recommend } from "./recommend.ts";
+import { publicRef, refKey } from "./refs.ts";
+import { rolloutContext } from "./rollout-context.ts";
+import type { Ranked } from "./rootcause.ts";
+import { rankRootCause } from "./rootcause.ts";
+import { matchRunbooks } from "./runbooks.ts";
+import { summarize } from "./summary.ts";
+import type { DiagnosisResult, Focus, ResourceRef, RootCause } from "./types.ts";
+import type { ClusterView } from "./view.ts";
+
+const MAX_FINDINGS = 30;
+
+function confidence(ranked: Ranked): number {
+  const root = ranked.root!;
+  let c = 0.45 + 0.5 * root.strength;
+  const rival = ranked.others[0];
+  if (
+    rival &&
+    severityRank(rival.severity) === severityRank(root.severity) &&
+    rival.category !== root.category
+  )
+    c -= 0.1;
+  if (root.category === "ServiceNoEndpoints") c -= 0.1;
+  return Math.round(Math.max(0.2, Math.min(0.98, c)) * 100) / 100;
+}
+
+function orderFindings(root: Fault | undefined, ranked: Ranked, faults: Fault[]): Fault[] {
+  const first: Fault[] = [];
+  if (root) {
+    first.push(root);
+    first.push(
+      ...faults.filter((f) => f !== root && f.absorbedBy && refKey(f.subject) === refKey(root.subject)),
+    );
+  }
+  const rest = faults
+    .filter((f) => !first.includes(f))
+    .sort((a, b) => {
+      const ia = ranked.others.indexOf(a);
+      const ib = ranked.others.indexOf(b);
+      return severityRank(b.severity) - severityRank(a.severity) || (ia < 0 ? 1e9 : ia) - (ib < 0 ? 1e9 : ib);
+    });
+  return [...first, ...rest].slice(0, MAX_FINDINGS);
+}
+
+/** Diagnoses a cluster view, starting from the alert or target when given. */
+export function diagnose(view: ClusterView, focus: Focus = {}): DiagnosisResult {
+  const faults = runAnalyzers(view);
+  const ranked = rankRootCause(view, faults, resolveFocus(view, focus));
+  const root = ranked.root;
+  const findings = orderFindings(root, ranked, faults).map(toFinding);
+  if (!root) return { rootCause: null, findings, recommendations: [] };
+  const ctx = rolloutContext(view, root.subject);
+  const rootCause: RootCause = {
+    category: root.category,
+    resource: publicRef(root.subject),
+    summary: summarize(root, ctx),
+    confidence: confidence(ranked),
+  };
+  const recommendations = recommend(root, ctx).map((r) => ({
+    ...r,
+    target: publicRef(r.target as ResourceRef),
+  }));
+  const result: DiagnosisResult = { rootCause, findings, recommendations };
+  const runbooks = matchRunbooks(view, root.category, focus.alert);
+  if (runbooks.length > 0) result.runbooks = runbooks;
+  return result;
+}

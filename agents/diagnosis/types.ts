@@ -1,0 +1,114 @@
+/**
+ * The diagnosis contract (DIAGNOSIS.md §2–3): categories, findings, root cause and
+ * recommendations exactly as `aisre diagnose --output json` prints them.
+ */
+import type { ActionName, Risk } from "../../crds/actions.ts";
+
+/** The 20 categories a snapshot can show (DIAGNOSIS.md §3). */
+export const SNAPSHOT_CATEGORIES = [
+  "CrashLoop",
+  "OOMKilled",
+  "ImagePull",
+  "MissingConfig",
+  "ProbeFailure",
+  "InitContainerFailure",
+  "Unschedulable",
+  "PVCPending",
+  "VolumeMountFailure",
+  "BadRollout",
+  "QuotaExceeded",
+  "JobFailed",
+  "HPAMaxedOut",
+  "ServiceSelectorMismatch",
+  "ServiceNoEndpoints",
+  "IngressMisconfigured",
+  "NodeNotReady",
+  "NodePressure",
+  "AdmissionWebhookFailure",
+  "PDBBlocking",
+] as const;
+
+/** Categories only a live Prometheus can show. */
+export const METRIC_CATEGORIES = [
+  "HighErrorRate",
+  "HighLatency",
+  "CPUThrottling",
+  "MemoryLeak",
+  "DiskFillForecast",
+] as const;
+
+/** Every root-cause category, snapshot ones first. */
+export const CATEGORIES = [...SNAPSHOT_CATEGORIES, ...METRIC_CATEGORIES] as const;
+
+export type Category = (typeof CATEGORIES)[number];
+export type Severity = "critical" | "warning" | "info";
+
+/** A Kubernetes object by kind, namespace ("" when cluster-scoped) and name. */
+export interface ResourceRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** A reference as printed: namespace omitted for cluster-scoped kinds (Node, webhook configurations). */
+export interface ObjectRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/** The one cause the engine names (null in DiagnosisResult when nothing is wrong). */
+export interface RootCause {
+  category: Category;
+  resource: ObjectRef;
+  summary: string;
+  confidence: number;
+}
+
+/** One observed failure with evidence a person can check against the cluster. */
+export interface Finding {
+  category: Category;
+  severity: Severity;
+  resource: ObjectRef;
+  message: string;
+  evidence: string[];
+}
+
+/** A catalog action the engine proposes; never executed by the diagnosis. */
+export interface Recommendation {
+  action: ActionName;
+  target: ObjectRef;
+  params: Record<string, string | number | boolean>;
+  risk: Risk;
+  rationale: string;
+}
+
+/** A Runbook custom resource that matched the incident (optional output field). */
+export interface RunbookMatch {
+  namespace: string;
+  name: string;
+  title?: string;
+  matchedOn: string[];
+}
+
+/** The whole diagnosis output (DIAGNOSIS.md §2). */
+export interface DiagnosisResult {
+  rootCause: RootCause | null;
+  findings: Finding[];
+  recommendations: Recommendation[];
+  runbooks?: RunbookMatch[];
+}
+
+/** The alert being investigated, in Alertmanager's shape. */
+export interface AlertInfo {
+  status?: string;
+  labels: Record<string, string>;
+  annotations?: Record<string, string>;
+  startsAt?: string;
+}
+
+/** What the investigation starts from: an alert, an explicit target, or neither. */
+export interface Focus {
+  alert?: AlertInfo;
+  target?: ResourceRef;
+}

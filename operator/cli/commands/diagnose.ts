@@ -1,0 +1,100 @@
+import { readFileSync } from "node:fs";
+import { diagnose } from "../../../agents/diagnosis/diagnose.ts";
+import { canonicalKind } from "../../../agents/diagnosis/focus.ts";
+import { renderText } from "../../../agents/diagnosis/render.ts";
+import { SnapshotError, parseSnapshot, snapshotView } from "../../../agents/diagnosis/snapshot.ts";
+import type { Focus, ResourceRef } from "../../../agents/diagnosis/types.ts";
+import type { Command } from "../command.ts";
+import { UsageError } from "../command.ts";
+
+interface Options {
+  snapshot?: string;
+  output: "json" | "text";
+  namespace?: string;
+  target?: string;
+}
+
+const VALUED = new Set(["--snapshot", "--output", "-o", "--namespace", "-n", "--target"]);
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { output: "text" };
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
+    if (!VALUED.has(flag)) throw new UsageError(`unknown option '${flag}' (try 'aisre diagnose --help')`);
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === "") throw new UsageError(`${flag} needs a value`);
+    if (flag === "--snapshot") opts.snapshot = value;
+    else if (flag === "--namespace" || flag === "-n") opts.namespace = value;
+    else if (flag === "--target") opts.target = value;
+    else if (value === "json" || value === "text") opts.output = value;
+    else throw new UsageError(`--output must be json or text, not '${value}'`);
+  }
+  return opts;
+}
+
+/** "Deployment/checkout" (+ --namespace) as a target reference. */
+function parseTarget(target: string, namespace: string | undefined): ResourceRef {
+  const m = /^([A-Za-z]+)\/([^/]+)$/.exec(target);
+  if (!m) throw new UsageError(`--target must be Kind/name, not '${target}'`);
+  return { kind: canonicalKind(m[1]!), namespace: namespace ?? "", name: m[2]! };
+}
+
+function readSnapshotFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new SnapshotError(
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory"
+          : `cannot read (${code ?? String(err)})`,
+    );
+  }
+}
+
+function print(result: ReturnType<typeof diagnose>, output: Options["output"]): void {
+  if (output === "json") {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+  console.log(renderText(result, colour));
+}
+
+export const diagnoseCommand: Command = {
+  name: "diagnose",
+  summary: "Find the root cause of an incident in a cluster snapshot",
+  usage: [
+    "aisre diagnose --snapshot FILE [--output json|text] [--target Kind/name [--namespace NS]]",
+    "",
+    "  --snapshot FILE   ClusterSnapshot or `kubectl get -o yaml` List, YAML or JSON (DIAGNOSIS.md)",
+    "  --output FORMAT   json (the diagnosis contract) or text (a report for a person; default)",
+    "  --target K/name   start the walk at this resource instead of the snapshot's alert/target",
+    "  --namespace NS    namespace of --target",
+    "",
+    "Exit status: 0 when the diagnosis ran (whatever it found), 2 for bad usage or an unreadable/invalid snapshot.",
+    "Live mode (--namespace NS without --snapshot) runs inside the operator; it is not wired in this CLI yet.",
+  ].join("\n"),
+  async run(argv) {
+    const opts = parseArgs(argv);
+    if (!opts.snapshot) {
+      throw new UsageError("live diagnosis is not available from the CLI yet; pass --snapshot FILE");
+    }
+    const focusTarget = opts.target ? parseTarget(opts.target, opts.namespace) : undefined;
+    let snapshot;
+    try {
+      snapshot = parseSnapshot(readSnapshotFile(opts.snapshot));
+    } catch (err) {
+      if (!(err instanceof SnapshotError)) throw err;
+      console.error(`aisre diagnose: ${opts.snapshot}: ${err.message}`);
+      return 2;
+    }
+    const focus: Focus = focusTarget
+      ? { target: focusTarget }
+      : { alert: snapshot.alert, target: snapshot.target };
+    print(diagnose(snapshotView(snapshot), focus), opts.output);
+    return 0;
+  },
+};
