@@ -1,0 +1,82 @@
+import type { SreTask, SreTaskStatus } from "../../crds/index.ts";
+import { ConditionType, Reason, SreTaskPhase, specErrors } from "../../crds/index.ts";
+import { findCondition, formatTime, setCondition } from "../../operator/runtime/index.ts";
+
+/** What acceptance decided: the task is taken on, or refused for a reason a user can fix. */
+export type Acceptance = { accepted: true; message: string } | { accepted: false; message: string };
+
+/** Decides whether a task can be taken on: its spec must pass the same schema the API server checks. */
+export function judgeTask(task: SreTask): Acceptance {
+  const errors = specErrors("SreTask", task.spec);
+  if (errors.length > 0)
+    return { accepted: false, message: `invalid spec: ${errors.slice(0, 3).join("; ")}` };
+  const what = task.spec.target
+    ? `${task.spec.target.kind} ${task.spec.target.namespace ?? task.metadata.namespace}/${task.spec.target.name}`
+    : task.spec.alert
+      ? `alert ${task.spec.alert.labels.alertname ?? "?"}`
+      : "free-text request";
+  return { accepted: true, message: `Accepted ${task.spec.type ?? "Auto"} task about ${what}` };
+}
+
+/** True when the task's status already reflects acceptance of its current generation. */
+export function isAccepted(task: SreTask): boolean {
+  const cond = findCondition(task.status?.conditions, ConditionType.Accepted);
+  return cond?.status === "True" && task.status?.observedGeneration === task.metadata.generation;
+}
+
+/**
+ * Mutates status to record acceptance (or refusal) of the current generation. Later
+ * phases (diagnosis, remediation) are never rolled back to Accepted.
+ */
+export function recordAcceptance(
+  status: SreTaskStatus,
+  task: SreTask,
+  verdict: Acceptance,
+  now: number,
+): void {
+  const generation = task.metadata.generation;
+  status.observedGeneration = generation;
+  status.conditions = setCondition(
+    status.conditions,
+    {
+      type: ConditionType.Accepted,
+      status: verdict.accepted ? "True" : "False",
+      reason: verdict.accepted ? Reason.Accepted : Reason.Invalid,
+      message: verdict.message,
+      observedGeneration: generation,
+    },
+    now,
+  );
+  if (!verdict.accepted) {
+    status.phase = SreTaskPhase.Failed;
+    status.message = verdict.message;
+    status.conditions = setCondition(
+      status.conditions,
+      {
+        type: ConditionType.Ready,
+        status: "False",
+        reason: Reason.Invalid,
+        message: verdict.message,
+        observedGeneration: generation,
+      },
+      now,
+    );
+    return;
+  }
+  if (!status.phase || status.phase === SreTaskPhase.Pending || status.phase === SreTaskPhase.Failed) {
+    status.phase = SreTaskPhase.Accepted;
+    status.message = verdict.message;
+    status.startTime ??= formatTime(now);
+    status.conditions = setCondition(
+      status.conditions,
+      {
+        type: ConditionType.Ready,
+        status: "False",
+        reason: Reason.Accepted,
+        message: "Waiting for diagnosis",
+        observedGeneration: generation,
+      },
+      now,
+    );
+  }
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, operatorConfigFromEnv } from "./config.ts";
+
+describe("operatorConfigFromEnv", () => {
+  it("gives production defaults on an empty environment", () => {
+    expect(operatorConfigFromEnv({})).toEqual({
+      namespace: "aisre-system",
+      watchNamespace: undefined,
+      metricsPort: 8080,
+      healthPort: 8081,
+      leaderElect: true,
+      leaseName: "aisre-operator",
+      maxConcurrentReconciles: 4,
+    });
+  });
+
+  it("reads every variable", () => {
+    const cfg = operatorConfigFromEnv({
+      AISRE_NAMESPACE: "ops",
+      AISRE_WATCH_NAMESPACE: "shop",
+      AISRE_METRICS_PORT: "0",
+      AISRE_HEALTH_PORT: "off",
+      AISRE_LEADER_ELECT: "false",
+      AISRE_LEASE_NAME: "x",
+      AISRE_MAX_CONCURRENT_RECONCILES: "2",
+    });
+    expect(cfg).toMatchObject({ namespace: "ops", watchNamespace: "shop", metricsPort: 0, healthPort: null });
+    expect(cfg).toMatchObject({ leaderElect: false, leaseName: "x", maxConcurrentReconciles: 2 });
+  });
+
+  it("names the variable that is wrong", () => {
+    expect(() => operatorConfigFromEnv({ AISRE_METRICS_PORT: "http" })).toThrow(/AISRE_METRICS_PORT=http/);
+    expect(() => operatorConfigFromEnv({ AISRE_LEADER_ELECT: "maybe" })).toThrow(ConfigError);
+    expect(() => operatorConfigFromEnv({ AISRE_MAX_CONCURRENT_RECONCILES: "0" })).toThrow(/positive/);
+  });
+});

@@ -1,0 +1,174 @@
+import { hostname } from "node:os";
+import {
+  CoreV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type CoreV1Event,
+  type KubeConfig,
+  type KubernetesObject,
+} from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { systemClock, type Clock } from "./clock.ts";
+import { FIELD_MANAGER, isNotFound } from "./kube-api.ts";
+
+/** Event severity, as `kubectl describe` shows it. */
+export type EventType = "Normal" | "Warning";
+
+/** The calls an EventRecorder makes; injectable for tests. */
+export interface EventClient {
+  create(namespace: string, event: CoreV1Event): Promise<unknown>;
+  /** JSON merge patch of an existing Event. */
+  patch(namespace: string, name: string, patch: object): Promise<unknown>;
+}
+
+/** The real EventClient: core/v1 Events, the ones `kubectl describe` lists under the object. */
+export function coreEventClient(kc: KubeConfig): EventClient {
+  const api = kc.makeApiClient(CoreV1Api);
+  // client-node defaults PATCH to json-patch+json; events are merge-patched.
+  const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+  return {
+    create: (namespace, body) => api.createNamespacedEvent({ namespace, body }),
+    patch: (namespace, name, body) => api.patchNamespacedEvent({ namespace, name, body }, mergePatch),
+  };
+}
+
+/** Options of an EventRecorder. */
+export interface EventRecorderOptions {
+  client: EventClient;
+  /** Reporting controller / source component. Default "aisre-operator". */
+  component?: string;
+  /** Reporting instance. Default the host name (the pod name in a cluster). */
+  instance?: string;
+  clock?: Clock;
+  logger?: Logger;
+  /** Distinct events remembered for aggregation. Default 4096 (client-go's LRU size). */
+  cacheSize?: number;
+}
+
+interface Seen {
+  namespace: string;
+  name: string;
+  count: number;
+}
+
+const MAX_MESSAGE = 1024;
+
+/**
+ * Records core/v1 Events on objects. A repeat of the same object, type, reason and
+ * message bumps count and lastTimestamp of the existing Event (client-go's
+ * EventCorrelator) instead of creating a new one. Recording never throws: an Event is
+ * best-effort and must not fail a reconcile.
+ */
+export class EventRecorder {
+  private readonly client: EventClient;
+  private readonly component: string;
+  private readonly instance: string;
+  private readonly clock: Clock;
+  private readonly log: Logger | undefined;
+  private readonly cacheSize: number;
+  private readonly seen = new Map<string, Seen>();
+  private tail: Promise<void> = Promise.resolve();
+  private seq = 0;
+
+  constructor(opts: EventRecorderOptions) {
+    this.client = opts.client;
+    this.component = opts.component ?? FIELD_MANAGER;
+    this.instance = opts.instance ?? hostname();
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.logger;
+    this.cacheSize = opts.cacheSize ?? 4096;
+  }
+
+  /** Records a Normal event. */
+  normal(obj: KubernetesObject, reason: string, message: string): Promise<void> {
+    return this.event(obj, "Normal", reason, message);
+  }
+
+  /** Records a Warning event. */
+  warning(obj: KubernetesObject, reason: string, message: string): Promise<void> {
+    return this.event(obj, "Warning", reason, message);
+  }
+
+  /** Records an event; resolves when written (or when writing failed and was logged). */
+  event(obj: KubernetesObject, type: EventType, reason: string, message: string): Promise<void> {
+    const msg = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
+    // Writes are serialized so two repeats of one event cannot both create it.
+    const at = new Date(this.clock.now());
+    const next = this.tail.then(() => this.write(obj, type, reason, msg, at));
+    this.tail = next.catch(() => undefined);
+    return next.catch((err: unknown) => {
+      this.log?.warn({ err, reason, object: obj.metadata?.name }, "Failed to record event");
+    });
+  }
+
+  /** Resolves once every event recorded so far is written. */
+  flush(): Promise<void> {
+    return this.tail;
+  }
+
+  private async write(obj: KubernetesObject, type: EventType, reason: string, message: string, now: Date) {
+    const meta = obj.metadata ?? {};
+    const key = [meta.namespace, obj.kind, meta.name, meta.uid, type, reason, message].join("\u0000");
+    const prior = this.seen.get(key);
+    if (prior) {
+      try {
+        await this.client.patch(prior.namespace, prior.name, {
+          count: prior.count + 1,
+          lastTimestamp: now.toISOString(),
+        });
+        prior.count++;
+        this.remember(key, prior);
+        return;
+      } catch (err) {
+        // The Event expired (API server TTL, 1 h by default): start a new one.
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    const event = this.build(obj, type, reason, message, now);
+    await this.client.create(event.metadata.namespace as string, event);
+    this.remember(key, {
+      namespace: event.metadata.namespace as string,
+      name: event.metadata.name as string,
+      count: 1,
+    });
+  }
+
+  private build(
+    obj: KubernetesObject,
+    type: EventType,
+    reason: string,
+    message: string,
+    now: Date,
+  ): CoreV1Event {
+    const meta = obj.metadata ?? {};
+    // Like client-go: name.<unix nanos in hex>; the sequence keeps names unique within a millisecond.
+    const nanos = BigInt(now.getTime()) * 1_000_000n + BigInt(this.seq++ % 1_000_000);
+    return {
+      metadata: { name: `${meta.name}.${nanos.toString(16)}`, namespace: meta.namespace || "default" },
+      involvedObject: {
+        apiVersion: obj.apiVersion,
+        kind: obj.kind,
+        name: meta.name,
+        namespace: meta.namespace,
+        uid: meta.uid,
+        resourceVersion: meta.resourceVersion,
+      },
+      type,
+      reason,
+      message,
+      count: 1,
+      firstTimestamp: now,
+      lastTimestamp: now,
+      source: { component: this.component, host: this.instance },
+      reportingComponent: this.component,
+      reportingInstance: this.instance,
+    };
+  }
+
+  // Map order is insertion order: re-inserting marks an entry most recently used.
+  private remember(key: string, seen: Seen): void {
+    this.seen.delete(key);
+    this.seen.set(key, seen);
+    if (this.seen.size > this.cacheSize) this.seen.delete(this.seen.keys().next().value as string);
+  }
+}

@@ -1,0 +1,114 @@
+import type { KubernetesObject } from "@kubernetes/client-node";
+
+/** Computes the index values of an object (e.g. its owners' uids). */
+export type IndexFunc<T> = (obj: T) => string[];
+
+/** Returns the cache key of an object: "namespace/name", or "name" when cluster-scoped. */
+export function keyOf(obj: KubernetesObject): string {
+  return objectKey(obj.metadata?.namespace ?? "", obj.metadata?.name ?? "");
+}
+
+/** Returns the cache key for a namespace and name. */
+export function objectKey(namespace: string, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/** Splits a cache key back into namespace ("" when cluster-scoped) and name. */
+export function splitKey(key: string): { namespace: string; name: string } {
+  const i = key.indexOf("/");
+  return i < 0 ? { namespace: "", name: key } : { namespace: key.slice(0, i), name: key.slice(i + 1) };
+}
+
+/** Index function over metadata.ownerReferences uids, for "children of this owner" lookups. */
+export const ownerUidIndex: IndexFunc<KubernetesObject> = (obj) =>
+  (obj.metadata?.ownerReferences ?? []).map((r) => r.uid);
+
+/** An object cache with secondary indexes (client-go Indexer). */
+export class Store<T extends KubernetesObject> {
+  private readonly items = new Map<string, T>();
+  private readonly indexers = new Map<string, IndexFunc<T>>();
+  private readonly indices = new Map<string, Map<string, Set<string>>>();
+
+  /** Returns the object with the given namespace ("" when cluster-scoped) and name. */
+  get(namespace: string, name: string): T | undefined {
+    return this.items.get(objectKey(namespace, name));
+  }
+
+  /** Returns the object stored under a key. */
+  getByKey(key: string): T | undefined {
+    return this.items.get(key);
+  }
+
+  /** Lists all objects, or those of one namespace. */
+  list(namespace?: string): T[] {
+    const all = [...this.items.values()];
+    return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? "") === namespace);
+  }
+
+  /** Returns every key. */
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
+
+  /** Returns the number of objects. */
+  size(): number {
+    return this.items.size;
+  }
+
+  /** Registers an index; objects already stored are indexed at once. Re-adding the same function is a no-op. */
+  addIndex(name: string, fn: IndexFunc<T>): void {
+    const existing = this.indexers.get(name);
+    if (existing === fn) return;
+    if (existing) throw new Error(`index ${name} already exists with another function`);
+    this.indexers.set(name, fn);
+    this.indices.set(name, new Map());
+    for (const [key, obj] of this.items) this.indexOne(name, key, obj);
+  }
+
+  /** Returns the objects whose index `name` yields `value`. */
+  byIndex(name: string, value: string): T[] {
+    const index = this.indices.get(name);
+    if (!index) throw new Error(`index ${name} does not exist`);
+    return [...(index.get(value) ?? [])].map((k) => this.items.get(k)).filter((o): o is T => o !== undefined);
+  }
+
+  /** Inserts or replaces an object; returns the previous one. */
+  upsert(obj: T): T | undefined {
+    const key = keyOf(obj);
+    const old = this.items.get(key);
+    if (old) this.unindex(key, old);
+    this.items.set(key, obj);
+    for (const name of this.indexers.keys()) this.indexOne(name, key, obj);
+    return old;
+  }
+
+  /** Removes an object by key; returns it when it was stored. */
+  remove(key: string): T | undefined {
+    const old = this.items.get(key);
+    if (!old) return undefined;
+    this.unindex(key, old);
+    this.items.delete(key);
+    return old;
+  }
+
+  private indexOne(name: string, key: string, obj: T): void {
+    const index = this.indices.get(name) as Map<string, Set<string>>;
+    const fn = this.indexers.get(name) as IndexFunc<T>;
+    for (const value of fn(obj)) {
+      let keys = index.get(value);
+      if (!keys) index.set(value, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  private unindex(key: string, obj: T): void {
+    for (const [name, fn] of this.indexers) {
+      const index = this.indices.get(name) as Map<string, Set<string>>;
+      for (const value of fn(obj)) {
+        const keys = index.get(value);
+        keys?.delete(key);
+        if (keys?.size === 0) index.delete(value);
+      }
+    }
+  }
+}
