@@ -2,8 +2,11 @@ import { readFileSync } from "node:fs";
 import { diagnose } from "../../../agents/diagnosis/diagnose.ts";
 import { canonicalKind } from "../../../agents/diagnosis/focus.ts";
 import { renderText } from "../../../agents/diagnosis/render.ts";
+import { KubeConfig } from "@kubernetes/client-node";
+import { apiLister } from "../../../agents/diagnosis/live/api-lister.ts";
+import { liveView } from "../../../agents/diagnosis/live/view.ts";
 import { SnapshotError, parseSnapshot, snapshotView } from "../../../agents/diagnosis/snapshot.ts";
-import type { Focus, ResourceRef } from "../../../agents/diagnosis/types.ts";
+import type { DiagnosisResult, Focus, ResourceRef } from "../../../agents/diagnosis/types.ts";
 import type { Command } from "../command.ts";
 import { UsageError } from "../command.ts";
 
@@ -63,11 +66,30 @@ function print(result: ReturnType<typeof diagnose>, output: Options["output"]): 
   console.log(renderText(result, colour));
 }
 
+/** Diagnoses the live cluster of the current kubeconfig; undefined (after one stderr line) when unreachable. */
+async function diagnoseLive(
+  namespace: string,
+  target: ResourceRef | undefined,
+): Promise<DiagnosisResult | undefined> {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  try {
+    const view = await liveView(apiLister(kc, namespace));
+    return diagnose(view, target ? { target } : {});
+  } catch (err) {
+    console.error(
+      `aisre diagnose: cannot read the cluster at ${kc.getCurrentCluster()?.server ?? "?"}: ${String(err)}`,
+    );
+    return undefined;
+  }
+}
+
 export const diagnoseCommand: Command = {
   name: "diagnose",
-  summary: "Find the root cause of an incident in a cluster snapshot",
+  summary: "Find the root cause of an incident, in a cluster snapshot or the live cluster",
   usage: [
     "aisre diagnose --snapshot FILE [--output json|text] [--target Kind/name [--namespace NS]]",
+    "aisre diagnose --namespace NS [--target Kind/name] [--output json|text]",
     "",
     "  --snapshot FILE   ClusterSnapshot or `kubectl get -o yaml` List, YAML or JSON (DIAGNOSIS.md)",
     "  --output FORMAT   json (the diagnosis contract) or text (a report for a person; default)",
@@ -75,14 +97,20 @@ export const diagnoseCommand: Command = {
     "  --namespace NS    namespace of --target",
     "",
     "Exit status: 0 when the diagnosis ran (whatever it found), 2 for bad usage or an unreadable/invalid snapshot.",
-    "Live mode (--namespace NS without --snapshot) runs inside the operator; it is not wired in this CLI yet.",
+    "Live: aisre diagnose --namespace NS [--target Kind/name] [--output json|text] reads the cluster of",
+    "the current kubeconfig (KUBECONFIG) instead of a snapshot; exit 1 when the API server cannot be read.",
   ].join("\n"),
   async run(argv) {
     const opts = parseArgs(argv);
-    if (!opts.snapshot) {
-      throw new UsageError("live diagnosis is not available from the CLI yet; pass --snapshot FILE");
-    }
     const focusTarget = opts.target ? parseTarget(opts.target, opts.namespace) : undefined;
+    if (!opts.snapshot) {
+      if (!opts.namespace)
+        throw new UsageError("pass --snapshot FILE, or --namespace NS to diagnose the live cluster");
+      const result = await diagnoseLive(opts.namespace, focusTarget);
+      if (result === undefined) return 1;
+      print(result, opts.output);
+      return 0;
+    }
     let snapshot;
     try {
       snapshot = parseSnapshot(readSnapshotFile(opts.snapshot));
