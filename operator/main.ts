@@ -1,3 +1,4 @@
+import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
 import type { OperatorConfig } from "./config/config.ts";
 import type { Logger } from "./logging/logger.ts";
@@ -13,6 +14,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   });
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
   addSreTaskController(mgr, opts);
+  addDiagnosisRunController(mgr, { namespace: cfg.watchNamespace });
   logger.info({ namespace: cfg.namespace, watchNamespace: cfg.watchNamespace ?? "*" }, "Starting operator");
   return mgr.run();
 }

@@ -1,8 +1,10 @@
-import type { SreTask } from "../../crds/index.ts";
-import { Reason } from "../../crds/index.ts";
+import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
+import { Reason, SreTaskPhase } from "../../crds/index.ts";
 import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
-import { SRETASK } from "../resources.ts";
+import { ownerUidIndex, serverSideApply } from "../../operator/runtime/index.ts";
+import { DIAGNOSISRUN, SRETASK } from "../resources.ts";
 import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
+import { desiredRun, diagnosisSettled, mirrorRun, recordDiagnosing, recordResolved } from "./diagnosis.ts";
 
 /** Options of the SreTask controller. */
 export interface SreTaskControllerOptions {
@@ -10,33 +12,59 @@ export interface SreTaskControllerOptions {
   namespace?: string;
 }
 
+const TERMINAL: readonly string[] = [SreTaskPhase.Resolved, SreTaskPhase.Succeeded];
+
 /**
- * Registers the SreTask controller: level-based, it reads the task from the cache and
- * converges status one step (today: acceptance; the pipeline stages hang off later phases).
+ * Registers the SreTask controller (the master agent): level-based, each reconcile reads
+ * the task from the cache and converges one step: accept → own a DiagnosisRun → mirror
+ * its outcome; a resolved alert ends the task Resolved.
  */
 export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOptions = {}): void {
-  const tasks = mgr.informer<SreTask>(SRETASK, opts.namespace ? { namespace: opts.namespace } : {});
+  const scope = opts.namespace ? { namespace: opts.namespace } : {};
+  const tasks = mgr.informer<SreTask>(SRETASK, scope);
+  const runs = mgr.informer<DiagnosisRun>(DIAGNOSISRUN, scope);
+  runs.addIndex("owner", ownerUidIndex);
+
   const reconcile: Reconciler = async ({ namespace, name }, { logger }) => {
     const task = tasks.get(namespace, name);
-    if (!task || task.metadata.deletionTimestamp) return;
-    if (isAccepted(task)) return;
-    const verdict = judgeTask(task);
-    const { written } = await mgr.statusWriter.update(SRETASK, task, (status) =>
-      recordAcceptance(status, task, verdict, Date.now()),
-    );
-    if (!written) return;
-    if (verdict.accepted) {
-      logger.info({ task: `${namespace}/${name}` }, "Accepted SreTask");
-      await mgr.recorder.normal(task, Reason.Accepted, verdict.message);
-    } else {
-      logger.warn({ task: `${namespace}/${name}`, reason: verdict.message }, "Refused SreTask");
-      await mgr.recorder.warning(task, Reason.Invalid, verdict.message);
+    if (!task || task.metadata.deletionTimestamp || TERMINAL.includes(task.status?.phase ?? "")) return;
+    const log = logger.child({ task: `${namespace}/${name}` });
+    if (task.spec.alert?.status === "resolved") {
+      await mgr.statusWriter.update(SRETASK, task, (s) => recordResolved(s, task, Date.now()));
+      log.info("Resolved SreTask");
+      return void (await mgr.recorder.normal(task, Reason.AlertResolved, "The alert resolved"));
     }
+    if (!isAccepted(task)) {
+      const verdict = judgeTask(task);
+      const { written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
+        recordAcceptance(s, task, verdict, Date.now()),
+      );
+      if (!written) return;
+      log.info({ accepted: verdict.accepted }, verdict.accepted ? "Accepted SreTask" : "Refused SreTask");
+      if (verdict.accepted) return void (await mgr.recorder.normal(task, Reason.Accepted, verdict.message));
+      return void (await mgr.recorder.warning(task, Reason.Invalid, verdict.message));
+    }
+    if (diagnosisSettled(task)) return;
+    const run = runs.byIndex("owner", task.metadata.uid ?? "")[0];
+    if (!run) {
+      await serverSideApply(mgr.client, desiredRun(task));
+      await mgr.statusWriter.update(SRETASK, task, (s) => recordDiagnosing(s, task, Date.now()));
+      log.info("Created DiagnosisRun");
+      return void (await mgr.recorder.normal(task, Reason.Diagnosing, `Created DiagnosisRun ${name}`));
+    }
+    const { written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
+      mirrorRun(s, task, run, Date.now()),
+    );
+    if (written && run.status?.phase)
+      log.info({ category: run.status.rootCause?.category }, "Mirrored diagnosis");
   };
-  mgr.addController<SreTask>({
-    name: "sretask",
-    for: tasks,
-    reconcile,
-    maxConcurrentReconciles: opts.maxConcurrentReconciles ?? 4,
-  });
+
+  mgr
+    .addController<SreTask>({
+      name: "sretask",
+      for: tasks,
+      reconcile,
+      maxConcurrentReconciles: opts.maxConcurrentReconciles ?? 4,
+    })
+    .owns(runs, { group: "aisre.io", kind: "SreTask" });
 }

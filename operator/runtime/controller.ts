@@ -109,12 +109,12 @@ export class Controller<T extends KubernetesObject = KubernetesObject> {
   }
 
   /** Reconciles the controlling owner (given group and kind) when an owned child changes. */
-  owns(
-    informer: Informer<KubernetesObject>,
+  owns<U extends KubernetesObject>(
+    informer: Informer<U>,
     owner: { group: string; kind: string },
-    predicate?: Predicate<KubernetesObject>,
+    predicate?: Predicate<U>,
   ): this {
-    return this.watches(informer, controllerOwnerOf(owner.group, owner.kind), predicate);
+    return this.watches(informer, controllerOwnerOf(owner.group, owner.kind) as MapFunc<U>, predicate);
   }
 
   /** Reconciles whatever `map` returns when an object of another kind changes. */

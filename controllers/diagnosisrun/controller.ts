@@ -1,0 +1,104 @@
+import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
+import { diagnose } from "../../agents/diagnosis/diagnose.ts";
+import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
+import { liveView } from "../../agents/diagnosis/live/view.ts";
+import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
+import { ConditionType, DiagnosisRunPhase, Reason } from "../../crds/index.ts";
+import { createDiagnosisMetrics } from "../../operator/metrics/diagnosis-metrics.ts";
+import type { Informer, Manager, Reconciler, ResourceType } from "../../operator/runtime/index.ts";
+import { formatTime, setCondition } from "../../operator/runtime/index.ts";
+import { DIAGNOSISRUN } from "../resources.ts";
+import { focusOf } from "./focus.ts";
+import { previousLogs } from "./pod-logs.ts";
+import { boundedResult, clip } from "./result-status.ts";
+
+const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
+
+/** Options of the DiagnosisRun controller. */
+export interface DiagnosisRunControllerOptions {
+  maxConcurrentReconciles?: number;
+  namespace?: string;
+}
+
+function markRunning(s: DiagnosisRunStatus, run: DiagnosisRun, now: number): void {
+  s.phase = DiagnosisRunPhase.Running;
+  s.observedGeneration = run.metadata.generation;
+  s.startTime ??= formatTime(now);
+  const c = {
+    type: ConditionType.Diagnosed,
+    status: "Unknown" as const,
+    reason: Reason.Diagnosing,
+    message: "Diagnosing",
+  };
+  s.conditions = setCondition(s.conditions, { ...c, observedGeneration: run.metadata.generation }, now);
+}
+
+/**
+ * Registers the DiagnosisRun controller: runs the deterministic engine over the live view
+ * (informer caches plus previous logs of crashing containers) and writes the bounded
+ * result, conditions, an Event and metrics. A finished run is never diagnosed again.
+ */
+export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunControllerOptions = {}): void {
+  const scope = opts.namespace ? { namespace: opts.namespace } : {};
+  const runs = mgr.informer<DiagnosisRun>(DIAGNOSISRUN, scope);
+  const live = new Map<string, Informer<KubernetesObject>>(
+    LIVE_KINDS.map((rt) => [rt.kind, mgr.informer(rt, scope)]),
+  );
+  const metrics = createDiagnosisMetrics(mgr.metrics.registry);
+  const list = (rt: ResourceType) => live.get(rt.kind)?.list() ?? [];
+
+  const reconcile: Reconciler = async ({ namespace, name }, { signal, logger }) => {
+    const cached = runs.get(namespace, name);
+    if (!cached || cached.metadata.deletionTimestamp || FINISHED.includes(cached.status?.phase ?? "")) return;
+    await Promise.all([...live.values()].map((i) => i.waitForSync(signal)));
+    const started = Date.now();
+    const { obj: run } = await mgr.statusWriter.update(DIAGNOSISRUN, cached, (s) =>
+      markRunning(s, cached, started),
+    );
+
+    const pods = list(LIVE_KINDS[0]!) as V1Pod[];
+    const logs = await previousLogs(mgr.kubeConfig, pods, namespace);
+    const result = diagnose(await liveView(list, { logs }), focusOf(run));
+    const finished = Date.now();
+    const root = result.rootCause;
+    const reason = root ? Reason.RootCauseFound : Reason.NothingWrong;
+    const message = root
+      ? clip(
+          `${root.category} on ${root.resource.kind} ${root.resource.namespace ?? ""}/${root.resource.name}: ${root.summary}`,
+          1024,
+        )
+      : "Nothing is wrong with the investigated resources";
+    await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
+      Object.assign(s, boundedResult(result));
+      s.phase = DiagnosisRunPhase.Completed;
+      s.message = message;
+      s.completionTime = formatTime(finished);
+      s.durationMs = finished - started;
+      s.llm = { used: false, fallbackReason: Reason.LLMDisabled };
+      const gen = run.metadata.generation;
+      s.conditions = setCondition(
+        s.conditions,
+        { type: ConditionType.Diagnosed, status: "True", reason, message, observedGeneration: gen },
+        finished,
+      );
+      s.conditions = setCondition(
+        s.conditions,
+        { type: ConditionType.Ready, status: "True", reason, message, observedGeneration: gen },
+        finished,
+      );
+    });
+    metrics.observe((finished - started) / 1000, root?.category, "completed");
+    logger.info(
+      { run: `${namespace}/${name}`, category: root?.category, ms: finished - started },
+      "Completed DiagnosisRun",
+    );
+    await mgr.recorder.normal(run, reason, message);
+  };
+
+  mgr.addController<DiagnosisRun>({
+    name: "diagnosisrun",
+    for: runs,
+    reconcile,
+    maxConcurrentReconciles: opts.maxConcurrentReconciles ?? 2,
+  });
+}

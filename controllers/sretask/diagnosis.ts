@@ -1,0 +1,111 @@
+import type { DiagnosisRun, SreTask, SreTaskStatus } from "../../crds/index.ts";
+import { ConditionType, DiagnosisRunPhase, Reason, SreTaskPhase, typeMeta } from "../../crds/index.ts";
+import {
+  findCondition,
+  formatTime,
+  setControllerReference,
+  setCondition,
+} from "../../operator/runtime/index.ts";
+
+/** The DiagnosisRun a task owns: same name, the task's target (or classified target) and alert. */
+export function desiredRun(task: SreTask): DiagnosisRun {
+  const target = task.status?.classification?.target ?? task.spec.target;
+  const run: DiagnosisRun = {
+    ...typeMeta("DiagnosisRun"),
+    metadata: {
+      name: task.metadata.name,
+      namespace: task.metadata.namespace,
+      labels: { "aisre.io/task": task.metadata.name ?? "" },
+    },
+    spec: {
+      taskRef: { name: task.metadata.name ?? "" },
+      agentConfigRef: task.spec.agentConfigRef ?? { name: "default" },
+      ...(target ? { target } : {}),
+      ...(task.spec.alert ? { alert: task.spec.alert } : {}),
+    },
+  };
+  return setControllerReference(task, run);
+}
+
+/** True once the task's diagnosis is settled (mirrored from a finished run). */
+export function diagnosisSettled(task: SreTask): boolean {
+  return (
+    findCondition(task.status?.conditions, ConditionType.Diagnosed)?.status === "True" ||
+    task.status?.phase === SreTaskPhase.Failed
+  );
+}
+
+/** Records that the task's DiagnosisRun exists and is under way. */
+export function recordDiagnosing(status: SreTaskStatus, task: SreTask, now: number): void {
+  status.diagnosisRunRef = { name: task.metadata.name ?? "" };
+  if (status.phase !== SreTaskPhase.Accepted) return;
+  status.phase = SreTaskPhase.Diagnosing;
+  status.message = "Diagnosing";
+  status.conditions = setCondition(
+    status.conditions,
+    {
+      type: ConditionType.Diagnosed,
+      status: "Unknown",
+      reason: Reason.Diagnosing,
+      message: `DiagnosisRun ${task.metadata.name} started`,
+      observedGeneration: task.metadata.generation,
+    },
+    now,
+  );
+}
+
+/** Mirrors a finished DiagnosisRun into the task: phase, root cause, conditions. */
+export function mirrorRun(status: SreTaskStatus, task: SreTask, run: DiagnosisRun, now: number): void {
+  const rs = run.status;
+  if (!rs || (rs.phase !== DiagnosisRunPhase.Completed && rs.phase !== DiagnosisRunPhase.Failed)) return;
+  const gen = task.metadata.generation;
+  const failed = rs.phase === DiagnosisRunPhase.Failed;
+  const reason = failed ? Reason.DiagnosisFailed : rs.rootCause ? Reason.RootCauseFound : Reason.NothingWrong;
+  const message = rs.message ?? reason;
+  status.phase = failed ? SreTaskPhase.Failed : SreTaskPhase.Diagnosed;
+  status.message = message;
+  if (rs.rootCause) status.rootCause = rs.rootCause;
+  if (failed) status.completionTime ??= formatTime(now);
+  status.conditions = setCondition(
+    status.conditions,
+    {
+      type: ConditionType.Diagnosed,
+      status: failed ? "False" : "True",
+      reason,
+      message,
+      observedGeneration: gen,
+    },
+    now,
+  );
+  status.conditions = setCondition(
+    status.conditions,
+    {
+      type: ConditionType.Ready,
+      status: failed ? "False" : "True",
+      reason,
+      message,
+      observedGeneration: gen,
+    },
+    now,
+  );
+}
+
+/** Records that the alert behind the task resolved: the task ends Resolved. */
+export function recordResolved(status: SreTaskStatus, task: SreTask, now: number): void {
+  const at = task.spec.alert?.endsAt ?? formatTime(now);
+  status.phase = SreTaskPhase.Resolved;
+  status.resolvedAt ??= at;
+  status.completionTime ??= formatTime(now);
+  status.message = "The alert resolved";
+  status.conditions = setCondition(
+    status.conditions,
+    {
+      type: ConditionType.AlertResolved,
+      status: "True",
+      reason: Reason.AlertResolved,
+      message: `resolved at ${at}`,
+      observedGeneration: task.metadata.generation,
+    },
+    now,
+  );
+}
