@@ -1,5 +1,6 @@
 import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
 import { Reason, SreTaskPhase } from "../../crds/index.ts";
+import type { Logger } from "../../operator/logging/logger.ts";
 import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
 import { ownerUidIndex, serverSideApply } from "../../operator/runtime/index.ts";
 import { DIAGNOSISRUN, SRETASK } from "../resources.ts";
@@ -25,38 +26,46 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
   const runs = mgr.informer<DiagnosisRun>(DIAGNOSISRUN, scope);
   runs.addIndex("owner", ownerUidIndex);
 
-  const reconcile: Reconciler = async ({ namespace, name }, { logger }) => {
-    const task = tasks.get(namespace, name);
-    if (!task || task.metadata.deletionTimestamp || TERMINAL.includes(task.status?.phase ?? "")) return;
-    const log = logger.child({ task: `${namespace}/${name}` });
-    if (task.spec.alert?.status === "resolved") {
-      await mgr.statusWriter.update(SRETASK, task, (s) => recordResolved(s, task, Date.now()));
-      log.info("Resolved SreTask");
-      return void (await mgr.recorder.normal(task, Reason.AlertResolved, "The alert resolved"));
-    }
-    if (!isAccepted(task)) {
-      const verdict = judgeTask(task);
-      const { written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
-        recordAcceptance(s, task, verdict, Date.now()),
-      );
-      if (!written) return;
-      log.info({ accepted: verdict.accepted }, verdict.accepted ? "Accepted SreTask" : "Refused SreTask");
-      if (verdict.accepted) return void (await mgr.recorder.normal(task, Reason.Accepted, verdict.message));
-      return void (await mgr.recorder.warning(task, Reason.Invalid, verdict.message));
-    }
-    if (diagnosisSettled(task)) return;
+  const resolve = async (task: SreTask, log: Logger): Promise<void> => {
+    await mgr.statusWriter.update(SRETASK, task, (s) => recordResolved(s, task, Date.now()));
+    log.info("Resolved SreTask");
+    await mgr.recorder.normal(task, Reason.AlertResolved, "The alert resolved");
+  };
+
+  const accept = async (task: SreTask, log: Logger): Promise<void> => {
+    const verdict = judgeTask(task);
+    const { written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
+      recordAcceptance(s, task, verdict, Date.now()),
+    );
+    if (!written) return;
+    log.info({ accepted: verdict.accepted }, verdict.accepted ? "Accepted SreTask" : "Refused SreTask");
+    if (verdict.accepted) await mgr.recorder.normal(task, Reason.Accepted, verdict.message);
+    else await mgr.recorder.warning(task, Reason.Invalid, verdict.message);
+  };
+
+  const driveDiagnosis = async (task: SreTask, log: Logger): Promise<void> => {
     const run = runs.byIndex("owner", task.metadata.uid ?? "")[0];
     if (!run) {
       await serverSideApply(mgr.client, desiredRun(task));
       await mgr.statusWriter.update(SRETASK, task, (s) => recordDiagnosing(s, task, Date.now()));
       log.info("Created DiagnosisRun");
-      return void (await mgr.recorder.normal(task, Reason.Diagnosing, `Created DiagnosisRun ${name}`));
+      await mgr.recorder.normal(task, Reason.Diagnosing, `Created DiagnosisRun ${task.metadata.name}`);
+      return;
     }
     const { written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
       mirrorRun(s, task, run, Date.now()),
     );
     if (written && run.status?.phase)
       log.info({ category: run.status.rootCause?.category }, "Mirrored diagnosis");
+  };
+
+  const reconcile: Reconciler = async ({ namespace, name }, { logger }) => {
+    const task = tasks.get(namespace, name);
+    if (!task || task.metadata.deletionTimestamp || TERMINAL.includes(task.status?.phase ?? "")) return;
+    const log = logger.child({ task: `${namespace}/${name}` });
+    if (task.spec.alert?.status === "resolved") return resolve(task, log);
+    if (!isAccepted(task)) return accept(task, log);
+    if (!diagnosisSettled(task)) return driveDiagnosis(task, log);
   };
 
   mgr
