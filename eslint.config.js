@@ -25,6 +25,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ["**/*.mjs", "**/*.js"],
+    languageOptions: { globals: { process: "readonly", console: "readonly" } },
+  },
+  {
     files: ["**/*.test.ts", "test/**/*.ts", "bench/**/*.ts"],
     rules: { "max-nested-callbacks": "off", "max-lines": "off", complexity: "off" },
   },
