@@ -20,7 +20,9 @@ COPY agents ./agents
 COPY tools ./tools
 COPY store ./store
 COPY webhooks ./webhooks
+# The manifests run `aisre operator` / `aisre sidecar`: put the launcher on PATH.
+RUN chmod 0755 /app/bin/aisre.mjs && ln -s /app/bin/aisre.mjs /usr/local/bin/aisre
 USER node
 EXPOSE 8080 8081 8443
-ENTRYPOINT ["node", "/app/bin/aisre.mjs"]
+ENTRYPOINT ["aisre"]
 CMD ["operator"]
