@@ -4,8 +4,4 @@ import { operatorCommand } from "./operator.ts";
 import { versionCommand } from "./version.ts";
 
 /** Every `aisre` subcommand, in the order `aisre --help` lists them. */
-export const commands: readonly Command[] = [
-  operatorCommand,
-  versionCommand,
-  diagnoseCommand,
-];
+export const commands: readonly Command[] = [operatorCommand, versionCommand, diagnoseCommand];
