@@ -5,6 +5,7 @@ import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
 import { ownerUidIndex, serverSideApply } from "../../operator/runtime/index.ts";
 import { DIAGNOSISRUN, SRETASK } from "../resources.ts";
 import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
+import { recordClassification } from "./classify.ts";
 import { desiredRun, diagnosisSettled, mirrorRun, recordDiagnosing, recordResolved } from "./diagnosis.ts";
 
 /** Options of the SreTask controller. */
@@ -43,6 +44,14 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     else await mgr.recorder.warning(task, Reason.Invalid, verdict.message);
   };
 
+  const classify = async (task: SreTask, log: Logger): Promise<void> => {
+    const { obj } = await mgr.statusWriter.update(SRETASK, task, (s) =>
+      recordClassification(s, task, Date.now()),
+    );
+    const c = obj.status?.classification;
+    log.info({ type: c?.type, target: c?.target, confidence: c?.confidence }, "Classified SreTask");
+  };
+
   const driveDiagnosis = async (task: SreTask, log: Logger): Promise<void> => {
     const run = runs.byIndex("owner", task.metadata.uid ?? "")[0];
     if (!run) {
@@ -65,6 +74,7 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     const log = logger.child({ task: `${namespace}/${name}` });
     if (task.spec.alert?.status === "resolved") return resolve(task, log);
     if (!isAccepted(task)) return accept(task, log);
+    if (!task.status?.classification) return classify(task, log);
     if (!diagnosisSettled(task)) return driveDiagnosis(task, log);
   };
 

@@ -7,9 +7,13 @@ import {
   setCondition,
 } from "../../operator/runtime/index.ts";
 
-/** The DiagnosisRun a task owns: same name, the task's target (or classified target) and alert. */
+/**
+ * The DiagnosisRun a task owns: same name, the task's alert, and its explicit target (or,
+ * with no alert, the classified one). An alert stays the focus rather than the pod its
+ * labels name, so the engine can follow a replaced pod to its workload.
+ */
 export function desiredRun(task: SreTask): DiagnosisRun {
-  const target = task.status?.classification?.target ?? task.spec.target;
+  const target = task.spec.target ?? (task.spec.alert ? undefined : task.status?.classification?.target);
   const run: DiagnosisRun = {
     ...typeMeta("DiagnosisRun"),
     metadata: {

@@ -140,7 +140,8 @@ describe("SreTask → DiagnosisRun → root cause, on the real control plane wit
     expect(status.phase).toBe("Completed");
     expect(status.recommendations.map((r: { action: string }) => r.action)).toContain("RolloutUndo");
 
+    expect(task.status?.classification).toMatchObject({ type: "Diagnose", method: "Rules" });
     const listed = await kubectl(cluster!, ["-n", ns.name, "get", "sretasks"]);
-    expect(listed.stdout).toMatch(/why-api\s.*Diagnosed\s+BadRollout/);
+    expect(listed.stdout).toMatch(/why-api\s+Diagnose\s+api\s+Diagnosed\s+BadRollout/);
   });
 });
