@@ -1,0 +1,238 @@
+/**
+ * WeCom end to end over real sockets: a Fastify server listening on loopback with wecomPlugin,
+ * messages encrypted with the official @wecom/crypto package, a local HTTP stand-in for the
+ * WeCom API. First with an in-memory gateway, then through the real KubeGateway and the
+ * AgentConfig approver list on the shared control plane.
+ */
+import Fastify from "fastify";
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it as plainIt } from "vitest";
+import type { RemediationPlan, SreTask } from "../../crds/index.ts";
+import { KubeClient } from "../../operator/runtime/kube-api.ts";
+import { KubeGateway } from "../../webhooks/gateway-kube.ts";
+import type { SreGateway } from "../../webhooks/gateway.ts";
+import { AGENTCONFIGS, REMEDIATIONPLANS, SRETASKS, listPathOf, pathOf } from "../../webhooks/kube.ts";
+import { kubeApprovers, staticApprovers, wecomPlugin } from "../../webhooks/wecom/index.ts";
+import type { ApproverSource } from "../../webhooks/wecom/index.ts";
+import { createNotifier, loadWeComEnv } from "../../webhooks/wecom/config.ts";
+import { taskNameForMessage } from "../../webhooks/wecom/replay.ts";
+import {
+  MemoryGateway,
+  TEST_SECRETS,
+  openReply,
+  sealEcho,
+  sealMessage,
+  startWeComStandIn,
+  textMessage,
+} from "../../webhooks/wecom/testing.ts";
+import type { WeComStandIn } from "../../webhooks/wecom/testing.ts";
+import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
+
+const APP_SECRET = "e2e-app-secret-9f2c7d";
+const logger = pino({ level: process.env.AISRE_TEST_LOG ?? "silent" });
+
+/** A sidecar-like server: wecomPlugin configured from the environment, listening on loopback. */
+async function startServer(
+  api: WeComStandIn,
+  gateway: SreGateway,
+  approvers: ApproverSource,
+  namespace: string,
+): Promise<{ app: { close(): Promise<unknown> }; base: string }> {
+  const config = loadWeComEnv({
+    AISRE_WECOM_TOKEN: TEST_SECRETS.token,
+    AISRE_WECOM_ENCODING_AES_KEY: TEST_SECRETS.encodingAESKey,
+    AISRE_WECOM_CORP_ID: TEST_SECRETS.corpId,
+    AISRE_WECOM_AGENT_ID: "1000002",
+    AISRE_WECOM_SECRET: APP_SECRET,
+    AISRE_WECOM_API_BASE: api.url,
+  });
+  const app = Fastify({ loggerInstance: logger });
+  await app.register(wecomPlugin, {
+    ...config.callback!,
+    gateway,
+    approvers,
+    notifier: createNotifier(config, logger),
+    namespace,
+    followUp: { intervalMs: 100, timeoutMs: 20_000 },
+  });
+  const base = await app.listen({ host: "127.0.0.1", port: 0 });
+  return { app, base };
+}
+
+let msgSeq = 8_100_000_000_000_000;
+
+/** Sends a text message as a user over HTTP; returns the status and the decrypted reply. */
+async function say(base: string, user: string, content: string, msgId = String(++msgSeq)) {
+  const sealed = sealMessage(textMessage(user, content, msgId));
+  const res = await fetch(`${base}/wecom/callback?${sealed.query}`, {
+    method: "POST",
+    headers: { "content-type": "text/xml" },
+    body: sealed.body,
+  });
+  const body = await res.text();
+  return { status: res.status, reply: res.status === 200 && body ? openReply(body).content : body };
+}
+
+const sentMessages = (api: WeComStandIn) =>
+  api.requests
+    .filter((r) => r.path === "/cgi-bin/message/send")
+    .map((r) => JSON.parse(r.body) as { touser?: string; markdown: { content: string } });
+
+function expectNoSecretsSent(api: WeComStandIn): void {
+  for (const r of api.requests) {
+    for (const secret of [APP_SECRET, TEST_SECRETS.token, TEST_SECRETS.encodingAESKey, "hunter2"]) {
+      expect(r.body).not.toContain(secret);
+    }
+  }
+}
+
+describe("WeCom callback over loopback HTTP (in-memory gateway)", () => {
+  const it = plainIt;
+  let api: WeComStandIn;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  const gateway = new MemoryGateway();
+
+  beforeAll(async () => {
+    api = await startWeComStandIn();
+    server = await startServer(api, gateway, staticApprovers(["lisi"]), "shop");
+  });
+  afterAll(async () => {
+    await server.app.close();
+    await api.close();
+  });
+
+  it("verifies the URL, answers commands, follows up through the message API", async () => {
+    const verify = await fetch(`${server.base}/wecom/callback?${sealEcho("e2e-echo-123")}`);
+    expect(verify.status).toBe(200);
+    expect(await verify.text()).toBe("e2e-echo-123");
+
+    const created = await say(
+      server.base,
+      "zhangsan",
+      "诊断 shop/deployment/checkout password=hunter2",
+      "31337",
+    );
+    const name = taskNameForMessage(TEST_SECRETS.corpId, "31337");
+    expect(created.reply).toContain(`shop/${name}`);
+    (gateway.tasks.get(`shop/${name}`) as SreTask).status = { phase: "Diagnosed" };
+    await expect.poll(() => sentMessages(api).length, { timeout: 5000 }).toBe(1);
+    expect(sentMessages(api)[0]).toMatchObject({
+      touser: "zhangsan",
+      markdown: { content: expect.stringContaining("诊断完成") },
+    });
+
+    gateway.addPlan("shop", "plan-1");
+    expect((await say(server.base, "zhangsan", "approve shop/plan-1")).reply).toContain("not an approver");
+    expect((await say(server.base, "lisi", "approve shop/plan-1")).reply).toContain(
+      "Approved remediation plan",
+    );
+    expect(gateway.decisions).toEqual([
+      { namespace: "shop", name: "plan-1", decision: "Approved", decidedBy: "lisi", via: "WeCom" },
+    ]);
+    expect(api.requests.filter((r) => r.path === "/cgi-bin/gettoken")).toHaveLength(1);
+    expectNoSecretsSent(api);
+  });
+
+  it("refuses forged, stale and replayed requests over the wire", async () => {
+    const sealed = sealMessage(textMessage("zhangsan", "help", "1"));
+    const post = (query: string) =>
+      fetch(`${server.base}/wecom/callback?${query}`, {
+        method: "POST",
+        headers: { "content-type": "text/xml" },
+        body: sealed.body,
+      });
+    expect(
+      (await post(sealed.query.replace(/timestamp=\d+/, `timestamp=${Number(sealed.timestamp) + 1}`))).status,
+    ).toBe(401);
+    expect((await post(sealed.query)).status).toBe(200);
+    expect((await post(sealed.query)).status).toBe(403);
+  });
+});
+
+describe("WeCom through the real gateway on the API server", () => {
+  const cluster = controlPlane();
+  const it = itOnCluster(cluster);
+  const ns = useNamespace(cluster, "wecom");
+  let api: WeComStandIn;
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  let client: KubeClient;
+
+  beforeAll(async () => {
+    if (!cluster) return;
+    await installCrds(cluster);
+    client = KubeClient.fromKubeConfig(cluster.kc);
+    await client.request("POST", listPathOf(AGENTCONFIGS, ns.name), {
+      body: {
+        apiVersion: "aisre.io/v1alpha1",
+        kind: "AgentConfig",
+        metadata: { name: "default", namespace: ns.name },
+        spec: { policy: { approvers: ["lisi"] } },
+      },
+    });
+    api = await startWeComStandIn();
+    const gateway = new KubeGateway(client, ns.name, logger);
+    server = await startServer(api, gateway, kubeApprovers(client), ns.name);
+  });
+  afterAll(async () => {
+    await server?.app.close();
+    await api?.close();
+  });
+
+  it("creates the SreTask, follows it, and lets only an AgentConfig approver decide the plan", async () => {
+    const base = server!.base;
+    const created = await say(base, "zhangsan", `诊断 ${ns.name}/deployment/checkout`);
+    expect(created.status).toBe(200);
+    const ref = new RegExp(`${ns.name}/([a-z0-9-]+)`).exec(created.reply)?.[1];
+    expect(ref).toBeTruthy();
+    const task = await client.request<SreTask>("GET", pathOf(SRETASKS, ns.name, ref!));
+    expect(task.spec).toMatchObject({
+      source: "WeCom",
+      requestedBy: "zhangsan",
+      description: `诊断 ${ns.name}/deployment/checkout`,
+      target: { kind: "Deployment", namespace: ns.name, name: "checkout" },
+    });
+
+    const status = await say(base, "zhangsan", `状态 ${ns.name}/${ref}`);
+    expect(status.reply).toContain(`任务 ${ns.name}/${ref}`);
+
+    await client.request("POST", listPathOf(REMEDIATIONPLANS, ns.name), {
+      body: {
+        apiVersion: "aisre.io/v1alpha1",
+        kind: "RemediationPlan",
+        metadata: { name: "plan-1", namespace: ns.name },
+        spec: {
+          taskRef: { name: ref },
+          steps: [
+            {
+              name: "restart",
+              action: "RolloutRestart",
+              target: { kind: "Deployment", namespace: ns.name, name: "checkout" },
+            },
+          ],
+        },
+      },
+    });
+    const merge = { contentType: "application/merge-patch+json" };
+    await client.request("PATCH", pathOf(REMEDIATIONPLANS, ns.name, "plan-1", "status"), {
+      ...merge,
+      body: { status: { phase: "AwaitingApproval", risk: "medium" } },
+    });
+    await client.request("PATCH", pathOf(SRETASKS, ns.name, ref!, "status"), {
+      ...merge,
+      body: { status: { phase: "AwaitingApproval", remediationPlanRef: { name: "plan-1" } } },
+    });
+    await expect.poll(() => sentMessages(api).length, { timeout: 10_000 }).toBe(1);
+    expect(sentMessages(api)[0]?.markdown.content).toContain(`批准 ${ns.name}/plan-1`);
+
+    const refused = await say(base, "zhangsan", `批准 ${ns.name}/plan-1`);
+    expect(refused.reply).toContain("不是修复方案");
+    const approved = await say(base, "lisi", `批准 ${ns.name}/plan-1`);
+    expect(approved.reply).toContain(`已批准修复方案 ${ns.name}/plan-1`);
+    const plan = await client.request<RemediationPlan>("GET", pathOf(REMEDIATIONPLANS, ns.name, "plan-1"));
+    expect(plan.spec.approval?.decision).toBe("Approved");
+    expect(plan.status?.approval).toMatchObject({ decision: "Approved", decidedBy: "lisi", via: "WeCom" });
+    const rejectLater = await say(base, "lisi", `reject ${ns.name}/plan-1`);
+    expect(rejectLater.reply).toMatch(/already decided|not awaiting approval/);
+    expectNoSecretsSent(api);
+  });
+});

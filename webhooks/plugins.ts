@@ -1,0 +1,29 @@
+/**
+ * The extra channels the CLI plugs into the sidecar. WeCom (webhooks/wecom/) turns on when its
+ * callback variables are set; its own loader checks them and names any that are missing.
+ */
+import { kubeApprovers } from "./wecom/approvers-kube.ts";
+import { createNotifier, loadWeComEnv } from "./wecom/config.ts";
+import { wecomPlugin } from "./wecom/plugin.ts";
+import type { SidecarPlugin } from "./server.ts";
+
+/** The WeCom plugin configured from env, or undefined when the WeCom callback is not configured. */
+export function wecomFromEnv(env: NodeJS.ProcessEnv = process.env): SidecarPlugin | undefined {
+  const wecom = loadWeComEnv(env);
+  if (!wecom.callback) return undefined;
+  const callback = wecom.callback;
+  return async (app, ctx) => {
+    const logger = ctx.logger.child({ component: "wecom" });
+    const notifier = createNotifier(wecom, logger);
+    await wecomPlugin(app, {
+      secrets: callback.secrets,
+      ...(callback.agentId === undefined ? {} : { agentId: callback.agentId }),
+      gateway: ctx.gateway,
+      approvers: kubeApprovers(ctx.kube.client),
+      ...(notifier ? { notifier } : {}),
+      namespace: ctx.config.namespace,
+      lang: wecom.lang,
+    });
+    logger.info({ notifications: notifier?.mode ?? "off" }, "Registered the WeCom callback");
+  };
+}

@@ -1,0 +1,194 @@
+/**
+ * The sidecar's Fastify server: the Alertmanager webhook, the REST facade (/api/v1, RBAC via
+ * TokenReview + SubjectAccessReview, rate limited, OpenAPI at /openapi.json), SSE, health and
+ * metrics. Stateless: every dependency is injected, so tests and the CLI build it alike. Extra
+ * channels (WeCom) come in as SidecarPlugins, each in its own encapsulated context.
+ */
+import Fastify, { LogController } from "fastify";
+import type { FastifyInstance } from "fastify";
+import rateLimit from "@fastify/rate-limit";
+import swagger from "@fastify/swagger";
+import type { Logger } from "pino";
+import type { Queryable } from "../store/index.ts";
+import { alertmanagerRoutes } from "./alertmanager/route.ts";
+import { NamespacePolicy } from "./alertmanager/namespace.ts";
+import { bearerToken, tokenKey } from "./auth/bearer.ts";
+import { authenticate, decorateUser } from "./auth/guard.ts";
+import { KubeAuthorizer } from "./auth/kube-auth.ts";
+import type { Authorizer } from "./auth/kube-auth.ts";
+import type { SidecarConfig } from "./config.ts";
+import { HttpError, errorHandler, sendError } from "./errors.ts";
+import type { SreGateway } from "./gateway.ts";
+import { KubeGateway } from "./gateway-kube.ts";
+import { healthRoutes } from "./health.ts";
+import type { SidecarKube } from "./kube.ts";
+import { createMetrics } from "./metrics.ts";
+import type { SidecarMetrics } from "./metrics.ts";
+import { checkedSerializer } from "./response-check.ts";
+import { agentRoutes } from "./rest/agents.ts";
+import type { RestDeps } from "./rest/common.ts";
+import { incidentRoutes } from "./rest/incidents.ts";
+import { planRoutes } from "./rest/plans.ts";
+import { taskRoutes } from "./rest/tasks.ts";
+import { sseRoutes } from "./sse/route.ts";
+import { AlertTasks } from "./tasks/alert-tasks.ts";
+
+/** The settings buildSidecar uses (SidecarConfig without the listen address). */
+export type SidecarSettings = Pick<
+  SidecarConfig,
+  | "namespace"
+  | "webhookToken"
+  | "webhookBodyLimit"
+  | "rateLimitPerMinute"
+  | "authCacheSeconds"
+  | "agentConfigCacheSeconds"
+  | "alertCacheSize"
+>;
+
+/** What an extra plugin gets: the sidecar's shared parts. */
+export interface SidecarContext {
+  config: SidecarSettings;
+  kube: SidecarKube;
+  gateway: SreGateway;
+  store?: Queryable;
+  logger: Logger;
+  metrics: SidecarMetrics;
+}
+
+/** An extra channel (e.g. WeCom): registers its routes on its own encapsulated instance. */
+export type SidecarPlugin = (app: FastifyInstance, ctx: SidecarContext) => Promise<void>;
+
+/** Everything the sidecar depends on. */
+export interface SidecarDeps {
+  kube: SidecarKube;
+  config: SidecarSettings;
+  logger: Logger;
+  store?: Queryable;
+  metrics?: SidecarMetrics;
+  /** Default: TokenReview + SubjectAccessReview on kube. */
+  authorizer?: Authorizer;
+  /** Default: KubeGateway on kube. */
+  gateway?: SreGateway;
+  plugins?: readonly SidecarPlugin[];
+  /** Options of the SSE route (tests shorten the heartbeat). */
+  sse?: { heartbeatMs?: number; maxStreams?: number };
+}
+
+const OPENAPI = {
+  openapi: {
+    openapi: "3.0.3",
+    info: {
+      title: "aisre sidecar",
+      description: "Alertmanager webhook and REST facade of the ai-sre-operator; REST obeys Kubernetes RBAC.",
+      version: "v1",
+    },
+    components: {
+      securitySchemes: {
+        bearer: {
+          type: "http" as const,
+          scheme: "bearer",
+          description: "A Kubernetes bearer token (REST) or AISRE_WEBHOOK_TOKEN (webhook).",
+        },
+      },
+    },
+  },
+};
+
+function observeLatency(app: FastifyInstance, metrics: SidecarMetrics): void {
+  app.addHook("onResponse", async (request, reply) => {
+    metrics.requestDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? "unmatched",
+        status_code: String(reply.statusCode),
+      },
+      reply.elapsedTime / 1000,
+    );
+  });
+}
+
+async function registerApi(app: FastifyInstance, deps: SidecarDeps, rest: RestDeps): Promise<void> {
+  await app.register(
+    async (api) => {
+      await api.register(rateLimit, {
+        max: deps.config.rateLimitPerMinute,
+        timeWindow: 60_000,
+        // Per caller: by token hash when there is one, else by address.
+        keyGenerator: (request) => {
+          const token = bearerToken(request.headers.authorization);
+          return token ? tokenKey(token) : request.ip;
+        },
+        errorResponseBuilder: (_request, context) =>
+          new HttpError(
+            429,
+            `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`,
+          ),
+      });
+      api.addHook("preParsing", authenticate(rest.authorizer));
+      await api.register(taskRoutes, rest);
+      await api.register(sseRoutes, { ...rest, ...deps.sse });
+      await api.register(planRoutes, rest);
+      await api.register(incidentRoutes, rest);
+      await api.register(agentRoutes, rest);
+    },
+    { prefix: "/api/v1" },
+  );
+}
+
+/** Builds (but does not start) the sidecar server. */
+export async function buildSidecar(deps: SidecarDeps): Promise<FastifyInstance> {
+  const { kube, config, logger } = deps;
+  const metrics = deps.metrics ?? createMetrics();
+  const gateway = deps.gateway ?? new KubeGateway(kube.client, config.namespace, logger);
+  const authorizer =
+    deps.authorizer ?? new KubeAuthorizer(kube.authn, kube.authz, config.authCacheSeconds, logger);
+  const app = Fastify({
+    loggerInstance: logger,
+    // Per-request logs would dominate at webhook rates; /metrics has latency, errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Unknown fields in a strict REST body are an error naming the field, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false } },
+  }) as unknown as FastifyInstance;
+  app.setSerializerCompiler(checkedSerializer);
+  app.setErrorHandler(errorHandler(logger));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, new HttpError(404, `no route ${request.method} ${request.url.split("?")[0]}`)),
+  );
+  decorateUser(app);
+  observeLatency(app, metrics);
+  await app.register(swagger, OPENAPI);
+
+  const namespaces = new NamespacePolicy(
+    kube.client,
+    config.namespace,
+    config.agentConfigCacheSeconds,
+    logger,
+  );
+  const tasks = new AlertTasks({
+    client: kube.client,
+    namespaces,
+    metrics,
+    logger,
+    store: deps.store,
+    cacheSize: config.alertCacheSize,
+  });
+  await app.register(alertmanagerRoutes, {
+    token: config.webhookToken,
+    tasks,
+    metrics,
+    bodyLimit: config.webhookBodyLimit,
+  });
+  await registerApi(app, deps, {
+    kube,
+    gateway,
+    authorizer,
+    store: deps.store,
+    defaultNamespace: config.namespace,
+  });
+  await app.register(healthRoutes, { kube, store: deps.store, metrics });
+  app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+
+  const ctx: SidecarContext = { config, kube, gateway, store: deps.store, logger, metrics };
+  for (const plugin of deps.plugins ?? []) await app.register(async (child) => plugin(child, ctx));
+  return app;
+}

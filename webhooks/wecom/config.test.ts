@@ -1,0 +1,65 @@
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_API_BASE, createNotifier, loadWeComEnv } from "./config.ts";
+import { TEST_SECRETS } from "./testing.ts";
+
+const CALLBACK = {
+  AISRE_WECOM_TOKEN: TEST_SECRETS.token,
+  AISRE_WECOM_ENCODING_AES_KEY: TEST_SECRETS.encodingAESKey,
+  AISRE_WECOM_CORP_ID: TEST_SECRETS.corpId,
+};
+const logger = pino({ level: "silent" });
+
+describe("loadWeComEnv", () => {
+  it("is empty when nothing is set", () => {
+    const config = loadWeComEnv({});
+    expect(config).toEqual({ apiBase: DEFAULT_API_BASE, lang: "zh", to: {} });
+    expect(createNotifier(config, logger)).toBeUndefined();
+  });
+
+  it("reads the callback, the app API and the defaults", () => {
+    const config = loadWeComEnv({
+      ...CALLBACK,
+      AISRE_WECOM_AGENT_ID: "1000002",
+      AISRE_WECOM_SECRET: "s3cret",
+      AISRE_WECOM_API_BASE: "http://127.0.0.1:9",
+      AISRE_WECOM_TO_USER: "zhangsan|lisi",
+      AISRE_WECOM_LANG: "en",
+    });
+    expect(config.callback).toEqual({
+      secrets: {
+        token: TEST_SECRETS.token,
+        encodingAESKey: TEST_SECRETS.encodingAESKey,
+        corpId: TEST_SECRETS.corpId,
+      },
+      agentId: 1000002,
+    });
+    expect(config.app).toEqual({ corpId: TEST_SECRETS.corpId, corpSecret: "s3cret", agentId: 1000002 });
+    expect(config.to).toEqual({ toUser: "zhangsan|lisi" });
+    expect(createNotifier(config, logger)?.mode).toBe("app");
+  });
+
+  it("uses a robot when no app secret is set", () => {
+    const config = loadWeComEnv({
+      AISRE_WECOM_ROBOT_WEBHOOK: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+    });
+    expect(createNotifier(config, logger)?.mode).toBe("robot");
+  });
+
+  it.each([
+    [{ AISRE_WECOM_TOKEN: "t" }, /AISRE_WECOM_ENCODING_AES_KEY, AISRE_WECOM_CORP_ID/],
+    [{ ...CALLBACK, AISRE_WECOM_ENCODING_AES_KEY: "tooShortButSecret" }, /43 base64/],
+    [{ AISRE_WECOM_SECRET: "s" }, /AISRE_WECOM_CORP_ID, AISRE_WECOM_AGENT_ID/],
+    [{ AISRE_WECOM_AGENT_ID: "x1" }, /positive integer/],
+    [{ AISRE_WECOM_ROBOT_WEBHOOK: "ftp://x?key=secretkey" }, /http\(s\) URL/],
+  ])("refuses a partial or invalid configuration, naming variables only", (env, message) => {
+    let error: Error | undefined;
+    try {
+      loadWeComEnv(env);
+    } catch (err) {
+      error = err as Error;
+    }
+    expect(error?.message).toMatch(message);
+    expect(error?.message).not.toMatch(/tooShortButSecret|secretkey/);
+  });
+});

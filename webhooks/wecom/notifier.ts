@@ -1,0 +1,76 @@
+/**
+ * The WeCom notification client: task events as markdown to the configured recipients, and
+ * direct messages to one user (chat follow-ups). Best effort: a failed notification is logged
+ * and reported as false, never thrown, because the custom resources hold the truth.
+ */
+import type { Logger } from "./log.ts";
+import { redact } from "../redact.ts";
+import type { Lang } from "./commands.ts";
+import type { Recipients, WeComSender } from "./senders.ts";
+import { renderNotification } from "./templates.ts";
+import type { TaskEvent } from "./templates.ts";
+import { WeComApiError } from "./wecom-api.ts";
+
+/** Options of the notifier. */
+export interface NotifierOptions {
+  sender: WeComSender;
+  logger: Logger;
+  /** Language of notifications. Default zh. */
+  lang?: Lang;
+  /** Default recipients of notifications (app mode), e.g. from AgentConfig notifications.wecom. */
+  to?: Recipients;
+}
+
+/** Sends task notifications and chat follow-ups through one WeCom sender. */
+export class WeComNotifier {
+  readonly #sender: WeComSender;
+  readonly #logger: Logger;
+  readonly #lang: Lang;
+  readonly #to: Recipients;
+
+  constructor(options: NotifierOptions) {
+    this.#sender = options.sender;
+    this.#logger = options.logger;
+    this.#lang = options.lang ?? "zh";
+    this.#to = options.to ?? {};
+  }
+
+  /** app or robot. */
+  get mode(): "app" | "robot" {
+    return this.#sender.mode;
+  }
+
+  /** Notifies about a task event; recipients default to the configured ones. */
+  async notify(event: TaskEvent, options: { to?: Recipients; lang?: Lang } = {}): Promise<boolean> {
+    const to = options.to ?? this.#to;
+    if (this.#sender.mode === "app" && !to.toUser && !to.toParty) {
+      this.#logger.warn({ event: event.kind }, "Skipped a WeCom notification without recipients");
+      return false;
+    }
+    const content = renderNotification(event, options.lang ?? this.#lang);
+    return this.#send(content, to, { event: event.kind, task: event.task.metadata.name });
+  }
+
+  /** Sends markdown to one WeCom user (in robot mode: to the group, mentioning the user). */
+  sendToUser(userId: string, markdown: string): Promise<boolean> {
+    return this.#send(redact(markdown), { toUser: userId }, { user: userId });
+  }
+
+  async #send(content: string, to: Recipients, context: Record<string, unknown>): Promise<boolean> {
+    try {
+      await this.#sender.sendMarkdown(content, to);
+      this.#logger.info({ ...context, mode: this.#sender.mode }, "Sent a WeCom message");
+      return true;
+    } catch (err) {
+      const fields =
+        err instanceof WeComApiError
+          ? { errcode: err.errcode, path: err.path, error: err.message }
+          : { error: redact((err as Error).message) };
+      this.#logger.error(
+        { ...context, ...fields, mode: this.#sender.mode },
+        "Failed to send a WeCom message",
+      );
+      return false;
+    }
+  }
+}
