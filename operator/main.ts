@@ -1,8 +1,22 @@
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
+import { addIncidentProjection } from "../controllers/incident/controller.ts";
+import { storeAuditSink } from "../controllers/remediationplan/audit.ts";
+import { addRemediationPlanController } from "../controllers/remediationplan/controller.ts";
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
+import type { Database } from "../store/index.ts";
+import { openStore, redactDatabaseUrl, storeOptionsFromEnv } from "../store/index.ts";
 import type { OperatorConfig } from "./config/config.ts";
 import type { Logger } from "./logging/logger.ts";
 import { Manager } from "./runtime/index.ts";
+
+/** Opens the incident store (running migrations once); the URL's password never reaches a log. */
+async function openIncidentStore(logger: Logger): Promise<Database> {
+  const options = storeOptionsFromEnv();
+  const where = options.databaseUrl ? redactDatabaseUrl(options.databaseUrl) : `PGlite at ${options.dataDir}`;
+  const db = await openStore({ ...options, logger });
+  logger.info({ store: where }, "Opened incident store");
+  return db;
+}
 
 /** Runs the operator until SIGTERM/SIGINT (exit 0) or a lost lease (exit 1); returns the exit code. */
 export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<number> {
@@ -13,8 +27,19 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
     leaderElection: cfg.leaderElect ? { namespace: cfg.namespace, name: cfg.leaseName } : false,
   });
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
-  addSreTaskController(mgr, opts);
+  addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
   addDiagnosisRunController(mgr, { namespace: cfg.watchNamespace });
+  const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
+  if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
+  addRemediationPlanController(mgr, {
+    ...opts,
+    operatorNamespace: cfg.namespace,
+    ...(db ? { audit: storeAuditSink(db) } : {}),
+  });
   logger.info({ namespace: cfg.namespace, watchNamespace: cfg.watchNamespace ?? "*" }, "Starting operator");
-  return mgr.run();
+  try {
+    return await mgr.run();
+  } finally {
+    await db?.close();
+  }
 }

@@ -11,6 +11,7 @@ describe("operatorConfigFromEnv", () => {
       leaderElect: true,
       leaseName: "aisre-operator",
       maxConcurrentReconciles: 4,
+      incidentStore: true,
     });
   });
 

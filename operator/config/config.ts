@@ -9,6 +9,8 @@ export interface OperatorConfig {
   leaderElect: boolean;
   leaseName: string;
   maxConcurrentReconciles: number;
+  /** Project CRs into the incident store (DATABASE_URL, else embedded PGlite under AISRE_DATA_DIR). */
+  incidentStore: boolean;
 }
 
 /** A setting that could not be parsed; the message names the variable. */
@@ -52,5 +54,6 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ope
     leaderElect: bool(env, "AISRE_LEADER_ELECT", true),
     leaseName: env.AISRE_LEASE_NAME || "aisre-operator",
     maxConcurrentReconciles: positiveInt(env, "AISRE_MAX_CONCURRENT_RECONCILES", 4),
+    incidentStore: bool(env, "AISRE_INCIDENT_STORE", true),
   };
 }

@@ -21,6 +21,8 @@ export function startOperator(cluster: TestCluster, env: Record<string, string> 
       AISRE_METRICS_PORT: "0",
       AISRE_HEALTH_PORT: "0",
       AISRE_LOG_LEVEL: "debug",
+      // Tests that want the incident store pass DATABASE_URL and AISRE_INCIDENT_STORE=true.
+      AISRE_INCIDENT_STORE: "false",
       ...env,
     },
     stdio: ["ignore", "ignore", "pipe"],

@@ -17,6 +17,9 @@ Environment:
   AISRE_HEALTH_PORT                 /healthz and /readyz port (default 8081)
   AISRE_LEADER_ELECT                true/false (default true; Lease AISRE_LEASE_NAME, default aisre-operator)
   AISRE_MAX_CONCURRENT_RECONCILES   workers per controller (default 4)
+  AISRE_INCIDENT_STORE              project tasks into the incident store (default true)
+  DATABASE_URL                      PostgreSQL for the incident store (default: embedded PGlite)
+  AISRE_DATA_DIR                    PGlite data directory when DATABASE_URL is unset (default ./.aisre/pgdata)
   AISRE_LOG_LEVEL                   pino level (default info); JSON logs on stderr`,
   async run(argv) {
     if (argv.length > 0)

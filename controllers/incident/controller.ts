@@ -1,0 +1,68 @@
+import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
+import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
+import { ExponentialRateLimiter, ownerUidIndex } from "../../operator/runtime/index.ts";
+import type { Database } from "../../store/index.ts";
+import { isTransientStoreError, markDiagnosed, recordDiagnosis, upsertIncident } from "../../store/index.ts";
+import { DIAGNOSISRUN, SRETASK } from "../resources.ts";
+import { diagnosisOf, incidentOf } from "./project.ts";
+
+/** Options of the incident projection. */
+export interface IncidentProjectionOptions {
+  namespace?: string;
+  /** Longest wait between retries while the database is down. Default 30 s. */
+  maxRetryDelayMs?: number;
+}
+
+/**
+ * Registers the incident projection: every SreTask (and its finished DiagnosisRun) is
+ * upserted into the incident store, idempotently and guarded by resourceVersion, so a
+ * replay or a retry after a database outage writes each row exactly once. While the
+ * database is down the CRs hold the state and the workqueue retries with backoff.
+ */
+export function addIncidentProjection(
+  mgr: Manager,
+  db: Database,
+  opts: IncidentProjectionOptions = {},
+): void {
+  const scope = opts.namespace ? { namespace: opts.namespace } : {};
+  const tasks = mgr.informer<SreTask>(SRETASK, scope);
+  const runs = mgr.informer<DiagnosisRun>(DIAGNOSISRUN, scope);
+  runs.addIndex("owner", ownerUidIndex);
+
+  const reconcile: Reconciler = async ({ namespace, name }, { logger }) => {
+    const task = tasks.get(namespace, name);
+    if (!task?.metadata.uid) return;
+    try {
+      await upsertIncident(db, incidentOf(task));
+      const run = runs.byIndex("owner", task.metadata.uid)[0];
+      const diagnosis = run && diagnosisOf(run, task.metadata.uid);
+      if (!run || !diagnosis) return;
+      await recordDiagnosis(db, diagnosis);
+      if (diagnosis.phase !== "Completed") return;
+      await markDiagnosed(db, {
+        taskUid: task.metadata.uid,
+        diagnosisUid: diagnosis.diagnosisUid,
+        resourceVersion: diagnosis.resourceVersion,
+        diagnosedAt: diagnosis.completedAt ?? new Date(),
+        rootCause: diagnosis.rootCause,
+        category: diagnosis.category,
+        recommendedActions: diagnosis.recommendedActions,
+        diagnosisRef: diagnosis.name,
+      });
+    } catch (err) {
+      if (isTransientStoreError(err))
+        logger.warn({ task: `${namespace}/${name}` }, "Incident store unavailable; will retry");
+      throw err;
+    }
+  };
+
+  mgr
+    .addController<SreTask>({
+      name: "incident-projection",
+      for: tasks,
+      reconcile,
+      maxConcurrentReconciles: 2,
+      rateLimiter: () => new ExponentialRateLimiter(50, opts.maxRetryDelayMs ?? 30_000),
+    })
+    .owns(runs, { group: "aisre.io", kind: "SreTask" });
+}
