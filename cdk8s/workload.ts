@@ -32,6 +32,9 @@ const operator = {
       name: "DATABASE_URL",
       valueFrom: { secretKeyRef: { name: "aisre-database", key: "url", optional: true } },
     },
+    // Where embedded PGlite keeps the incident history when DATABASE_URL is unset; the CRs
+    // stay the source of truth, so an emptyDir that dies with the pod is re-projected.
+    { name: "AISRE_DATA_DIR", value: "/var/lib/aisre/pgdata" },
   ],
   ports: [
     { name: "metrics", containerPort: PORTS.metrics, protocol: "TCP" },
@@ -41,7 +44,10 @@ const operator = {
   readinessProbe: probe("/readyz", "health", 3),
   resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
   securityContext: containerSecurity,
-  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+  volumeMounts: [
+    { name: "tmp", mountPath: "/tmp" },
+    { name: "data", mountPath: "/var/lib/aisre" },
+  ],
 };
 
 const sidecar = {
@@ -51,10 +57,12 @@ const sidecar = {
   command: ["aisre", "sidecar"],
   env: [
     ...podEnv,
-    // Optional so the pod starts; the sidecar answers 401 to every alert until the token exists.
+    // The operator serves metrics on 8080 in the same pod.
+    { name: "PORT", value: String(PORTS.webhooks) },
+    // Optional so the pod starts; the sidecar refuses to start without it and says which variable.
     {
-      name: "AISRE_ALERTMANAGER_TOKEN",
-      valueFrom: { secretKeyRef: { name: "aisre-sidecar", key: "alertmanager-token", optional: true } },
+      name: "AISRE_WEBHOOK_TOKEN",
+      valueFrom: { secretKeyRef: { name: "aisre-sidecar", key: "webhook-token", optional: true } },
     },
   ],
   ports: [{ name: "webhooks", containerPort: PORTS.webhooks, protocol: "TCP" }],
@@ -90,7 +98,10 @@ const podSpec = {
     },
   },
   containers: [operator, sidecar],
-  volumes: [{ name: "tmp", emptyDir: { sizeLimit: "64Mi" } }],
+  volumes: [
+    { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+    { name: "data", emptyDir: { sizeLimit: "1Gi" } },
+  ],
 };
 
 /** Two replicas: one leads the controllers, both serve webhooks; a PDB keeps one during drains. */
