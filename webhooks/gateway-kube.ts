@@ -78,7 +78,7 @@ export class KubeGateway implements SreGateway {
     const task: SreTask = {
       ...typeMeta("SreTask"),
       metadata: {
-        generateName: `${input.source.toLowerCase()}-`,
+        ...(input.name ? { name: input.name } : { generateName: `${input.source.toLowerCase()}-` }),
         namespace,
         labels: { [SOURCE_LABEL]: input.source.toLowerCase() },
       },

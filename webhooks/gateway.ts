@@ -19,6 +19,11 @@ export type DecisionVia = "REST" | "WeCom";
 export interface CreateTaskInput {
   /** Where the task goes; the gateway's default namespace (AISRE_NAMESPACE) when absent. */
   namespace?: string;
+  /**
+   * A deterministic name makes creation idempotent across replicas (a retried WeCom message
+   * hits AlreadyExists → Conflict); a generated name is used when absent.
+   */
+  name?: string;
   /** The request in the person's words. */
   description: string;
   /** The resource to work on, when the caller already knows it. */

@@ -178,6 +178,26 @@ describe("WeCom through the real gateway on the API server", () => {
     await api?.close();
   });
 
+  it("creates one SreTask when a retried message reaches a second replica", async () => {
+    const other = await startServer(
+      api!,
+      new KubeGateway(client, ns.name, logger),
+      kubeApprovers(client),
+      ns.name,
+    );
+    try {
+      const msgId = "7300000000000000001";
+      const first = await say(server!.base, "zhangsan", `diagnose ${ns.name}/deployment/cart`, msgId);
+      const retried = await say(other.base, "zhangsan", `diagnose ${ns.name}/deployment/cart`, msgId);
+      expect([first.status, retried.status]).toEqual([200, 200]);
+      const tasks = await client.request<{ items: SreTask[] }>("GET", listPathOf(SRETASKS, ns.name));
+      const forCart = tasks.items.filter((t) => t.spec.target?.name === "cart");
+      expect(forCart).toHaveLength(1);
+    } finally {
+      await other.app.close();
+    }
+  });
+
   it("creates the SreTask, follows it, and lets only an AgentConfig approver decide the plan", async () => {
     const base = server!.base;
     const created = await say(base, "zhangsan", `诊断 ${ns.name}/deployment/checkout`);
