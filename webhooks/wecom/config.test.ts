@@ -39,6 +39,16 @@ describe("loadWeComEnv", () => {
     expect(createNotifier(config, logger)?.mode).toBe("app");
   });
 
+  it("sets up the app API alone, without the callback", () => {
+    const config = loadWeComEnv({
+      AISRE_WECOM_CORP_ID: TEST_SECRETS.corpId,
+      AISRE_WECOM_AGENT_ID: "1000002",
+      AISRE_WECOM_SECRET: "s3cret",
+    });
+    expect(config.callback).toBeUndefined();
+    expect(createNotifier(config, logger)?.mode).toBe("app");
+  });
+
   it("uses a robot when no app secret is set", () => {
     const config = loadWeComEnv({
       AISRE_WECOM_ROBOT_WEBHOOK: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
@@ -47,7 +57,8 @@ describe("loadWeComEnv", () => {
   });
 
   it.each([
-    [{ AISRE_WECOM_TOKEN: "t" }, /AISRE_WECOM_ENCODING_AES_KEY, AISRE_WECOM_CORP_ID/],
+    [{ AISRE_WECOM_TOKEN: "t" }, /AISRE_WECOM_ENCODING_AES_KEY/],
+    [{ ...CALLBACK, AISRE_WECOM_CORP_ID: "" }, /needs AISRE_WECOM_CORP_ID/],
     [{ ...CALLBACK, AISRE_WECOM_ENCODING_AES_KEY: "tooShortButSecret" }, /43 base64/],
     [{ AISRE_WECOM_SECRET: "s" }, /AISRE_WECOM_CORP_ID, AISRE_WECOM_AGENT_ID/],
     [{ AISRE_WECOM_AGENT_ID: "x1" }, /positive integer/],

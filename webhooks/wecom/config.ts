@@ -72,8 +72,10 @@ export function loadWeComEnv(env: Env = process.env): WeComEnv {
   if (env.AISRE_WECOM_TO_USER) config.to.toUser = env.AISRE_WECOM_TO_USER;
   if (env.AISRE_WECOM_TO_PARTY) config.to.toParty = env.AISRE_WECOM_TO_PARTY;
   const id = agentId(env);
-  const callbackVars = ["AISRE_WECOM_TOKEN", "AISRE_WECOM_ENCODING_AES_KEY", "AISRE_WECOM_CORP_ID"];
+  // The CorpID is shared with the app API, so it alone does not switch the callback on.
+  const callbackVars = ["AISRE_WECOM_TOKEN", "AISRE_WECOM_ENCODING_AES_KEY"];
   if (allOrNone(env, callbackVars, "the WeCom callback")) {
+    if (!env.AISRE_WECOM_CORP_ID) throw new Error("the WeCom callback needs AISRE_WECOM_CORP_ID as well");
     assertEncodingAESKey(env.AISRE_WECOM_ENCODING_AES_KEY as string);
     const secrets = {
       token: env.AISRE_WECOM_TOKEN as string,

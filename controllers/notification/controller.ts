@@ -1,0 +1,37 @@
+import type { SreTask } from "../../crds/index.ts";
+import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
+import { objectPath } from "../../operator/runtime/index.ts";
+import type { WeComNotifier } from "../../webhooks/wecom/index.ts";
+import { SRETASK } from "../resources.ts";
+import { NOTIFIED_ANNOTATION, notificationFor, notifiedKinds } from "./events.ts";
+
+/**
+ * Registers the WeCom notification controller (leader only, so two replicas never both
+ * send): incident opened, diagnosed, awaiting approval, remediated or failed, each once
+ * per task — the kinds sent are recorded in an annotation after a successful send.
+ */
+export function addNotificationController(mgr: Manager, notifier: WeComNotifier, namespace?: string): void {
+  const tasks = mgr.informer<SreTask>(SRETASK, namespace ? { namespace } : {});
+
+  const reconcile: Reconciler = async ({ namespace: ns, name }, { logger }) => {
+    const task = tasks.get(ns, name);
+    const event = task && notificationFor(task);
+    if (!task || !event) return;
+    const sent = notifiedKinds(task);
+    if (sent.includes(event.kind)) return;
+    if (!(await notifier.notify(event))) return;
+    const value = [...sent, event.kind].join(",");
+    await mgr.client.request("PATCH", objectPath(SRETASK, ns, name), {
+      contentType: "application/merge-patch+json",
+      body: { metadata: { annotations: { [NOTIFIED_ANNOTATION]: value } } },
+    });
+    logger.info({ task: `${ns}/${name}`, kind: event.kind }, "Notified WeCom");
+  };
+
+  mgr.addController<SreTask>({
+    name: "wecom-notification",
+    for: tasks,
+    reconcile,
+    maxConcurrentReconciles: 1,
+  });
+}
