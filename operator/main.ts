@@ -40,7 +40,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   });
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
   addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
-  addDiagnosisRunController(mgr, { namespace: cfg.watchNamespace });
+  addDiagnosisRunController(mgr, { namespace: cfg.watchNamespace, operatorNamespace: cfg.namespace });
   const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
   const notifier = wecomNotifier(logger);

@@ -3,12 +3,14 @@ import { diagnose } from "../../agents/diagnosis/diagnose.ts";
 import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
 import { liveView } from "../../agents/diagnosis/live/view.ts";
 import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
-import { ConditionType, DiagnosisRunPhase, Reason } from "../../crds/index.ts";
+import { ConditionType, DiagnosisRunPhase, LIMITS, Reason } from "../../crds/index.ts";
+import { createLLMMetrics, llmCondition } from "../../agents/diagnosis/llm/index.ts";
 import { createDiagnosisMetrics } from "../../operator/metrics/diagnosis-metrics.ts";
 import type { Informer, Manager, Reconciler, ResourceType } from "../../operator/runtime/index.ts";
 import { formatTime, setCondition } from "../../operator/runtime/index.ts";
 import { DIAGNOSISRUN } from "../resources.ts";
 import { focusOf } from "./focus.ts";
+import { agentConfigFor, consultLLM } from "./llm-step.ts";
 import { previousLogs } from "./pod-logs.ts";
 import { boundedResult, clip } from "./result-status.ts";
 
@@ -18,6 +20,8 @@ const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPh
 export interface DiagnosisRunControllerOptions {
   maxConcurrentReconciles?: number;
   namespace?: string;
+  /** Where the fallback `default` AgentConfig lives. */
+  operatorNamespace?: string;
 }
 
 function markRunning(s: DiagnosisRunStatus, run: DiagnosisRun, now: number): void {
@@ -45,6 +49,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     LIVE_KINDS.map((rt) => [rt.kind, mgr.informer(rt, scope)]),
   );
   const metrics = createDiagnosisMetrics(mgr.metrics.registry);
+  const llmMetrics = createLLMMetrics(mgr.metrics.registry);
   const list = (rt: ResourceType) => live.get(rt.kind)?.list() ?? [];
 
   const reconcile: Reconciler = async ({ namespace, name }, { signal, logger }) => {
@@ -58,7 +63,15 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
 
     const pods = list(LIVE_KINDS[0]!) as V1Pod[];
     const logs = await previousLogs(mgr.kubeConfig, pods, namespace);
-    const result = diagnose(await liveView(list, { logs }), focusOf(run));
+    const view = await liveView(list, { logs });
+    const focus = focusOf(run);
+    const config = await agentConfigFor(mgr.client, run, opts.operatorNamespace ?? "aisre-system");
+    const consulted = await consultLLM(
+      mgr.client,
+      { run, view, result: diagnose(view, focus), focus, config },
+      { signal, metrics: llmMetrics },
+    );
+    const result = consulted.result;
     const finished = Date.now();
     const root = result.rootCause;
     const reason = root ? Reason.RootCauseFound : Reason.NothingWrong;
@@ -74,8 +87,15 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       s.message = message;
       s.completionTime = formatTime(finished);
       s.durationMs = finished - started;
-      s.llm = { used: false, fallbackReason: Reason.LLMDisabled };
+      const { fallbackDetail: _detail, ...usage } = consulted.llm;
+      s.llm = usage;
+      if (consulted.explanation) s.explanation = clip(consulted.explanation, LIMITS.text);
       const gen = run.metadata.generation;
+      s.conditions = setCondition(
+        s.conditions,
+        { ...llmCondition(consulted.llm), observedGeneration: gen },
+        finished,
+      );
       s.conditions = setCondition(
         s.conditions,
         { type: ConditionType.Diagnosed, status: "True", reason, message, observedGeneration: gen },

@@ -1,0 +1,84 @@
+import type { V1Secret } from "@kubernetes/client-node";
+import type { DiagnosisResult, Focus } from "../../agents/diagnosis/types.ts";
+import type { ClusterView } from "../../agents/diagnosis/view.ts";
+import {
+  explainWithLLM,
+  llmSettings,
+  type LLMUsage,
+  type LLMUsageSink,
+} from "../../agents/diagnosis/llm/index.ts";
+import type { AgentConfig, DiagnosisRun } from "../../crds/index.ts";
+import { Reason } from "../../crds/index.ts";
+import type { KubeClient } from "../../operator/runtime/index.ts";
+
+/** The diagnosis after the optional LLM step, and what that step did. */
+export interface Consulted {
+  result: DiagnosisResult;
+  explanation?: string;
+  llm: LLMUsage;
+}
+
+const off = (reason: string): LLMUsage => ({
+  used: false,
+  promptTokens: 0,
+  completionTokens: 0,
+  latencyMs: 0,
+  fallbackReason: reason as LLMUsage["fallbackReason"],
+});
+
+/** Finds the run's AgentConfig: its own namespace first, then the operator namespace's `default`. */
+export async function agentConfigFor(
+  client: KubeClient,
+  run: DiagnosisRun,
+  operatorNamespace: string,
+): Promise<AgentConfig | undefined> {
+  const name = run.spec.agentConfigRef?.name ?? "default";
+  const get = (namespace: string, n: string) =>
+    client.getObject<AgentConfig>({
+      apiVersion: "aisre.io/v1alpha1",
+      kind: "AgentConfig",
+      metadata: { name: n, namespace },
+    });
+  return (await get(run.metadata.namespace ?? "", name)) ?? (await get(operatorNamespace, "default"));
+}
+
+async function apiKey(client: KubeClient, config: AgentConfig): Promise<string | undefined> {
+  const ref = config.spec.llm?.apiKeySecretRef;
+  if (!ref) return undefined;
+  const secret = await client.getObject<V1Secret>({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: ref.name, namespace: config.metadata.namespace },
+  });
+  const value = secret?.data?.[ref.key ?? "apiKey"];
+  return value ? Buffer.from(value, "base64").toString("utf8").trim() : undefined;
+}
+
+/**
+ * Consults the LLM when the AgentConfig enables one and the run allows it; otherwise, or
+ * on any failure (timeout, 429, garbage), the deterministic result stands with a reason.
+ * The API key is read here and handed only to the client; it never reaches status or logs.
+ */
+export async function consultLLM(
+  client: KubeClient,
+  input: {
+    run: DiagnosisRun;
+    view: ClusterView;
+    result: DiagnosisResult;
+    focus: Focus;
+    config?: AgentConfig;
+  },
+  opts: { signal?: AbortSignal; metrics?: LLMUsageSink },
+): Promise<Consulted> {
+  const { run, config } = input;
+  if (run.spec.useLLM === false || !config?.spec.llm?.enabled)
+    return { result: input.result, llm: off(Reason.LLMDisabled) };
+  const settings = llmSettings(config.spec.llm, await apiKey(client, config));
+  if (!settings) return { result: input.result, llm: off(Reason.LLMUnavailable) };
+  const { result, llm } = await explainWithLLM(input.view, input.result, settings, {
+    focus: input.focus,
+    ...opts,
+  });
+  const { explanation, llmNotes: _notes, ...contract } = result;
+  return explanation ? { result: contract, explanation, llm } : { result: contract, llm };
+}
