@@ -1,3 +1,4 @@
+import { addConfigControllers } from "../controllers/config/controller.ts";
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
 import { storeAuditSink } from "../controllers/remediationplan/audit.ts";
@@ -41,6 +42,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
   addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
   addDiagnosisRunController(mgr, { namespace: cfg.watchNamespace, operatorNamespace: cfg.namespace });
+  addConfigControllers(mgr, cfg.watchNamespace);
   const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
   const notifier = wecomNotifier(logger);

@@ -146,6 +146,34 @@ describe("DiagnosisRun with the optional LLM layer (OpenAI-protocol test server)
     expect(JSON.stringify(r.status)).not.toContain(API_KEY);
   });
 
+  it("marks the AgentConfig Ready when its Secret exists and Invalid when it does not", async () => {
+    const read = async (name: string) =>
+      (await cluster!.objects.read({
+        apiVersion: "aisre.io/v1alpha1",
+        kind: "AgentConfig",
+        metadata: { name, namespace: ns.name },
+      })) as { status?: { phase?: string; message?: string } };
+    await eventually(async () => (await read("default")).status?.phase === "Ready");
+    await cluster!.objects.create({
+      apiVersion: "aisre.io/v1alpha1",
+      kind: "AgentConfig",
+      metadata: { name: "broken", namespace: ns.name },
+      spec: {
+        llm: {
+          enabled: true,
+          baseURL: "http://127.0.0.1:9/v1",
+          model: "m",
+          apiKeySecretRef: { name: "absent", key: "apiKey" },
+        },
+      },
+    } as never);
+    const broken = await eventually(async () => {
+      const c = await read("broken");
+      return c.status?.phase === "Invalid" && c;
+    });
+    expect(broken.status?.message).toMatch(/Secret absent not found/);
+  });
+
   it("falls back to the deterministic result with a condition when the endpoint answers 429", async () => {
     llm!.reset();
     llm!.script({ status: 429 });
