@@ -117,7 +117,23 @@ export const StepStatus = Type.Object(
     affected: Type.Optional(
       List(ObjectReference, LIMITS.affected, { description: "Objects the step changes (or changed)." }),
     ),
+    attempt: Type.Optional(
+      Type.Integer({
+        description:
+          "How many times execute was fenced (status written Running before the call); see docs/adr/0003.",
+        minimum: 0,
+        maximum: 100,
+      }),
+    ),
     startedAt: Type.Optional(Timestamp("When execution started.")),
+    executedAt: Type.Optional(
+      Timestamp(
+        "When execute returned (its result and undoState are recorded); absent: not known to have run.",
+      ),
+    ),
+    undoState: Type.Optional(
+      FreeForm(LIMITS.params, "What undo needs (previous replicas, revision ...), as execute returned it."),
+    ),
     finishedAt: Type.Optional(Timestamp("When the step finished.")),
     message: Type.Optional(Str(LIMITS.message, { description: "What happened." })),
   },

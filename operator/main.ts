@@ -1,6 +1,8 @@
 import { addConfigControllers } from "../controllers/config/controller.ts";
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
+import { storeAuditSink } from "../controllers/remediationplan/audit.ts";
+import { addRemediationPlanController } from "../controllers/remediationplan/controller.ts";
 import { addNotificationController } from "../controllers/notification/controller.ts";
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
 import type { Database } from "../store/index.ts";
@@ -38,13 +40,18 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
     leaderElection: cfg.leaderElect ? { namespace: cfg.namespace, name: cfg.leaseName } : false,
   });
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
-  addSreTaskController(mgr, opts);
+  addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
   addDiagnosisRunController(mgr, { namespace: cfg.watchNamespace, operatorNamespace: cfg.namespace });
   addConfigControllers(mgr, cfg.watchNamespace);
   const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
   const notifier = wecomNotifier(logger);
   if (notifier) addNotificationController(mgr, notifier, cfg.watchNamespace);
+  addRemediationPlanController(mgr, {
+    ...opts,
+    operatorNamespace: cfg.namespace,
+    ...(db ? { audit: storeAuditSink(db) } : {}),
+  });
   logger.info({ namespace: cfg.namespace, watchNamespace: cfg.watchNamespace ?? "*" }, "Starting operator");
   try {
     return await mgr.run();

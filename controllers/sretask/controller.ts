@@ -1,17 +1,20 @@
-import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
+import type { AgentConfig, DiagnosisRun, RemediationPlan, SreTask } from "../../crds/index.ts";
 import { Reason, SreTaskPhase } from "../../crds/index.ts";
 import type { Logger } from "../../operator/logging/logger.ts";
 import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
-import { ownerUidIndex, serverSideApply } from "../../operator/runtime/index.ts";
-import { DIAGNOSISRUN, SRETASK } from "../resources.ts";
+import { isNotFound, objectPath, ownerUidIndex, serverSideApply } from "../../operator/runtime/index.ts";
+import { AGENTCONFIG, DIAGNOSISRUN, REMEDIATIONPLAN, SRETASK } from "../resources.ts";
 import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
 import { recordClassification } from "./classify.ts";
 import { desiredRun, diagnosisSettled, mirrorRun, recordDiagnosing, recordResolved } from "./diagnosis.ts";
+import { desiredPlan, mirrorPlan, recordPlanCreated, wantsPlan } from "./remediation.ts";
 
 /** Options of the SreTask controller. */
 export interface SreTaskControllerOptions {
   maxConcurrentReconciles?: number;
   namespace?: string;
+  /** The operator's namespace: where the fallback AgentConfig lives. */
+  operatorNamespace?: string;
 }
 
 const TERMINAL: readonly string[] = [SreTaskPhase.Resolved, SreTaskPhase.Succeeded];
@@ -19,13 +22,30 @@ const TERMINAL: readonly string[] = [SreTaskPhase.Resolved, SreTaskPhase.Succeed
 /**
  * Registers the SreTask controller (the master agent): level-based, each reconcile reads
  * the task from the cache and converges one step: accept → own a DiagnosisRun → mirror
- * its outcome; a resolved alert ends the task Resolved.
+ * its outcome → own a RemediationPlan (when asked for) → mirror it; a resolved alert ends the
+ * task Resolved.
  */
 export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOptions = {}): void {
   const scope = opts.namespace ? { namespace: opts.namespace } : {};
   const tasks = mgr.informer<SreTask>(SRETASK, scope);
   const runs = mgr.informer<DiagnosisRun>(DIAGNOSISRUN, scope);
   runs.addIndex("owner", ownerUidIndex);
+  const plans = mgr.informer<RemediationPlan>(REMEDIATIONPLAN, scope);
+  plans.addIndex("owner", ownerUidIndex);
+
+  const getConfig = async (namespace: string, name: string): Promise<AgentConfig | undefined> =>
+    mgr.client.request<AgentConfig>("GET", objectPath(AGENTCONFIG, namespace, name)).catch((err: unknown) => {
+      if (isNotFound(err)) return undefined;
+      throw err;
+    });
+  // policy.autoRemediation lets plans be created for tasks that did not ask for remediation.
+  const autoRemediation = async (task: SreTask): Promise<boolean> => {
+    const name = task.spec.agentConfigRef?.name ?? "default";
+    const config =
+      (await getConfig(task.metadata.namespace ?? "", name)) ??
+      (opts.operatorNamespace ? await getConfig(opts.operatorNamespace, name) : undefined);
+    return config?.spec.policy?.autoRemediation === true;
+  };
 
   const resolve = async (task: SreTask, log: Logger): Promise<void> => {
     await mgr.statusWriter.update(SRETASK, task, (s) => recordResolved(s, task, Date.now()));
@@ -68,6 +88,25 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
       log.info({ category: run.status.rootCause?.category }, "Mirrored diagnosis");
   };
 
+  const driveRemediation = async (task: SreTask, log: Logger): Promise<void> => {
+    const uid = task.metadata.uid ?? "";
+    const plan = plans.byIndex("owner", uid)[0];
+    if (plan) {
+      const { written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
+        mirrorPlan(s, task, plan, Date.now()),
+      );
+      if (written && plan.status?.phase) log.info({ plan: plan.status.phase }, "Mirrored remediation plan");
+      return;
+    }
+    const run = runs.byIndex("owner", uid)[0];
+    const asked = task.spec.type === "Remediate" || task.status?.classification?.type === "Remediate";
+    if (!wantsPlan(task, run, asked || (await autoRemediation(task)))) return;
+    await serverSideApply(mgr.client, desiredPlan(task, run!));
+    await mgr.statusWriter.update(SRETASK, task, (s) => recordPlanCreated(s, task));
+    log.info("Created RemediationPlan");
+    await mgr.recorder.normal(task, Reason.Remediating, `Created RemediationPlan ${task.metadata.name}`);
+  };
+
   const reconcile: Reconciler = async ({ namespace, name }, { logger }) => {
     const task = tasks.get(namespace, name);
     if (!task || task.metadata.deletionTimestamp || TERMINAL.includes(task.status?.phase ?? "")) return;
@@ -76,6 +115,7 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     if (!isAccepted(task)) return accept(task, log);
     if (!task.status?.classification) return classify(task, log);
     if (!diagnosisSettled(task)) return driveDiagnosis(task, log);
+    return driveRemediation(task, log);
   };
 
   mgr
@@ -85,5 +125,6 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
       reconcile,
       maxConcurrentReconciles: opts.maxConcurrentReconciles ?? 4,
     })
-    .owns(runs, { group: "aisre.io", kind: "SreTask" });
+    .owns(runs, { group: "aisre.io", kind: "SreTask" })
+    .owns(plans, { group: "aisre.io", kind: "SreTask" });
 }

@@ -1,0 +1,59 @@
+import type { RemediationPlan } from "../../crds/index.ts";
+import { getControllerOf } from "../../operator/runtime/index.ts";
+import type { Queryable, RemediationActionInput } from "../../store/index.ts";
+import { recordRemediationAction } from "../../store/index.ts";
+
+/** One audit entry: step index reaching phase (plan decisions use index 0 and their own phase). */
+export interface AuditEntry {
+  plan: RemediationPlan;
+  stepIndex: number;
+  phase: string;
+  message: string;
+  at: string;
+}
+
+/** Where audit rows go; the store is optional, Events and logs are always written. */
+export type AuditSink = (entry: AuditEntry) => Promise<void>;
+
+/** The optional columns: target, risk, approver, dry run, finish time. */
+function details(e: AuditEntry): Partial<RemediationActionInput> {
+  const { plan } = e;
+  const step = plan.spec.steps[e.stepIndex];
+  const stepStatus = plan.status?.steps?.find((s) => s.name === step?.name);
+  const finished = ["Succeeded", "Failed", "Undone", "Rejected", "RolledBack"].includes(e.phase);
+  const out: Partial<RemediationActionInput> = {};
+  if (step) out.target = { ...step.target };
+  if (plan.status?.risk) out.risk = plan.status.risk;
+  if (plan.status?.approval?.decidedBy) out.approvedBy = plan.status.approval.decidedBy;
+  if (stepStatus?.dryRun) out.dryRunResult = stepStatus.dryRun;
+  if (finished) out.finishedAt = e.at;
+  return out;
+}
+
+/** The store row of an audit entry; idempotent in the store by (plan uid, step index, phase). */
+export function auditRow(e: AuditEntry): RemediationActionInput {
+  const { plan } = e;
+  const step = plan.spec.steps[e.stepIndex];
+  return {
+    planUid: plan.metadata.uid ?? "",
+    planName: plan.metadata.name ?? "",
+    planNamespace: plan.metadata.namespace ?? "",
+    // Plans written by hand have no task: the plan stands in for it.
+    taskUid: getControllerOf(plan)?.uid ?? plan.metadata.uid ?? "",
+    stepIndex: e.stepIndex,
+    phase: e.phase,
+    action: step?.action ?? "Plan",
+    resourceVersion: plan.metadata.resourceVersion ?? "0",
+    occurredAt: e.at,
+    outcome: e.phase,
+    message: e.message.slice(0, 1024),
+    ...details(e),
+  };
+}
+
+/** An audit sink writing remediation_actions rows through the incident store. */
+export function storeAuditSink(db: Queryable): AuditSink {
+  return async (e) => {
+    await recordRemediationAction(db, auditRow(e));
+  };
+}

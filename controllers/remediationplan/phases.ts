@@ -1,0 +1,101 @@
+import type { BlastRadius } from "../../agents/automation/action.ts";
+import { noBlast } from "../../agents/automation/action.ts";
+import { evaluatePolicy } from "../../agents/automation/policy.ts";
+import type { AgentConfig, RemediationPlan, SreTask } from "../../crds/index.ts";
+import { Reason, RemediationPlanPhase } from "../../crds/index.ts";
+import type { Logger } from "../../operator/logging/logger.ts";
+import type { Result } from "../../operator/runtime/index.ts";
+import { formatTime } from "../../operator/runtime/index.ts";
+import { DEFAULT_APPROVAL_TTL_SECONDS, approvalMove, approvalVoid, specHash } from "./approval.ts";
+import type { MoveDeps } from "./moves.ts";
+import { policyContext, unionBlast } from "./policy-context.ts";
+import {
+  awaitingSince,
+  recordApprovalVoid,
+  recordAwaiting,
+  recordDecision,
+  recordPolicy,
+  recordStart,
+} from "./plan-status.ts";
+
+/** What the phase handlers need besides the step moves. */
+export interface PhaseDeps extends MoveDeps {
+  agentConfig: AgentConfig | undefined;
+  log: Logger;
+  others(): RemediationPlan[];
+  task(name: string): SreTask | undefined;
+}
+
+const DEFERRED_RETRY_MS = 15_000;
+const ttlOf = (d: PhaseDeps) =>
+  d.agentConfig?.spec.policy?.approvalTTLSeconds ?? DEFAULT_APPROVAL_TTL_SECONDS;
+
+async function blastOf(d: PhaseDeps, plan: RemediationPlan): Promise<BlastRadius> {
+  const parts = await Promise.all(
+    plan.spec.steps.map(async (s) => {
+      const action = d.catalog.get(s.action);
+      // A target that cannot be read has no radius yet; its preconditions fail the step later.
+      return action ? action.blastRadius(d.ctx, s).catch(() => noBlast()) : noBlast();
+    }),
+  );
+  return unionBlast(parts);
+}
+
+/** Pending: policy verdict → Rejected, deferred (cooldown, concurrency), AwaitingApproval or auto-Approved. */
+export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promise<Result | void> {
+  const now = d.now();
+  const verdict = evaluatePolicy(
+    plan,
+    d.agentConfig,
+    policyContext(plan, d.others(), await blastOf(d, plan), now),
+  );
+  const mode = plan.spec.taskRef ? d.task(plan.spec.taskRef.name)?.spec.remediation?.mode : undefined;
+  const auto = verdict.allowed && !verdict.approvalRequired && mode === "Auto";
+  const why = !verdict.allowed
+    ? ""
+    : mode !== "Auto"
+      ? `the task's remediation mode is ${mode ?? "unset (a hand-written plan)"}`
+      : verdict.approvalReasons.map((r) => r.message).join("; ");
+  const { obj } = await d.write(plan, (s) => {
+    recordPolicy(s, plan, verdict, now);
+    if (!verdict.allowed) return;
+    if (!auto) return recordAwaiting(s, plan, why, now);
+    const approval = {
+      decision: "Approved" as const,
+      decidedBy: `policy:${plan.spec.agentConfigRef?.name ?? "default"}`,
+      decidedAt: formatTime(now),
+      via: "Policy" as const,
+      expiresAt: formatTime(now + ttlOf(d) * 1000),
+      specHash: specHash(plan),
+    };
+    recordDecision(s, plan, approval, true, now);
+  });
+  const phase = obj.status?.phase ?? RemediationPlanPhase.Pending;
+  await d.report(obj, -1, phase, obj.status?.message ?? phase, phase === RemediationPlanPhase.Rejected);
+  if (phase === RemediationPlanPhase.Pending) return { requeueAfter: DEFERRED_RETRY_MS };
+}
+
+/** AwaitingApproval: record a decision (REST/WeCom status, or kubectl's spec patch), or expire. */
+export async function approvePhase(d: PhaseDeps, plan: RemediationPlan): Promise<Result | void> {
+  const now = d.now();
+  const move = approvalMove(plan, awaitingSince(plan, now), ttlOf(d), now);
+  if (move.kind === "wait") return { requeueAfter: Math.max(1000, move.untilMs - now) };
+  const { obj } = await d.write(plan, (s) => {
+    if (move.kind === "expired") recordApprovalVoid(s, plan, Reason.ApprovalExpired, move.message, now);
+    else recordDecision(s, plan, move.approval, false, now);
+  });
+  const phase = obj.status?.phase ?? "";
+  await d.report(obj, -1, phase, obj.status?.message ?? phase, phase === RemediationPlanPhase.Rejected);
+}
+
+/** Approved: start execution unless the approval no longer covers the spec or lapsed. */
+export async function startPhase(d: PhaseDeps, plan: RemediationPlan): Promise<Result | void> {
+  const now = d.now();
+  const invalid = approvalVoid(plan, now);
+  const { obj } = await d.write(plan, (s) => {
+    if (invalid) recordApprovalVoid(s, plan, invalid.reason, invalid.message, now);
+    else recordStart(s, plan, now);
+  });
+  const phase = obj.status?.phase ?? "";
+  await d.report(obj, -1, phase, invalid ? invalid.message : "execution started", invalid !== undefined);
+}

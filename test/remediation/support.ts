@@ -1,0 +1,154 @@
+import type { V1Deployment } from "@kubernetes/client-node";
+import { AppsV1Api } from "@kubernetes/client-node";
+import { afterAll, beforeAll } from "vitest";
+import type { AgentConfig, RemediationPlan } from "../../crds/index.ts";
+import type { TestCluster } from "../support/cluster.ts";
+import { installCrds, kubectl } from "../support/cluster.ts";
+import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
+
+/** A Deployment whose pods kwok runs (or drives into `simulate`, e.g. CrashLoopBackOff). */
+export function deployment(
+  name: string,
+  opts: { simulate?: string; image?: string; replicas?: number; minReadySeconds?: number } = {},
+): V1Deployment {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name },
+    spec: {
+      replicas: opts.replicas ?? 2,
+      minReadySeconds: opts.minReadySeconds ?? 0,
+      progressDeadlineSeconds: 600,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: {
+          labels: { app: name },
+          annotations: opts.simulate ? { "aisre.io/simulate": opts.simulate } : {},
+        },
+        spec: {
+          containers: [
+            {
+              name: "app",
+              image: opts.image ?? `registry.example.com/shop/${name}:v1`,
+              resources: { requests: { cpu: "10m", memory: "16Mi" } },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+/** The AgentConfig "default" of a test namespace: plans may act there, with the policy overrides given. */
+export function agentConfig(namespace: string, policy: Record<string, unknown> = {}): AgentConfig {
+  return {
+    apiVersion: "aisre.io/v1alpha1",
+    kind: "AgentConfig",
+    metadata: { name: "default", namespace },
+    spec: {
+      policy: {
+        autoRemediation: false,
+        enabledActions: ["RolloutUndo", "ScaleWorkload", "RolloutRestart", "RunbookOnly"],
+        allowedNamespaces: [namespace],
+        maxAffectedPods: 50,
+        cooldownSeconds: 0,
+        maxConcurrentPlans: 10,
+        approvalTTLSeconds: 3600,
+        ...policy,
+      },
+    } as AgentConfig["spec"],
+  };
+}
+
+/** Installs the CRDs and runs one operator for the suite's namespace (incident store off). */
+export function useOperator(cluster: TestCluster | undefined, ns: { name: string }) {
+  const state: { op?: OperatorProcess; apps?: AppsV1Api } = {};
+  const start = async () => {
+    state.op = startOperator(cluster!, {
+      AISRE_WATCH_NAMESPACE: ns.name,
+      AISRE_NAMESPACE: ns.name,
+      AISRE_LEADER_ELECT: "false",
+      AISRE_INCIDENT_STORE: "false",
+    });
+    await state.op.waitForLog(/Started workers/);
+    return state.op;
+  };
+  beforeAll(async () => {
+    if (!cluster) return;
+    await installCrds(cluster);
+    state.apps = cluster.kc.makeApiClient(AppsV1Api);
+  });
+  afterAll(async () => {
+    if (state.op && state.op.proc.exitCode === null) state.op.proc.kill("SIGTERM");
+    await state.op?.exited;
+  });
+  return { state, start };
+}
+
+/** Reads a RemediationPlan (with status). */
+export async function readPlan(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+): Promise<RemediationPlan> {
+  return (await cluster.objects.read({
+    apiVersion: "aisre.io/v1alpha1",
+    kind: "RemediationPlan",
+    metadata: { name, namespace },
+  })) as RemediationPlan;
+}
+
+/** Waits until the plan reaches one of phases. */
+export function waitForPlan(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+  phases: string[],
+  timeoutMs = 90_000,
+): Promise<RemediationPlan> {
+  return eventually(async () => {
+    const p = await readPlan(cluster, namespace, name);
+    return phases.includes(p.status?.phase ?? "") && p;
+  }, timeoutMs);
+}
+
+/** Approves a plan the documented kubectl way. */
+export async function approveWithKubectl(
+  cluster: TestCluster,
+  namespace: string,
+  name: string,
+): Promise<void> {
+  const r = await kubectl(cluster, [
+    "-n",
+    namespace,
+    "patch",
+    "remediationplan",
+    name,
+    "--type",
+    "merge",
+    "-p",
+    '{"spec":{"approval":{"decision":"Approved"}}}',
+  ]);
+  if (r.code !== 0) throw new Error(`kubectl patch failed: ${r.stderr}`);
+}
+
+/** Applies an object as YAML/JSON through kubectl (as a user would). */
+export async function kubectlApply(cluster: TestCluster, obj: unknown): Promise<void> {
+  const r = await kubectl(cluster, ["apply", "-f", "-"], JSON.stringify(obj));
+  if (r.code !== 0) throw new Error(`kubectl apply failed: ${r.stderr}`);
+}
+
+/** A hand-written (GitOps) plan with the given steps. */
+export function handPlan(
+  namespace: string,
+  name: string,
+  steps: RemediationPlan["spec"]["steps"],
+  extra: Partial<RemediationPlan["spec"]> = {},
+): RemediationPlan {
+  return {
+    apiVersion: "aisre.io/v1alpha1",
+    kind: "RemediationPlan",
+    metadata: { name, namespace },
+    spec: { steps, ...extra },
+  };
+}
