@@ -12,14 +12,20 @@ import { NOTIFIED_ANNOTATION, notificationFor, notifiedKinds } from "./events.ts
  */
 export function addNotificationController(mgr: Manager, notifier: WeComNotifier, namespace?: string): void {
   const tasks = mgr.informer<SreTask>(SRETASK, namespace ? { namespace } : {});
+  // The cache can lag behind our own annotation patch; remember what this process sent.
+  const sentHere = new Map<string, Set<string>>();
 
   const reconcile: Reconciler = async ({ namespace: ns, name }, { logger }) => {
     const task = tasks.get(ns, name);
-    const event = task && notificationFor(task);
-    if (!task || !event) return;
-    const sent = notifiedKinds(task);
+    const uid = `${ns}/${name}`;
+    if (!task) return void sentHere.delete(uid);
+    const event = notificationFor(task);
+    if (!event) return;
+    const local = sentHere.get(uid) ?? new Set<string>();
+    const sent = [...new Set([...notifiedKinds(task), ...local])];
     if (sent.includes(event.kind)) return;
     if (!(await notifier.notify(event))) return;
+    sentHere.set(uid, local.add(event.kind));
     const value = [...sent, event.kind].join(",");
     await mgr.client.request("PATCH", objectPath(SRETASK, ns, name), {
       contentType: "application/merge-patch+json",
