@@ -17,7 +17,8 @@ function aisre(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe("aisre diagnose", () => {
+// Each case spawns the CLI (Node start-up plus type stripping): seconds on a loaded 2-core CI machine.
+describe("aisre diagnose", { timeout: 60_000 }, () => {
   const tmp = mkdtempSync(join(tmpdir(), "aisre-diagnose-"));
 
   it("prints the contract JSON and exits 0", () => {
