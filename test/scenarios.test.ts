@@ -12,33 +12,14 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { ACTION_NAMES } from "../crds/actions.ts";
+import { SNAPSHOT_CATEGORIES } from "../crds/categories.ts";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CORPUS = join(ROOT, "test", "fixtures", "scenarios");
 const MIN_ACCURACY = 0.95;
 
-const CATEGORIES = [
-  "CrashLoop",
-  "OOMKilled",
-  "ImagePull",
-  "MissingConfig",
-  "ProbeFailure",
-  "InitContainerFailure",
-  "Unschedulable",
-  "PVCPending",
-  "VolumeMountFailure",
-  "BadRollout",
-  "QuotaExceeded",
-  "JobFailed",
-  "HPAMaxedOut",
-  "ServiceSelectorMismatch",
-  "ServiceNoEndpoints",
-  "IngressMisconfigured",
-  "NodeNotReady",
-  "NodePressure",
-  "AdmissionWebhookFailure",
-  "PDBBlocking",
-] as const;
+// The 20 snapshot categories of DIAGNOSIS.md §3, as the API declares them.
+const CATEGORIES = SNAPSHOT_CATEGORIES;
 
 interface Ref {
   kind: string;

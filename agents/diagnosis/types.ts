@@ -4,44 +4,10 @@
  */
 import type { ActionName, Risk } from "../../crds/actions.ts";
 
-/** The 20 categories a snapshot can show (DIAGNOSIS.md §3). */
-export const SNAPSHOT_CATEGORIES = [
-  "CrashLoop",
-  "OOMKilled",
-  "ImagePull",
-  "MissingConfig",
-  "ProbeFailure",
-  "InitContainerFailure",
-  "Unschedulable",
-  "PVCPending",
-  "VolumeMountFailure",
-  "BadRollout",
-  "QuotaExceeded",
-  "JobFailed",
-  "HPAMaxedOut",
-  "ServiceSelectorMismatch",
-  "ServiceNoEndpoints",
-  "IngressMisconfigured",
-  "NodeNotReady",
-  "NodePressure",
-  "AdmissionWebhookFailure",
-  "PDBBlocking",
-] as const;
-
-/** Categories only a live Prometheus can show. */
-export const METRIC_CATEGORIES = [
-  "HighErrorRate",
-  "HighLatency",
-  "CPUThrottling",
-  "MemoryLeak",
-  "DiskFillForecast",
-] as const;
-
-/** Every root-cause category, snapshot ones first. */
-export const CATEGORIES = [...SNAPSHOT_CATEGORIES, ...METRIC_CATEGORIES] as const;
-
-export type Category = (typeof CATEGORIES)[number];
-export type Severity = "critical" | "warning" | "info";
+// The categories are API (Runbooks match on them, CRD schemas enumerate them): one list, in crds/.
+export { CATEGORIES, METRIC_CATEGORIES, SNAPSHOT_CATEGORIES } from "../../crds/categories.ts";
+export type { Category, Severity } from "../../crds/categories.ts";
+import type { Category, Severity } from "../../crds/categories.ts";
 
 /** A Kubernetes object by kind, namespace ("" when cluster-scoped) and name. */
 export interface ResourceRef {
