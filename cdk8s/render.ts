@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import { customResourceDefinition } from "../crds/crd.ts";
 import { KINDS } from "../crds/registry.ts";
 import { CRD_HEADER, DEPLOY_HEADER, LABELS, NAMESPACE } from "./config.ts";
+import { helmChart } from "./helm.ts";
 import { addRbac } from "./rbac.ts";
 import { addWorkload } from "./workload.ts";
 
@@ -26,7 +27,7 @@ function chartFile(app: App, path: string, header: string, fill: (chart: Chart) 
   return { path, content: toYaml(header, chart.toJson()) };
 }
 
-/** Every generated file: one CRD per kind under crds/, plain manifests under deploy/. */
+/** Every generated file: one CRD per kind under crds/, plain manifests under deploy/, the Helm chart. */
 export function renderManifests(): GeneratedFile[] {
   const app = new App();
   const crdFiles = KINDS.map((def) => {
@@ -47,5 +48,5 @@ export function renderManifests(): GeneratedFile[] {
   });
   const rbac = chartFile(app, "deploy/rbac.yaml", DEPLOY_HEADER, addRbac);
   const operator = chartFile(app, "deploy/operator.yaml", DEPLOY_HEADER, addWorkload);
-  return [...crdFiles, namespace, rbac, operator];
+  return [...crdFiles, namespace, rbac, operator, ...helmChart(crdFiles, [rbac, operator])];
 }
