@@ -5,26 +5,15 @@
  */
 import { failedVerify, pending, verified } from "./action.ts";
 import type { VerifyResult } from "./action.ts";
+import { PrometheusClient } from "../../tools/prometheus/client.ts";
 
 /** Runs an instant query and returns the result vector (or matrix/scalar as an array). */
 export type PromQuery = (expr: string) => Promise<unknown[]>;
 
-/** An instant-query client of the Prometheus HTTP API at baseUrl. */
+/** An instant-query function over the shared Prometheus client (tools/prometheus). */
 export function prometheusQuery(baseUrl: string, timeoutMs = 10_000): PromQuery {
-  return async (expr) => {
-    const url = new URL("api/v1/query", baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`);
-    const res = await fetch(url, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ query: expr }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const body = (await res.json()) as { status?: string; error?: string; data?: { result?: unknown } };
-    if (!res.ok || body.status !== "success")
-      throw new Error(`Prometheus answered ${res.status}: ${body.error ?? "no error text"}`);
-    const result = body.data?.result;
-    return Array.isArray(result) ? result : result === undefined ? [] : [result];
-  };
+  const client = new PrometheusClient(baseUrl, timeoutMs);
+  return (expr) => client.query(expr);
 }
 
 /** One poll of the plan's PromQL check. */

@@ -2,7 +2,9 @@ import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
 import { diagnose } from "../../agents/diagnosis/diagnose.ts";
 import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
 import { liveView } from "../../agents/diagnosis/live/view.ts";
-import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
+import type { PromQuery } from "../../agents/diagnosis/view.ts";
+import type { AgentConfig, DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
+import { PrometheusClient } from "../../tools/prometheus/client.ts";
 import { ConditionType, DiagnosisRunPhase, LIMITS, Reason } from "../../crds/index.ts";
 import { createLLMMetrics, llmCondition } from "../../agents/diagnosis/llm/index.ts";
 import { createDiagnosisMetrics } from "../../operator/metrics/diagnosis-metrics.ts";
@@ -37,6 +39,14 @@ function markRunning(s: DiagnosisRunStatus, run: DiagnosisRun, now: number): voi
   s.conditions = setCondition(s.conditions, { ...c, observedGeneration: run.metadata.generation }, now);
 }
 
+/** The PromQL hook of the view when the AgentConfig names a Prometheus (tools.prometheus.url). */
+function prometheusOf(config: AgentConfig | undefined): { prometheus?: PromQuery } {
+  const url = config?.spec.tools?.prometheus?.url;
+  if (!url) return {};
+  const client = new PrometheusClient(url);
+  return { prometheus: (expr) => client.query(expr) };
+}
+
 /**
  * Registers the DiagnosisRun controller: runs the deterministic engine over the live view
  * (informer caches plus previous logs of crashing containers) and writes the bounded
@@ -63,9 +73,9 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
 
     const pods = list(LIVE_KINDS[0]!) as V1Pod[];
     const logs = await previousLogs(mgr.kubeConfig, pods, namespace);
-    const view = await liveView(list, { logs });
-    const focus = focusOf(run);
     const config = await agentConfigFor(mgr.client, run, opts.operatorNamespace ?? "aisre-system");
+    const view = await liveView(list, { logs, ...prometheusOf(config) });
+    const focus = focusOf(run);
     const consulted = await consultLLM(
       mgr.client,
       { run, view, result: diagnose(view, focus), focus, config },

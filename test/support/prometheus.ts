@@ -1,0 +1,66 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** A real Prometheus (Debian's package) on loopback, scraping itself every second. */
+export interface TestPrometheus {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `prometheus` from PATH; rejects with a one-line reason when it is not installed. */
+export async function startPrometheus(): Promise<TestPrometheus> {
+  const dir = mkdtempSync(join(tmpdir(), "aisre-prometheus-"));
+  const port = await freePort();
+  const config = join(dir, "prometheus.yml");
+  writeFileSync(
+    config,
+    `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{targets: ["127.0.0.1:${port}"]}]\n`,
+  );
+  const proc: ChildProcess = spawn(
+    "prometheus",
+    [
+      `--config.file=${config}`,
+      `--storage.tsdb.path=${join(dir, "data")}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+    ],
+    { stdio: "ignore" },
+  );
+  const failed = new Promise<never>((_, reject) =>
+    proc.on("error", (err) =>
+      reject(new Error(`prometheus not runnable (apt-get install prometheus): ${err.message}`)),
+    ),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  const ready = (async () => {
+    for (let i = 0; i < 120; i++) {
+      const ok = await fetch(`${url}/-/ready`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) return;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error("prometheus did not become ready in 30 s");
+  })();
+  await Promise.race([ready, failed]);
+  return {
+    url,
+    async stop() {
+      proc.kill("SIGTERM");
+      await new Promise((r) => proc.once("exit", r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
