@@ -16,5 +16,11 @@ t0=$(date +%s)
 echo "== CRD drift check"
 node cdk8s/main.ts --check
 echo "== vitest: unit, scenarios, store, integration"
-npx vitest run "$@"
+mkdir -p .aisre
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json=.aisre/vitest-report.json "$@" || status=$?
+# One plain closing line, whatever the reporter printed above.
+node -e 'const r = require("./.aisre/vitest-report.json");
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);' || true
 echo "== test suite finished in $(( $(date +%s) - t0 ))s"
+exit "$status"
