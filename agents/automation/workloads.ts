@@ -4,6 +4,7 @@
  * pods they own, so each action file states only its own logic.
  */
 import type {
+  V1PolicyRule,
   ConfigurationOptions,
   V1DaemonSet,
   V1Deployment,
@@ -14,6 +15,12 @@ import type {
 import type { ActionContext, Step } from "./action.ts";
 import { FIELD_MANAGER, dryRunParam, podKey, selectorString } from "./kube.ts";
 import { ParamsError, targetNamespace } from "./params.ts";
+
+/** RBAC to read and patch a workload's pod template, and list the pods it runs (blast radius). */
+export const TEMPLATE_PATCH_RULES: readonly V1PolicyRule[] = [
+  { apiGroups: ["apps"], resources: ["deployments", "statefulsets", "daemonsets"], verbs: ["get", "patch"] },
+  { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
+];
 
 export type WorkloadKind = "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet";
 export type Workload = V1Deployment | V1StatefulSet | V1DaemonSet | V1ReplicaSet;

@@ -11,7 +11,14 @@ import type { Action, ActionContext, Step } from "../action.ts";
 import { MERGE_PATCH, dryRunOutcome } from "../kube.ts";
 import { dryRunOf, preconditionsOf } from "../guards.ts";
 import { verifyRollout } from "../rollout.ts";
-import { allPodsOf, patchWorkload, readWorkload, showRef, workloadRef } from "../workloads.ts";
+import {
+  allPodsOf,
+  patchWorkload,
+  readWorkload,
+  showRef,
+  workloadRef,
+  TEMPLATE_PATCH_RULES,
+} from "../workloads.ts";
 
 /** The annotation kubectl rollout restart sets on the pod template. */
 export const RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
@@ -34,14 +41,7 @@ export const rolloutRestart: Action = {
   risk: ACTION_RISKS.RolloutRestart,
   targetKinds: ACTION_TARGET_KINDS.RolloutRestart ?? [],
   params: Params,
-  rbac: [
-    {
-      apiGroups: ["apps"],
-      resources: ["deployments", "statefulsets", "daemonsets"],
-      verbs: ["get", "patch"],
-    },
-    { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
-  ],
+  rbac: [...TEMPLATE_PATCH_RULES],
   namespacedRbac: [],
   undoable: false,
   automatic: true,

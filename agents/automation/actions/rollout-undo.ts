@@ -16,7 +16,14 @@ import { dryRunOf, preconditionsOf } from "../guards.ts";
 import { listRevisions, pickRollback } from "../revisions.ts";
 import type { Revision } from "../revisions.ts";
 import { verifyRollout } from "../rollout.ts";
-import { allPodsOf, patchWorkload, readWorkload, showRef, workloadRef } from "../workloads.ts";
+import {
+  allPodsOf,
+  patchWorkload,
+  readWorkload,
+  showRef,
+  workloadRef,
+  TEMPLATE_PATCH_RULES,
+} from "../workloads.ts";
 import type { Workload, WorkloadRef } from "../workloads.ts";
 
 const Params = Type.Object(
@@ -92,13 +99,8 @@ export const rolloutUndo: Action = {
   targetKinds: ACTION_TARGET_KINDS.RolloutUndo ?? [],
   params: Params,
   rbac: [
-    {
-      apiGroups: ["apps"],
-      resources: ["deployments", "statefulsets", "daemonsets"],
-      verbs: ["get", "patch"],
-    },
+    ...TEMPLATE_PATCH_RULES,
     { apiGroups: ["apps"], resources: ["replicasets", "controllerrevisions"], verbs: ["list"] },
-    { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
   ],
   namespacedRbac: [],
   undoable: true,

@@ -15,7 +15,14 @@ import { JSON_PATCH, dryRunOutcome } from "../kube.ts";
 import type { JsonPatchOp } from "../kube.ts";
 import { parseParams } from "../params.ts";
 import { verifyRollout } from "../rollout.ts";
-import { allPodsOf, patchWorkload, readWorkload, showRef, workloadRef } from "../workloads.ts";
+import {
+  allPodsOf,
+  patchWorkload,
+  readWorkload,
+  showRef,
+  workloadRef,
+  TEMPLATE_PATCH_RULES,
+} from "../workloads.ts";
 import type { Workload } from "../workloads.ts";
 
 /** A Kubernetes quantity such as 500m, 1.5 or 512Mi. */
@@ -99,14 +106,7 @@ export const setResources: Action = {
   risk: ACTION_RISKS.SetResources,
   targetKinds: ACTION_TARGET_KINDS.SetResources ?? [],
   params: Params,
-  rbac: [
-    {
-      apiGroups: ["apps"],
-      resources: ["deployments", "statefulsets", "daemonsets"],
-      verbs: ["get", "patch"],
-    },
-    { apiGroups: [""], resources: ["pods"], verbs: ["list"] },
-  ],
+  rbac: [...TEMPLATE_PATCH_RULES],
   namespacedRbac: [],
   undoable: true,
   automatic: true,
