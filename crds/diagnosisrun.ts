@@ -71,6 +71,12 @@ export const DiagnosisRunStatus = Type.Object(
       List(Recommendation, LIMITS.recommendations, { description: "Proposed catalog actions, best first." }),
     ),
     runbooks: Type.Optional(List(MatchedRunbook, LIMITS.runbooks, { description: "Runbooks that match." })),
+    evidenceGaps: Type.Optional(
+      List(Str(LIMITS.evidenceLine), LIMITS.evidence, {
+        description:
+          "Evidence the engine could not read (e.g. Prometheus unreachable); the diagnosis went on without it.",
+      }),
+    ),
     explanation: Type.Optional(
       Str(LIMITS.text, { description: "The explanation for a person (the LLM's, when one was used)." }),
     ),

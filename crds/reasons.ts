@@ -47,6 +47,8 @@ export const Reason = {
   Diagnosing: "Diagnosing",
   RootCauseFound: "RootCauseFound",
   NothingWrong: "NothingWrong",
+  /** Some evidence could not be read (Prometheus down, a query timed out); the diagnosis went on without it. */
+  EvidenceGap: "EvidenceGap",
   DiagnosisFailed: "DiagnosisFailed",
   DiagnosisTimedOut: "DiagnosisTimedOut",
   LLMUsed: "LLMUsed",

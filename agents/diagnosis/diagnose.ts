@@ -7,6 +7,8 @@ import { runAnalyzers } from "./analyzers/index.ts";
 import type { Fault } from "./fault.ts";
 import { severityRank, toFinding } from "./fault.ts";
 import { resolveFocus } from "./focus.ts";
+import type { MetricEvidence, Thresholds } from "./metrics/index.ts";
+import { absorbSymptoms, analyzeMetrics } from "./metrics/index.ts";
 import { recommend } from "./recommend.ts";
 import { publicRef, refKey } from "./refs.ts";
 import { rolloutContext } from "./rollout-context.ts";
@@ -51,13 +53,28 @@ function orderFindings(root: Fault | undefined, ranked: Ranked, faults: Fault[])
   return [...first, ...rest].slice(0, MAX_FINDINGS);
 }
 
-/** Diagnoses a cluster view, starting from the alert or target when given. */
-export function diagnose(view: ClusterView, focus: Focus = {}): DiagnosisResult {
+/** What the engine reads besides the view: metric evidence fetched beforehand (live mode). */
+export interface DiagnoseOptions {
+  metrics?: MetricEvidence;
+  thresholds?: Partial<Thresholds>;
+}
+
+function allFaults(view: ClusterView, opts: DiagnoseOptions): Fault[] {
   const faults = runAnalyzers(view);
+  if (!opts.metrics) return faults;
+  faults.push(...analyzeMetrics(view, opts.metrics, opts.thresholds));
+  absorbSymptoms(faults);
+  return faults;
+}
+
+/** Diagnoses a cluster view, starting from the alert or target when given. */
+export function diagnose(view: ClusterView, focus: Focus = {}, opts: DiagnoseOptions = {}): DiagnosisResult {
+  const gaps = opts.metrics?.gaps.length ? { evidenceGaps: opts.metrics.gaps } : {};
+  const faults = allFaults(view, opts);
   const ranked = rankRootCause(view, faults, resolveFocus(view, focus));
   const root = ranked.root;
   const findings = orderFindings(root, ranked, faults).map(toFinding);
-  if (!root) return { rootCause: null, findings, recommendations: [] };
+  if (!root) return { rootCause: null, findings, recommendations: [], ...gaps };
   const ctx = rolloutContext(view, root.subject);
   const rootCause: RootCause = {
     category: root.category,
@@ -72,5 +89,5 @@ export function diagnose(view: ClusterView, focus: Focus = {}): DiagnosisResult 
   const result: DiagnosisResult = { rootCause, findings, recommendations };
   const runbooks = matchRunbooks(view, root.category, focus.alert);
   if (runbooks.length > 0) result.runbooks = runbooks;
-  return result;
+  return { ...result, ...gaps };
 }

@@ -14,6 +14,8 @@ export interface Facts {
   image?: string;
   lastLog?: string;
   memoryLimit?: string;
+  cpuLimit?: string;
+  proposedCpu?: string;
   detail?: string;
   restarts?: number;
   /** A previous revision that was healthy (BadRollout, RolloutUndo rationale). */

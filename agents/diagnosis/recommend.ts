@@ -43,6 +43,12 @@ const RUNBOOK: Partial<Record<Fault["category"], string>> = {
   HPAMaxedOut: "check capacity and the cost of more replicas",
   BadRollout: "fix the new revision before rolling forward again",
   OOMKilled: "check for a memory leak before only raising the limit",
+  HighErrorRate: "read the failing pods' logs for the 5xx cause and check the dependencies they call",
+  HighLatency: "check saturation (CPU throttling, an HPA at max), slow dependencies and recent changes",
+  CPUThrottling: "set a CPU limit that covers the peak, or remove the limit and keep the request",
+  MemoryLeak: "capture a heap profile and fix the leak; a restart only resets the clock",
+  DiskFillForecast:
+    "expand the PVC (its StorageClass must allow volume expansion) or delete old data before it fills",
 };
 
 function rollback(f: Fault, ctx: RolloutContext | undefined): Recommendation[] {
@@ -99,8 +105,29 @@ function webhook(f: Fault): Recommendation[] {
   return [rec("ScaleWorkload", backend, "the webhook backend is scaled to zero", { replicas: 1 })];
 }
 
+function throttling(f: Fault): Recommendation[] {
+  if (f.subject.kind === "Pod" || !f.facts.proposedCpu) return [];
+  return [
+    rec(
+      "SetResources",
+      f.subject,
+      `throttled at the ${f.facts.cpuLimit ?? "current"} CPU limit; propose ${f.facts.proposedCpu}`,
+      { container: f.facts.container ?? "", cpu: f.facts.proposedCpu },
+    ),
+  ];
+}
+
+function leak(f: Fault): Recommendation[] {
+  if (!["Deployment", "StatefulSet", "DaemonSet"].includes(f.subject.kind)) return [];
+  return [
+    rec("RolloutRestart", f.subject, `buys time before the OOM kill (${f.facts.detail ?? "memory grows"})`),
+  ];
+}
+
 const SPECIFIC: Partial<Record<Fault["category"], (f: Fault) => Recommendation[]>> = {
   OOMKilled: oom,
+  CPUThrottling: throttling,
+  MemoryLeak: leak,
   NodeNotReady: node,
   NodePressure: node,
   JobFailed: (f) => [rec("RerunJob", f.subject, "run the Job again once the cause is fixed")],
@@ -126,6 +153,8 @@ export function recommend(f: Fault, ctx: RolloutContext | undefined): Recommenda
     "ProbeFailure",
     "InitContainerFailure",
     "OOMKilled",
+    "HighErrorRate",
+    "HighLatency",
   ];
   const out = intrinsic.includes(f.category) && f.category !== "OOMKilled" ? rollback(f, ctx) : [];
   out.push(...specific(f));

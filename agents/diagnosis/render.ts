@@ -44,6 +44,11 @@ function actions(r: DiagnosisResult, c: Paint): string[] {
   ];
 }
 
+function gaps(r: DiagnosisResult, c: Paint): string[] {
+  if (!r.evidenceGaps?.length) return [];
+  return ["", c("yellow", "Not checked:"), ...r.evidenceGaps.map((g) => `  - ${g}`)];
+}
+
 function runbooks(r: DiagnosisResult, c: Paint): string[] {
   if (!r.runbooks?.length) return [];
   return [
@@ -59,5 +64,5 @@ function runbooks(r: DiagnosisResult, c: Paint): string[] {
 /** Renders a diagnosis as text; colour only when asked (TTY without NO_COLOR). */
 export function renderText(r: DiagnosisResult, colour: boolean): string {
   const c: Paint = (code, s) => (colour ? `\u001b[${CODES[code]}m${s}\u001b[0m` : s);
-  return [...header(r, c), ...others(r, c), ...actions(r, c), ...runbooks(r, c)].join("\n");
+  return [...header(r, c), ...others(r, c), ...actions(r, c), ...runbooks(r, c), ...gaps(r, c)].join("\n");
 }

@@ -63,6 +63,8 @@ export interface DiagnosisResult {
   findings: Finding[];
   recommendations: Recommendation[];
   runbooks?: RunbookMatch[];
+  /** Evidence the engine could not read (Prometheus down, a query timed out); optional. */
+  evidenceGaps?: string[];
 }
 
 /** The alert being investigated, in Alertmanager's shape. */

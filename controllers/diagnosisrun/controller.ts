@@ -1,10 +1,9 @@
 import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
+import type { Logger } from "pino";
 import { diagnose } from "../../agents/diagnosis/diagnose.ts";
 import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
 import { liveView } from "../../agents/diagnosis/live/view.ts";
-import type { PromQuery } from "../../agents/diagnosis/view.ts";
-import type { AgentConfig, DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
-import { PrometheusClient } from "../../tools/prometheus/client.ts";
+import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
 import { ConditionType, DiagnosisRunPhase, LIMITS, Reason } from "../../crds/index.ts";
 import { createLLMMetrics, llmCondition } from "../../agents/diagnosis/llm/index.ts";
 import { createDiagnosisMetrics } from "../../operator/metrics/diagnosis-metrics.ts";
@@ -12,6 +11,7 @@ import type { Informer, Manager, Reconciler, ResourceType } from "../../operator
 import { formatTime, setCondition } from "../../operator/runtime/index.ts";
 import { DIAGNOSISRUN } from "../resources.ts";
 import { focusOf } from "./focus.ts";
+import { metricInputs } from "./metric-step.ts";
 import { agentConfigFor, consultLLM } from "./llm-step.ts";
 import { previousLogs } from "./pod-logs.ts";
 import { boundedResult, clip } from "./result-status.ts";
@@ -39,12 +39,19 @@ function markRunning(s: DiagnosisRunStatus, run: DiagnosisRun, now: number): voi
   s.conditions = setCondition(s.conditions, { ...c, observedGeneration: run.metadata.generation }, now);
 }
 
-/** The PromQL hook of the view when the AgentConfig names a Prometheus (tools.prometheus.url). */
-function prometheusOf(config: AgentConfig | undefined): { prometheus?: PromQuery } {
-  const url = config?.spec.tools?.prometheus?.url;
-  if (!url) return {};
-  const client = new PrometheusClient(url);
-  return { prometheus: (expr) => client.query(expr) };
+/** Tells the user, on the run, which evidence could not be read (a Warning Event and a log line). */
+async function reportEvidenceGaps(
+  mgr: Manager,
+  run: DiagnosisRun,
+  gaps: string[] | undefined,
+  logger: Logger,
+): Promise<void> {
+  if (!gaps?.length) return;
+  logger.warn(
+    { run: `${run.metadata.namespace}/${run.metadata.name}`, gaps },
+    "Diagnosed without some evidence",
+  );
+  await mgr.recorder.warning(run, Reason.EvidenceGap, clip(gaps.join("; "), 1024));
 }
 
 /**
@@ -74,11 +81,12 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     const pods = list(LIVE_KINDS[0]!) as V1Pod[];
     const logs = await previousLogs(mgr.kubeConfig, pods, namespace);
     const config = await agentConfigFor(mgr.client, run, opts.operatorNamespace ?? "aisre-system");
-    const view = await liveView(list, { logs, ...prometheusOf(config) });
     const focus = focusOf(run);
+    const { metrics: evidence, prometheus } = await metricInputs(config, focus, opts.namespace);
+    const view = await liveView(list, { logs, ...(prometheus ? { prometheus } : {}) });
     const consulted = await consultLLM(
       mgr.client,
-      { run, view, result: diagnose(view, focus), focus, config },
+      { run, view, result: diagnose(view, focus, evidence ? { metrics: evidence } : {}), focus, config },
       { signal, metrics: llmMetrics },
     );
     const result = consulted.result;
@@ -123,6 +131,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       "Completed DiagnosisRun",
     );
     await mgr.recorder.normal(run, reason, message);
+    await reportEvidenceGaps(mgr, run, result.evidenceGaps, logger);
   };
 
   mgr.addController<DiagnosisRun>({

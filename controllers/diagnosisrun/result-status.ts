@@ -4,7 +4,7 @@ import { LIMITS } from "../../crds/index.ts";
 
 type StatusResult = Pick<
   DiagnosisRunStatus,
-  "rootCause" | "findings" | "recommendations" | "runbooks" | "truncated"
+  "rootCause" | "findings" | "recommendations" | "runbooks" | "truncated" | "evidenceGaps"
 >;
 
 /** Cuts a string to max characters, marking the cut with an ellipsis. */
@@ -39,6 +39,8 @@ export function boundedResult(result: DiagnosisResult): StatusResult {
   };
   if (result.rootCause)
     out.rootCause = { ...result.rootCause, summary: clip(result.rootCause.summary, LIMITS.message) };
+  if (result.evidenceGaps?.length)
+    out.evidenceGaps = result.evidenceGaps.slice(0, LIMITS.evidence).map((g) => clip(g, LIMITS.evidenceLine));
   if (result.runbooks?.length) {
     out.runbooks = result.runbooks.slice(0, LIMITS.runbooks).map((r) => ({ name: r.name, title: r.title }));
   }

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -19,9 +19,29 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `prometheus` from PATH; rejects with a one-line reason when it is not installed. */
-export async function startPrometheus(): Promise<TestPrometheus> {
+/** Turns OpenMetrics text into TSDB blocks under dataDir with Debian's promtool. */
+function backfill(dir: string, dataDir: string, openMetrics: string): void {
+  const input = join(dir, "history.om");
+  writeFileSync(input, openMetrics);
+  try {
+    execFileSync("promtool", ["tsdb", "create-blocks-from", "openmetrics", "--quiet", input, dataDir], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+  } catch (err) {
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? "").trim();
+    throw new Error(`promtool backfill failed (apt-get install prometheus): ${stderr || String(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Starts `prometheus` from PATH, optionally with history backfilled from OpenMetrics text;
+ * rejects with a one-line reason when it is not installed.
+ */
+export async function startPrometheus(opts: { history?: string } = {}): Promise<TestPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), "aisre-prometheus-"));
+  if (opts.history) backfill(dir, join(dir, "data"), opts.history);
   const port = await freePort();
   const config = join(dir, "prometheus.yml");
   writeFileSync(

@@ -5,6 +5,8 @@ import { renderText } from "../../../agents/diagnosis/render.ts";
 import { KubeConfig } from "@kubernetes/client-node";
 import { apiLister } from "../../../agents/diagnosis/live/api-lister.ts";
 import { liveView } from "../../../agents/diagnosis/live/view.ts";
+import { collectMetrics } from "../../../agents/diagnosis/metrics/index.ts";
+import { PrometheusClient } from "../../../tools/prometheus/client.ts";
 import { SnapshotError, parseSnapshot, snapshotView } from "../../../agents/diagnosis/snapshot.ts";
 import type { DiagnosisResult, Focus, ResourceRef } from "../../../agents/diagnosis/types.ts";
 import type { Command } from "../command.ts";
@@ -15,12 +17,14 @@ interface Options {
   output: "json" | "text";
   namespace?: string;
   target?: string;
+  prometheus?: string;
 }
 
-const VALUED = new Set(["--snapshot", "--output", "-o", "--namespace", "-n", "--target"]);
+const VALUED = new Set(["--snapshot", "--output", "-o", "--namespace", "-n", "--target", "--prometheus"]);
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { output: "text" };
+  if (process.env.AISRE_PROMETHEUS_URL) opts.prometheus = process.env.AISRE_PROMETHEUS_URL;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     if (!VALUED.has(flag)) throw new UsageError(`unknown option '${flag}' (try 'aisre diagnose --help')`);
@@ -29,6 +33,7 @@ function parseArgs(argv: string[]): Options {
     if (flag === "--snapshot") opts.snapshot = value;
     else if (flag === "--namespace" || flag === "-n") opts.namespace = value;
     else if (flag === "--target") opts.target = value;
+    else if (flag === "--prometheus") opts.prometheus = value;
     else if (value === "json" || value === "text") opts.output = value;
     else throw new UsageError(`--output must be json or text, not '${value}'`);
   }
@@ -70,12 +75,16 @@ function print(result: ReturnType<typeof diagnose>, output: Options["output"]): 
 async function diagnoseLive(
   namespace: string,
   target: ResourceRef | undefined,
+  prometheusUrl: string | undefined,
 ): Promise<DiagnosisResult | undefined> {
   const kc = new KubeConfig();
   kc.loadFromDefault();
   try {
+    const metrics = prometheusUrl
+      ? await collectMetrics(new PrometheusClient(prometheusUrl), { namespace })
+      : undefined;
     const view = await liveView(apiLister(kc, namespace));
-    return diagnose(view, target ? { target } : {});
+    return diagnose(view, target ? { target } : {}, metrics ? { metrics } : {});
   } catch (err) {
     console.error(
       `aisre diagnose: cannot read the cluster at ${kc.getCurrentCluster()?.server ?? "?"}: ${String(err)}`,
@@ -89,12 +98,14 @@ export const diagnoseCommand: Command = {
   summary: "Find the root cause of an incident, in a cluster snapshot or the live cluster",
   usage: [
     "aisre diagnose --snapshot FILE [--output json|text] [--target Kind/name [--namespace NS]]",
-    "aisre diagnose --namespace NS [--target Kind/name] [--output json|text]",
+    "aisre diagnose --namespace NS [--target Kind/name] [--prometheus URL] [--output json|text]",
     "",
     "  --snapshot FILE   ClusterSnapshot or `kubectl get -o yaml` List, YAML or JSON (DIAGNOSIS.md)",
     "  --output FORMAT   json (the diagnosis contract) or text (a report for a person; default)",
     "  --target K/name   start the walk at this resource instead of the snapshot's alert/target",
     "  --namespace NS    namespace of --target",
+    "  --prometheus URL  live only: also check error rate, latency, CPU throttling, memory leaks and",
+    "                    volumes filling up from this Prometheus (default: $AISRE_PROMETHEUS_URL)",
     "",
     "Exit status: 0 when the diagnosis ran (whatever it found), 2 for bad usage or an unreadable/invalid snapshot.",
     "Live: aisre diagnose --namespace NS [--target Kind/name] [--output json|text] reads the cluster of",
@@ -106,7 +117,7 @@ export const diagnoseCommand: Command = {
     if (!opts.snapshot) {
       if (!opts.namespace)
         throw new UsageError("pass --snapshot FILE, or --namespace NS to diagnose the live cluster");
-      const result = await diagnoseLive(opts.namespace, focusTarget);
+      const result = await diagnoseLive(opts.namespace, focusTarget, opts.prometheus);
       if (result === undefined) return 1;
       print(result, opts.output);
       return 0;
