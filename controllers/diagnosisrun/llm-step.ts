@@ -1,4 +1,3 @@
-import type { V1Secret } from "@kubernetes/client-node";
 import type { DiagnosisResult, Focus } from "../../agents/diagnosis/types.ts";
 import type { ClusterView } from "../../agents/diagnosis/view.ts";
 import {
@@ -10,6 +9,7 @@ import {
 import type { AgentConfig, DiagnosisRun } from "../../crds/index.ts";
 import { Reason } from "../../crds/index.ts";
 import type { KubeClient } from "../../operator/runtime/index.ts";
+import { findAgentConfig, llmApiKey } from "../agentconfig/lookup.ts";
 
 /** The diagnosis after the optional LLM step, and what that step did. */
 export interface Consulted {
@@ -27,31 +27,17 @@ const off = (reason: string): LLMUsage => ({
 });
 
 /** Finds the run's AgentConfig: its own namespace first, then the operator namespace's `default`. */
-export async function agentConfigFor(
+export function agentConfigFor(
   client: KubeClient,
   run: DiagnosisRun,
   operatorNamespace: string,
 ): Promise<AgentConfig | undefined> {
-  const name = run.spec.agentConfigRef?.name ?? "default";
-  const get = (namespace: string, n: string) =>
-    client.getObject<AgentConfig>({
-      apiVersion: "aisre.io/v1alpha1",
-      kind: "AgentConfig",
-      metadata: { name: n, namespace },
-    });
-  return (await get(run.metadata.namespace ?? "", name)) ?? (await get(operatorNamespace, "default"));
-}
-
-async function apiKey(client: KubeClient, config: AgentConfig): Promise<string | undefined> {
-  const ref = config.spec.llm?.apiKeySecretRef;
-  if (!ref) return undefined;
-  const secret = await client.getObject<V1Secret>({
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: { name: ref.name, namespace: config.metadata.namespace },
-  });
-  const value = secret?.data?.[ref.key ?? "apiKey"];
-  return value ? Buffer.from(value, "base64").toString("utf8").trim() : undefined;
+  return findAgentConfig(
+    client,
+    run.metadata.namespace ?? "",
+    run.spec.agentConfigRef?.name,
+    operatorNamespace,
+  );
 }
 
 /**
@@ -73,7 +59,7 @@ export async function consultLLM(
   const { run, config } = input;
   if (run.spec.useLLM === false || !config?.spec.llm?.enabled)
     return { result: input.result, llm: off(Reason.LLMDisabled) };
-  const settings = llmSettings(config.spec.llm, await apiKey(client, config));
+  const settings = llmSettings(config.spec.llm, await llmApiKey(client, config));
   if (!settings) return { result: input.result, llm: off(Reason.LLMUnavailable) };
   const { result, llm } = await explainWithLLM(input.view, input.result, settings, {
     focus: input.focus,

@@ -1,12 +1,15 @@
-import type { AgentConfig, DiagnosisRun, RemediationPlan, SreTask } from "../../crds/index.ts";
+import { classifyTask } from "../../agents/classifier/index.ts";
+import type { DiagnosisRun, RemediationPlan, SreTask } from "../../crds/index.ts";
 import { Reason, SreTaskPhase } from "../../crds/index.ts";
 import type { Logger } from "../../operator/logging/logger.ts";
 import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
-import { isNotFound, objectPath, ownerUidIndex, serverSideApply } from "../../operator/runtime/index.ts";
-import { AGENTCONFIG, DIAGNOSISRUN, REMEDIATIONPLAN, SRETASK } from "../resources.ts";
+import { ownerUidIndex, serverSideApply } from "../../operator/runtime/index.ts";
+import { findAgentConfig, llmApiKey } from "../agentconfig/lookup.ts";
+import { DIAGNOSISRUN, REMEDIATIONPLAN, SRETASK } from "../resources.ts";
 import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
-import { recordClassification } from "./classify.ts";
+import { classificationLog, decideClassification, recordClassification } from "./classify.ts";
 import { desiredRun, diagnosisSettled, mirrorRun, recordDiagnosing, recordResolved } from "./diagnosis.ts";
+import { sharedLLMMetrics } from "./llm-metrics.ts";
 import { desiredPlan, mirrorPlan, recordPlanCreated, wantsPlan } from "./remediation.ts";
 
 /** Options of the SreTask controller. */
@@ -33,19 +36,17 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
   const plans = mgr.informer<RemediationPlan>(REMEDIATIONPLAN, scope);
   plans.addIndex("owner", ownerUidIndex);
 
-  const getConfig = async (namespace: string, name: string): Promise<AgentConfig | undefined> =>
-    mgr.client.request<AgentConfig>("GET", objectPath(AGENTCONFIG, namespace, name)).catch((err: unknown) => {
-      if (isNotFound(err)) return undefined;
-      throw err;
-    });
+  // The task's AgentConfig: its own namespace, else the operator namespace's `default`.
+  const configOf = (task: SreTask) =>
+    findAgentConfig(
+      mgr.client,
+      task.metadata.namespace ?? "",
+      task.spec.agentConfigRef?.name,
+      opts.operatorNamespace ?? "aisre-system",
+    );
   // policy.autoRemediation lets plans be created for tasks that did not ask for remediation.
-  const autoRemediation = async (task: SreTask): Promise<boolean> => {
-    const name = task.spec.agentConfigRef?.name ?? "default";
-    const config =
-      (await getConfig(task.metadata.namespace ?? "", name)) ??
-      (opts.operatorNamespace ? await getConfig(opts.operatorNamespace, name) : undefined);
-    return config?.spec.policy?.autoRemediation === true;
-  };
+  const autoRemediation = async (task: SreTask): Promise<boolean> =>
+    (await configOf(task))?.spec.policy?.autoRemediation === true;
 
   const resolve = async (task: SreTask, log: Logger): Promise<void> => {
     await mgr.statusWriter.update(SRETASK, task, (s) => recordResolved(s, task, Date.now()));
@@ -64,12 +65,30 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     else await mgr.recorder.warning(task, Reason.Invalid, verdict.message);
   };
 
-  const classify = async (task: SreTask, log: Logger): Promise<void> => {
-    const { obj } = await mgr.statusWriter.update(SRETASK, task, (s) =>
-      recordClassification(s, task, Date.now()),
+  const llmMetrics = sharedLLMMetrics(mgr.metrics.registry);
+  // Rules first; the LLM only when they are unsure and the task's AgentConfig enables one.
+  const classify = async (task: SreTask, log: Logger, signal: AbortSignal): Promise<void> => {
+    const rules = classifyTask(task);
+    // The cache may lag our own last write: re-read before paying for an LLM call.
+    const { name, namespace } = task.metadata;
+    const ref = { apiVersion: "aisre.io/v1alpha1", kind: "SreTask", metadata: { name, namespace } };
+    if (rules.unsure && (await mgr.client.getObject<SreTask>(ref))?.status?.classification) return;
+    const decision = await decideClassification(
+      task,
+      {
+        agentConfig: () => configOf(task),
+        apiKey: (config) => llmApiKey(mgr.client, config),
+        signal,
+        metrics: llmMetrics,
+      },
+      rules,
     );
+    const { obj, written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
+      recordClassification(s, task, decision, Date.now()),
+    );
+    if (!written) return;
     const c = obj.status?.classification;
-    log.info({ type: c?.type, target: c?.target, confidence: c?.confidence }, "Classified SreTask");
+    log.info({ type: c?.type, target: c?.target, ...classificationLog(decision) }, "Classified SreTask");
   };
 
   const driveDiagnosis = async (task: SreTask, log: Logger): Promise<void> => {
@@ -107,13 +126,13 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     await mgr.recorder.normal(task, Reason.Remediating, `Created RemediationPlan ${task.metadata.name}`);
   };
 
-  const reconcile: Reconciler = async ({ namespace, name }, { logger }) => {
+  const reconcile: Reconciler = async ({ namespace, name }, { logger, signal }) => {
     const task = tasks.get(namespace, name);
     if (!task || task.metadata.deletionTimestamp || TERMINAL.includes(task.status?.phase ?? "")) return;
     const log = logger.child({ task: `${namespace}/${name}` });
     if (task.spec.alert?.status === "resolved") return resolve(task, log);
     if (!isAccepted(task)) return accept(task, log);
-    if (!task.status?.classification) return classify(task, log);
+    if (!task.status?.classification) return classify(task, log, signal);
     if (!diagnosisSettled(task)) return driveDiagnosis(task, log);
     return driveRemediation(task, log);
   };

@@ -1,0 +1,40 @@
+/**
+ * Which AgentConfig a task or run uses, and the LLM API key it names: shared by the
+ * controllers so they all pick the same config. The key is returned to the caller only,
+ * for the LLM client; it must never reach status, Events or logs.
+ */
+import type { V1Secret } from "@kubernetes/client-node";
+import type { AgentConfig } from "../../crds/index.ts";
+import type { KubeClient } from "../../operator/runtime/index.ts";
+
+/** The Secret key holding the API key when `apiKeySecretRef.key` is not given. */
+const DEFAULT_KEY = "apiKey";
+
+/** Finds the AgentConfig `refName` (default `default`) in `namespace`, else the operator namespace's `default`. */
+export async function findAgentConfig(
+  client: KubeClient,
+  namespace: string,
+  refName: string | undefined,
+  operatorNamespace: string,
+): Promise<AgentConfig | undefined> {
+  const get = (ns: string, name: string) =>
+    client.getObject<AgentConfig>({
+      apiVersion: "aisre.io/v1alpha1",
+      kind: "AgentConfig",
+      metadata: { name, namespace: ns },
+    });
+  return (await get(namespace, refName ?? "default")) ?? (await get(operatorNamespace, "default"));
+}
+
+/** Reads the LLM API key from the Secret `spec.llm.apiKeySecretRef` names; undefined when none is set. */
+export async function llmApiKey(client: KubeClient, config: AgentConfig): Promise<string | undefined> {
+  const ref = config.spec.llm?.apiKeySecretRef;
+  if (!ref) return undefined;
+  const secret = await client.getObject<V1Secret>({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: ref.name, namespace: config.metadata.namespace },
+  });
+  const value = secret?.data?.[ref.key ?? DEFAULT_KEY];
+  return value ? Buffer.from(value, "base64").toString("utf8").trim() || undefined : undefined;
+}
