@@ -76,13 +76,49 @@ export const LLMConfig = Type.Object(
   },
 );
 
+const Share = (description: string) => Type.Number({ description, minimum: 0.001, maximum: 1 });
+const Hours = (description: string) => Type.Number({ description, minimum: 0.1, maximum: 24 * 90 });
+
+/** When a metric becomes a finding; unset fields keep the defaults (agents/diagnosis/metrics/thresholds.ts). */
+export const MetricThresholds = Type.Object(
+  {
+    errorRatio: Type.Optional(
+      Share("Share of requests answered 5xx that makes HighErrorRate (default 0.05)."),
+    ),
+    latencyP99Seconds: Type.Optional(
+      Type.Number({ description: "p99 latency that makes HighLatency (default 1).", minimum: 0.001 }),
+    ),
+    throttledShare: Type.Optional(
+      Share("Share of CFS periods throttled that makes CPUThrottling (default 0.25)."),
+    ),
+    memoryHorizonHours: Type.Optional(
+      Hours("MemoryLeak when the working set reaches its limit within this many hours (default 12)."),
+    ),
+    diskHorizonHours: Type.Optional(
+      Hours("DiskFillForecast when a volume fills within this many hours (default 96)."),
+    ),
+  },
+  { description: "Thresholds of the metric categories." },
+);
+
 /** Endpoints of the read-only (and EC2) tools. */
 export const ToolsConfig = Type.Object(
   {
     prometheus: Type.Optional(
       Type.Object(
-        { url: Url("Prometheus base URL, e.g. http://prometheus.monitoring:9090.") },
-        { description: "Metrics." },
+        {
+          url: Url("Prometheus base URL, e.g. http://prometheus.monitoring:9090."),
+          timeoutSeconds: Type.Optional(
+            Type.Integer({
+              description: "Per-query timeout; a query that times out is reported as an evidence gap.",
+              minimum: 1,
+              maximum: 120,
+              default: 10,
+            }),
+          ),
+          thresholds: Type.Optional(MetricThresholds),
+        },
+        { description: "Metrics: PromQL evidence for the metric root-cause categories and the LLM's tool." },
       ),
     ),
     grafana: Type.Optional(

@@ -82,11 +82,17 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     const logs = await previousLogs(mgr.kubeConfig, pods, namespace);
     const config = await agentConfigFor(mgr.client, run, opts.operatorNamespace ?? "aisre-system");
     const focus = focusOf(run);
-    const { metrics: evidence, prometheus } = await metricInputs(config, focus, opts.namespace);
+    const { metrics: evidence, thresholds, prometheus } = await metricInputs(config, focus, opts.namespace);
     const view = await liveView(list, { logs, ...(prometheus ? { prometheus } : {}) });
     const consulted = await consultLLM(
       mgr.client,
-      { run, view, result: diagnose(view, focus, evidence ? { metrics: evidence } : {}), focus, config },
+      {
+        run,
+        view,
+        result: diagnose(view, focus, evidence ? { metrics: evidence, thresholds } : {}),
+        focus,
+        config,
+      },
       { signal, metrics: llmMetrics },
     );
     const result = consulted.result;

@@ -68,12 +68,12 @@ describe("metric root causes from a real Prometheus, on the real control plane",
     }, 60_000);
   }
 
-  const agentConfig = (name: string, url: string) =>
+  const agentConfig = (name: string, url: string, thresholds?: Record<string, number>) =>
     cluster!.objects.create({
       apiVersion: "aisre.io/v1alpha1",
       kind: "AgentConfig",
       metadata: { name, namespace: ns.name },
-      spec: { tools: { prometheus: { url } } },
+      spec: { tools: { prometheus: { url, timeoutSeconds: 5, ...(thresholds ? { thresholds } : {}) } } },
     } as never);
 
   beforeAll(async () => {
@@ -129,6 +129,17 @@ describe("metric root causes from a real Prometheus, on the real control plane",
     expect(search.status?.rootCause?.category).toBe("CPUThrottling");
     const listed = await kubectl(cluster!, ["-n", ns.name, "get", "sretasks"]);
     expect(listed.stdout).toMatch(/why-search\s+Diagnose\s+search\s+Diagnosed\s+CPUThrottling/);
+  });
+
+  it("applies the AgentConfig's thresholds", async () => {
+    await agentConfig("tolerant", prom!.url, { errorRatio: 0.7, throttledShare: 0.9 });
+    await diagnosed("why-tolerant", "checkout", "tolerant");
+    const run = JSON.parse(
+      (await kubectl(cluster!, ["-n", ns.name, "get", "diagnosisrun", "why-tolerant", "-o", "json"])).stdout,
+    );
+    // 60 % errors and 60 % throttling stay under these thresholds; the leak is still found.
+    const categories = run.status.findings.map((f: { category: string }) => f.category);
+    expect(categories).toEqual(["MemoryLeak"]);
   });
 
   it("diagnoses on without Prometheus and says what it could not check", async () => {

@@ -38,5 +38,5 @@ export const THRESHOLDS = {
 
 /** The thresholds an analyzer run uses (tests and AgentConfig may override some). */
 export type Thresholds = {
-  [K in keyof typeof THRESHOLDS]: (typeof THRESHOLDS)[K] extends string ? string : number;
+  -readonly [K in keyof typeof THRESHOLDS]: (typeof THRESHOLDS)[K] extends string ? string : number;
 };
