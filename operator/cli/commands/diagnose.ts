@@ -71,6 +71,12 @@ function print(result: ReturnType<typeof diagnose>, output: Options["output"]): 
   console.log(renderText(result, colour));
 }
 
+/** An error as one line (no stack, no newlines) for stderr. */
+function oneLine(err: unknown): string {
+  const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : "";
+  return `${err instanceof Error ? err.message : String(err)}${cause}`.replace(/\s*\n\s*/g, " ");
+}
+
 /** Diagnoses the live cluster of the current kubeconfig; undefined (after one stderr line) when unreachable. */
 async function diagnoseLive(
   namespace: string,
@@ -78,7 +84,13 @@ async function diagnoseLive(
   prometheusUrl: string | undefined,
 ): Promise<DiagnosisResult | undefined> {
   const kc = new KubeConfig();
-  kc.loadFromDefault();
+  try {
+    kc.loadFromDefault();
+  } catch (err) {
+    const file = process.env.KUBECONFIG ?? "~/.kube/config";
+    console.error(`aisre diagnose: cannot load the kubeconfig ${file}: ${oneLine(err)}`);
+    return undefined;
+  }
   try {
     const metrics = prometheusUrl
       ? await collectMetrics(new PrometheusClient(prometheusUrl), { namespace })
@@ -87,7 +99,7 @@ async function diagnoseLive(
     return diagnose(view, target ? { target } : {}, metrics ? { metrics } : {});
   } catch (err) {
     console.error(
-      `aisre diagnose: cannot read the cluster at ${kc.getCurrentCluster()?.server ?? "?"}: ${String(err)}`,
+      `aisre diagnose: cannot read the cluster at ${kc.getCurrentCluster()?.server ?? "?"}: ${oneLine(err)}`,
     );
     return undefined;
   }
