@@ -43,6 +43,8 @@ export const Reason = {
   ClassificationFailed: "ClassificationFailed",
   AgentConfigNotFound: "AgentConfigNotFound",
   AgentDisabled: "AgentDisabled",
+  /** SreTask: the alert fired again after the task resolved or finished; a new episode starts. */
+  Reopened: "Reopened",
   // Diagnosis
   Diagnosing: "Diagnosing",
   RootCauseFound: "RootCauseFound",
@@ -77,6 +79,8 @@ export const Reason = {
   RolledBack: "RolledBack",
   UndoFailed: "UndoFailed",
   Verifying: "Verifying",
+  /** Every step succeeded; the plan-level PromQL check (spec.verification.promql) is being polled. */
+  VerifyingPromQL: "VerifyingPromQL",
   Verified: "Verified",
   VerificationFailed: "VerificationFailed",
   // Outcomes

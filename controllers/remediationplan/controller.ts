@@ -1,15 +1,19 @@
 import { createActionContext } from "../../agents/automation/context.ts";
 import { catalog as defaultCatalog } from "../../agents/automation/catalog.ts";
+import { prometheusQuery } from "../../agents/automation/promql.ts";
+import type { PromQuery } from "../../agents/automation/promql.ts";
 import type { ActionCatalog } from "../../agents/automation/catalog.ts";
 import type { AgentConfig, RemediationPlan, SreTask } from "../../crds/index.ts";
 import { RemediationPlanPhase } from "../../crds/index.ts";
 import type { Logger } from "../../operator/logging/logger.ts";
-import type { Manager, Reconciler, Result } from "../../operator/runtime/index.ts";
+import type { Manager, Reconciler, ResourceType, Result } from "../../operator/runtime/index.ts";
 import { formatTime, isNotFound, objectPath } from "../../operator/runtime/index.ts";
-import { AGENTCONFIG, REMEDIATIONPLAN, SRETASK } from "../resources.ts";
+import { findAgentConfig } from "../agentconfig/lookup.ts";
+import { REMEDIATIONPLAN, SRETASK } from "../resources.ts";
 import type { AuditSink } from "./audit.ts";
 import { runPlan } from "./run.ts";
 import type { MoveDeps } from "./moves.ts";
+import type { PlanVerifyDeps } from "./plan-verify.ts";
 import { FINAL_PHASES } from "./plan-status.ts";
 import { approvePhase, evaluatePhase, startPhase } from "./phases.ts";
 import type { PhaseDeps } from "./phases.ts";
@@ -24,6 +28,12 @@ export interface RemediationPlanControllerOptions {
   /** Audit rows (the incident store) besides Events and logs. */
   audit?: AuditSink;
   catalog?: ActionCatalog;
+}
+
+/** The plan-level PromQL check's query function: the AgentConfig's tools.prometheus, if any. */
+function prometheusOf(config: AgentConfig | undefined): PromQuery | undefined {
+  const tool = config?.spec.tools?.prometheus;
+  return tool?.url ? prometheusQuery(tool.url, (tool.timeoutSeconds ?? 10) * 1000) : undefined;
 }
 
 /**
@@ -41,7 +51,7 @@ export function addRemediationPlanController(
   const tasks = mgr.informer<SreTask>(SRETASK, scope);
   const actions = opts.catalog ?? defaultCatalog;
 
-  const get = async <T>(rt: typeof AGENTCONFIG, ns: string, name: string): Promise<T | undefined> => {
+  const get = async <T>(rt: ResourceType, ns: string, name: string): Promise<T | undefined> => {
     try {
       return await mgr.client.request<T>("GET", objectPath(rt, ns, name));
     } catch (err) {
@@ -49,12 +59,15 @@ export function addRemediationPlanController(
       throw err;
     }
   };
-  const agentConfigOf = async (plan: RemediationPlan): Promise<AgentConfig | undefined> => {
-    const name = plan.spec.agentConfigRef?.name ?? "default";
-    const local = await get<AgentConfig>(AGENTCONFIG, plan.metadata.namespace ?? "", name);
-    if (local || !opts.operatorNamespace) return local;
-    return get<AgentConfig>(AGENTCONFIG, opts.operatorNamespace, name);
-  };
+  // The same lookup as the SreTask controller: the plan's own namespace, else the operator's `default`.
+  // One config per reconcile governs policy, EC2 access and the PromQL check alike.
+  const agentConfigOf = (plan: RemediationPlan): Promise<AgentConfig | undefined> =>
+    findAgentConfig(
+      mgr.client,
+      plan.metadata.namespace ?? "",
+      plan.spec.agentConfigRef?.name,
+      opts.operatorNamespace ?? "aisre-system",
+    );
 
   const report =
     (log: Logger) =>
@@ -79,7 +92,7 @@ export function addRemediationPlanController(
     const agentConfig = await agentConfigOf(plan);
     const ctx = createActionContext(mgr.kubeConfig, { ...(agentConfig ? { agentConfig } : {}), log });
     const write: MoveDeps["write"] = (p, mutate) => mgr.statusWriter.update(REMEDIATIONPLAN, p, mutate);
-    const deps: PhaseDeps & MoveDeps = {
+    const deps: PhaseDeps & PlanVerifyDeps = {
       catalog: actions,
       ctx,
       write,
@@ -89,6 +102,7 @@ export function addRemediationPlanController(
       log,
       others: () => plans.list(),
       task: (ref) => tasks.get(namespace, ref),
+      prometheus: prometheusOf(agentConfig),
     };
     switch (plan.status?.phase ?? RemediationPlanPhase.Pending) {
       case RemediationPlanPhase.Pending:

@@ -114,7 +114,7 @@ export async function prepare(d: MoveDeps, plan: RemediationPlan, i: number): Pr
       message: `dry run: ${dry.message}`,
       condType: ConditionType.DryRunPassed,
     });
-  await writeStep(d, plan, i, { phase: StepPhase.Pending }, (st, s, current) => {
+  const { obj } = await writeStep(d, plan, i, { phase: StepPhase.Pending }, (st, s, current) => {
     st.phase = StepPhase.DryRun;
     st.dryRun = { passed: true, message: dry.message.slice(0, 1024) };
     st.affected = [step.target];
@@ -131,7 +131,8 @@ export async function prepare(d: MoveDeps, plan: RemediationPlan, i: number): Pr
       d.now(),
     );
   });
-  await d.report(plan, i, StepPhase.DryRun, dry.message);
+  // The written plan: its audit row carries the dry run result just recorded.
+  await d.report(obj, i, StepPhase.DryRun, dry.message);
 }
 
 /**

@@ -4,6 +4,8 @@ import type { Result } from "../../operator/runtime/index.ts";
 import { execute, interrupted, prepare, undo, verify } from "./moves.ts";
 import type { MoveDeps } from "./moves.ts";
 import { cond, finish } from "./plan-status.ts";
+import { verifyPlan } from "./plan-verify.ts";
+import type { PlanVerifyDeps } from "./plan-verify.ts";
 import { nextMove } from "./steps.ts";
 
 /** Ends the plan in a final phase (one status write, one Event). */
@@ -23,8 +25,8 @@ async function end(d: MoveDeps, plan: RemediationPlan, phase: string, reason: st
   await d.report(obj, -1, phase, message, phase !== RemediationPlanPhase.Succeeded);
 }
 
-/** Running: one move of the step state machine (steps.ts nextMove). */
-export async function runPlan(d: MoveDeps, plan: RemediationPlan): Promise<Result | void> {
+/** Running: one move of the step state machine (steps.ts nextMove), then the plan-level check. */
+export async function runPlan(d: PlanVerifyDeps, plan: RemediationPlan): Promise<Result | void> {
   const undoable = (action: string) => d.catalog.get(action)?.undoable ?? false;
   const move = nextMove(plan, undoable);
   switch (move.kind) {
@@ -36,6 +38,8 @@ export async function runPlan(d: MoveDeps, plan: RemediationPlan): Promise<Resul
       return interrupted(d, plan, move.index);
     case "verify":
       return verify(d, plan, move.index);
+    case "verifyPlan":
+      return verifyPlan(d, plan);
     case "undo": {
       const failure = await undo(d, plan, move.index);
       if (failure) return end(d, plan, RemediationPlanPhase.Failed, Reason.UndoFailed, failure);

@@ -11,6 +11,7 @@ export type Move =
   | { kind: "interrupted"; index: number }
   | { kind: "verify"; index: number }
   | { kind: "undo"; index: number }
+  | { kind: "verifyPlan" }
   | { kind: "finish"; phase: string; reason: string; message: string };
 
 /** The status entry of step i (by name), or a Pending one. */
@@ -41,14 +42,16 @@ function undoQueue(plan: RemediationPlan, undoable: (action: string) => boolean)
   return out;
 }
 
-/** Why the plan is unwinding: the failure condition's message, else the failed step's. */
+/** Why the plan is unwinding: the failure condition's message, else the failed step's (-1: the plan's check). */
 function failureMessage(plan: RemediationPlan, failedAt: number): string {
   const c = plan.status?.conditions;
   const failing = [ConditionType.Verified, ConditionType.DryRunPassed]
     .map((t) => findCondition(c, t))
     .find((x) => x?.status === "False");
+  if (failing?.message) return failing.message;
+  if (failedAt < 0) return "plan-level verification failed";
   const step = stepAt(plan, failedAt);
-  return failing?.message ?? `step ${step.name} failed: ${step.message ?? "no message"}`;
+  return `step ${step.name} failed: ${step.message ?? "no message"}`;
 }
 
 /** What a failed plan does: undo the next executed step, or end RolledBack / Failed. */
@@ -86,6 +89,13 @@ export function nextMove(plan: RemediationPlan, undoable: (action: string) => bo
     if (s.phase === StepPhase.DryRun) return { kind: "execute", index: i };
     if (s.phase === StepPhase.Running) return { kind: executed(s) ? "verify" : "interrupted", index: i };
     if (s.phase === StepPhase.Verifying) return { kind: "verify", index: i };
+  }
+  // Every step verified itself: the plan-level PromQL check decides. A failed check (Verified=False
+  // with no failed step) unwinds like a failed step verification.
+  if (plan.spec.verification?.promql) {
+    const verified = findCondition(plan.status?.conditions, ConditionType.Verified);
+    if (verified?.status === "False") return unwind(plan, -1, undoable);
+    return { kind: "verifyPlan" };
   }
   return {
     kind: "finish",

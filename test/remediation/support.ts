@@ -60,15 +60,16 @@ export function agentConfig(namespace: string, policy: Record<string, unknown> =
   };
 }
 
-/** Installs the CRDs and runs one operator for the suite's namespace (incident store off). */
+/** Installs the CRDs and runs one operator for the suite's namespace (incident store off unless env turns it on). */
 export function useOperator(cluster: TestCluster | undefined, ns: { name: string }) {
   const state: { op?: OperatorProcess; apps?: AppsV1Api } = {};
-  const start = async () => {
+  const start = async (env: Record<string, string> = {}) => {
     state.op = startOperator(cluster!, {
       AISRE_WATCH_NAMESPACE: ns.name,
       AISRE_NAMESPACE: ns.name,
       AISRE_LEADER_ELECT: "false",
       AISRE_INCIDENT_STORE: "false",
+      ...env,
     });
     await state.op.waitForLog(/Started workers/);
     return state.op;
