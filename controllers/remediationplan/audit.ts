@@ -3,9 +3,10 @@ import { getControllerOf } from "../../operator/runtime/index.ts";
 import type { Queryable, RemediationActionInput } from "../../store/index.ts";
 import { recordRemediationAction } from "../../store/index.ts";
 
-/** One audit entry: step index reaching phase (plan decisions use index 0 and their own phase). */
+/** One audit entry: step index reaching phase, or the plan itself (stepIndex -1) reaching phase. */
 export interface AuditEntry {
   plan: RemediationPlan;
+  /** -1 for a plan-level decision (policy, approval, start, plan verification, outcome). */
   stepIndex: number;
   phase: string;
   message: string;
@@ -18,7 +19,7 @@ export type AuditSink = (entry: AuditEntry) => Promise<void>;
 /** The optional columns: target, risk, approver, dry run, finish time. */
 function details(e: AuditEntry): Partial<RemediationActionInput> {
   const { plan } = e;
-  const step = plan.spec.steps[e.stepIndex];
+  const step = e.stepIndex < 0 ? undefined : plan.spec.steps[e.stepIndex];
   const stepStatus = plan.status?.steps?.find((s) => s.name === step?.name);
   const finished = ["Succeeded", "Failed", "Undone", "Rejected", "RolledBack"].includes(e.phase);
   const out: Partial<RemediationActionInput> = {};
@@ -30,18 +31,23 @@ function details(e: AuditEntry): Partial<RemediationActionInput> {
   return out;
 }
 
-/** The store row of an audit entry; idempotent in the store by (plan uid, step index, phase). */
+/**
+ * The store row of an audit entry; idempotent in the store by (plan uid, step index, phase).
+ * Plan-level rows are stored at index 0 with a `Plan/` phase and action `Plan`, so they never
+ * overwrite the first step's row of the same phase name.
+ */
 export function auditRow(e: AuditEntry): RemediationActionInput {
+  const planLevel = e.stepIndex < 0;
   const { plan } = e;
-  const step = plan.spec.steps[e.stepIndex];
+  const step = planLevel ? undefined : plan.spec.steps[e.stepIndex];
   return {
     planUid: plan.metadata.uid ?? "",
     planName: plan.metadata.name ?? "",
     planNamespace: plan.metadata.namespace ?? "",
     // Plans written by hand have no task: the plan stands in for it.
     taskUid: getControllerOf(plan)?.uid ?? plan.metadata.uid ?? "",
-    stepIndex: e.stepIndex,
-    phase: e.phase,
+    stepIndex: Math.max(e.stepIndex, 0),
+    phase: planLevel ? `Plan/${e.phase}` : e.phase,
     action: step?.action ?? "Plan",
     resourceVersion: plan.metadata.resourceVersion ?? "0",
     occurredAt: e.at,

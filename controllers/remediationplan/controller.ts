@@ -78,7 +78,7 @@ export function addRemediationPlanController(
       if (warning) await mgr.recorder.warning(plan, phase, text);
       else await mgr.recorder.normal(plan, phase, text);
       await opts
-        .audit?.({ plan, stepIndex: Math.max(i, 0), phase, message: text, at: formatTime(Date.now()) })
+        .audit?.({ plan, stepIndex: i, phase, message: text, at: formatTime(Date.now()) })
         .catch((err: unknown) => log.warn({ err }, "Failed to write the audit row"));
     };
 

@@ -196,20 +196,30 @@ describe("plan-level PromQL verification with Debian's Prometheus, on the real c
         }
       };
       stepRows("restart-web", "RolloutRestart", ["DryRun", "Running", "Verifying", "Succeeded"]);
-      stepRows("scale-web", "ScaleWorkload", [
-        "DryRun",
+      stepRows("scale-web", "ScaleWorkload", ["DryRun", "Running", "Verifying", "Succeeded", "Undone"]);
+      // Plan-level decisions have rows of their own: they never overwrite a step's row.
+      const planRows = (plan: string, phases: string[]) => {
+        for (const phase of phases) {
+          const row = of(plan).find((r) => r.phase === `Plan/${phase}`);
+          expect(row, `${plan}: no plan row for ${phase} in ${JSON.stringify(of(plan))}`).toMatchObject({
+            action: "Plan",
+            target: null,
+          });
+        }
+      };
+      planRows("restart-web", ["AwaitingApproval", "Approved", "Running", "Succeeded"]);
+      planRows("scale-web", [
+        "AwaitingApproval",
         "Running",
-        "Verifying",
-        "Succeeded",
         "VerifyingPromQL",
         "VerificationFailed",
-        "Undone",
         "RolledBack",
       ]);
+      expect(of("restart-web").find((r) => r.phase === "Succeeded")?.action).toBe("RolloutRestart");
       expect(of("scale-web").find((r) => r.phase === "DryRun")?.dry_run_result?.passed).toBe(true);
       expect(of("scale-web").find((r) => r.phase === "Undone")?.finished_at).toBeInstanceOf(Date);
       // Before the approval there is no approver to record.
-      expect(of("scale-web").find((r) => r.phase === "AwaitingApproval")).toMatchObject({
+      expect(of("scale-web").find((r) => r.phase === "Plan/AwaitingApproval")).toMatchObject({
         approved_by: null,
       });
     } finally {
