@@ -74,6 +74,13 @@ export const KINDS: readonly KindDefinition[] = [
       rootCause,
       { name: "Source", type: "string", jsonPath: ".spec.source", description: "Origin.", priority: 1 },
       {
+        name: "Episode",
+        type: "integer",
+        jsonPath: ".status.episode",
+        description: "Which firing of the alert.",
+        priority: 1,
+      },
+      {
         name: "Target kind",
         type: "string",
         jsonPath: ".status.classification.target.kind",

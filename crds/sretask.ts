@@ -81,6 +81,9 @@ export const SreTaskSpec = Type.Object(
 );
 export type SreTaskSpec = Static<typeof SreTaskSpec>;
 
+/** The highest episode a task can reach (`status.episode`): far beyond any real alert's refirings. */
+export const MAX_EPISODE = 1_000_000;
+
 /** How the classifier read the task. */
 export const Classification = Type.Object(
   {
@@ -106,6 +109,19 @@ export const SreTaskStatus = Type.Object(
     startTime: Type.Optional(Timestamp("When work on the task started.")),
     completionTime: Type.Optional(Timestamp("When the task reached Succeeded, Failed or Resolved.")),
     resolvedAt: Type.Optional(Timestamp("When the alert behind the task resolved.")),
+    episode: Type.Optional(
+      Type.Integer({
+        description:
+          "Which firing of the alert this status is about: 1 at first, one more each time the alert " +
+          "fires again after the task resolved or finished (docs/adr/0004).",
+        format: "int64",
+        minimum: 1,
+        maximum: MAX_EPISODE,
+      }),
+    ),
+    episodeStartsAt: Type.Optional(
+      Timestamp("spec.alert.startsAt of the firing this episode works on; a later firing reopens the task."),
+    ),
   },
   { description: "What happened, as observed by the controllers." },
 );

@@ -1,9 +1,10 @@
 import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
 import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
 import { ExponentialRateLimiter, ownerUidIndex } from "../../operator/runtime/index.ts";
-import type { Database } from "../../store/index.ts";
+import type { Database, DiagnosisInput } from "../../store/index.ts";
 import { isTransientStoreError, markDiagnosed, recordDiagnosis, upsertIncident } from "../../store/index.ts";
 import { DIAGNOSISRUN, SRETASK } from "../resources.ts";
+import { currentRunName } from "../sretask/episode.ts";
 import { diagnosisOf, incidentOf } from "./project.ts";
 
 /** Options of the incident projection. */
@@ -14,10 +15,11 @@ export interface IncidentProjectionOptions {
 }
 
 /**
- * Registers the incident projection: every SreTask (and its finished DiagnosisRun) is
+ * Registers the incident projection: every SreTask (and its finished DiagnosisRuns) is
  * upserted into the incident store, idempotently and guarded by resourceVersion, so a
  * replay or a retry after a database outage writes each row exactly once. While the
- * database is down the CRs hold the state and the workqueue retries with backoff.
+ * database is down the CRs hold the state and the workqueue retries with backoff. A
+ * reopened task (a new episode, docs/adr/0004) reopens its incident row.
  */
 export function addIncidentProjection(
   mgr: Manager,
@@ -34,11 +36,16 @@ export function addIncidentProjection(
     if (!task?.metadata.uid) return;
     try {
       await upsertIncident(db, incidentOf(task));
-      const run = runs.byIndex("owner", task.metadata.uid)[0];
-      const diagnosis = run && diagnosisOf(run, task.metadata.uid);
-      if (!run || !diagnosis) return;
-      await recordDiagnosis(db, diagnosis);
-      if (diagnosis.phase !== "Completed") return;
+      // Every episode's finished run joins the diagnosis history (idempotent by run uid); only
+      // the current episode's run (status.diagnosisRunRef) sets the incident's diagnosis.
+      const current = currentRunName(task);
+      let diagnosis: DiagnosisInput | undefined;
+      for (const run of runs.byIndex("owner", task.metadata.uid)) {
+        const finished = diagnosisOf(run, task.metadata.uid);
+        if (finished) await recordDiagnosis(db, finished);
+        if (run.metadata.name === current) diagnosis = finished;
+      }
+      if (diagnosis?.phase !== "Completed") return;
       await markDiagnosed(db, {
         taskUid: task.metadata.uid,
         diagnosisUid: diagnosis.diagnosisUid,

@@ -26,7 +26,8 @@ export function isAccepted(task: SreTask): boolean {
 
 /**
  * Mutates status to record acceptance (or refusal) of the current generation. Later
- * phases (diagnosis, remediation) are never rolled back to Accepted.
+ * phases (diagnosis, remediation) are never rolled back to Accepted; a new episode starts
+ * over from Pending (episode.ts recordReopened) instead.
  */
 export function recordAcceptance(
   status: SreTaskStatus,
@@ -36,6 +37,9 @@ export function recordAcceptance(
 ): void {
   const generation = task.metadata.generation;
   status.observedGeneration = generation;
+  // The first episode: which firing of the alert the work is about (docs/adr/0004).
+  status.episode ??= 1;
+  if (task.spec.alert?.startsAt) status.episodeStartsAt ??= task.spec.alert.startsAt;
   status.conditions = setCondition(
     status.conditions,
     {

@@ -9,6 +9,7 @@ import { DIAGNOSISRUN, REMEDIATIONPLAN, SRETASK } from "../resources.ts";
 import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
 import { classificationLog, decideClassification, recordClassification } from "./classify.ts";
 import { desiredRun, diagnosisSettled, mirrorRun, recordDiagnosing, recordResolved } from "./diagnosis.ts";
+import { currentPlanName, currentRunName, isNewEpisode, recordReopened, reopenedMessage } from "./episode.ts";
 import { sharedLLMMetrics } from "./llm-metrics.ts";
 import { desiredPlan, mirrorPlan, recordPlanCreated, wantsPlan } from "./remediation.ts";
 
@@ -20,13 +21,14 @@ export interface SreTaskControllerOptions {
   operatorNamespace?: string;
 }
 
+// Nothing more to do in these phases, until the alert fires again (a new episode).
 const TERMINAL: readonly string[] = [SreTaskPhase.Resolved, SreTaskPhase.Succeeded];
 
 /**
  * Registers the SreTask controller (the master agent): level-based, each reconcile reads
  * the task from the cache and converges one step: accept → own a DiagnosisRun → mirror
  * its outcome → own a RemediationPlan (when asked for) → mirror it; a resolved alert ends the
- * task Resolved.
+ * task Resolved, and the alert firing again starts a new episode (docs/adr/0004).
  */
 export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOptions = {}): void {
   const scope = opts.namespace ? { namespace: opts.namespace } : {};
@@ -47,6 +49,25 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
   // policy.autoRemediation lets plans be created for tasks that did not ask for remediation.
   const autoRemediation = async (task: SreTask): Promise<boolean> =>
     (await configOf(task))?.spec.policy?.autoRemediation === true;
+
+  // The episode's children: the run or plan status names, else the one named for the episode.
+  const runOf = (task: SreTask): DiagnosisRun | undefined => {
+    const name = currentRunName(task);
+    return runs.byIndex("owner", task.metadata.uid ?? "").find((r) => r.metadata.name === name);
+  };
+  const planOf = (task: SreTask): RemediationPlan | undefined => {
+    const name = currentPlanName(task);
+    return plans.byIndex("owner", task.metadata.uid ?? "").find((p) => p.metadata.name === name);
+  };
+
+  const reopen = async (task: SreTask, log: Logger): Promise<void> => {
+    const { obj, written } = await mgr.statusWriter.update(SRETASK, task, (s, fresh) =>
+      recordReopened(s, fresh, Date.now()),
+    );
+    if (!written) return;
+    log.info({ episode: obj.status?.episode, startsAt: task.spec.alert?.startsAt }, "Reopened SreTask");
+    await mgr.recorder.normal(task, Reason.Reopened, reopenedMessage(task));
+  };
 
   const resolve = async (task: SreTask, log: Logger): Promise<void> => {
     await mgr.statusWriter.update(SRETASK, task, (s) => recordResolved(s, task, Date.now()));
@@ -92,12 +113,13 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
   };
 
   const driveDiagnosis = async (task: SreTask, log: Logger): Promise<void> => {
-    const run = runs.byIndex("owner", task.metadata.uid ?? "")[0];
+    const run = runOf(task);
     if (!run) {
-      await serverSideApply(mgr.client, desiredRun(task));
+      const desired = desiredRun(task);
+      await serverSideApply(mgr.client, desired);
       await mgr.statusWriter.update(SRETASK, task, (s) => recordDiagnosing(s, task, Date.now()));
-      log.info("Created DiagnosisRun");
-      await mgr.recorder.normal(task, Reason.Diagnosing, `Created DiagnosisRun ${task.metadata.name}`);
+      log.info({ run: desired.metadata.name }, "Created DiagnosisRun");
+      await mgr.recorder.normal(task, Reason.Diagnosing, `Created DiagnosisRun ${desired.metadata.name}`);
       return;
     }
     const { written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
@@ -108,8 +130,7 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
   };
 
   const driveRemediation = async (task: SreTask, log: Logger): Promise<void> => {
-    const uid = task.metadata.uid ?? "";
-    const plan = plans.byIndex("owner", uid)[0];
+    const plan = planOf(task);
     if (plan) {
       const { written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
         mirrorPlan(s, task, plan, Date.now()),
@@ -117,19 +138,22 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
       if (written && plan.status?.phase) log.info({ plan: plan.status.phase }, "Mirrored remediation plan");
       return;
     }
-    const run = runs.byIndex("owner", uid)[0];
+    const run = runOf(task);
     const asked = task.spec.type === "Remediate" || task.status?.classification?.type === "Remediate";
     if (!wantsPlan(task, run, asked || (await autoRemediation(task)))) return;
-    await serverSideApply(mgr.client, desiredPlan(task, run!));
+    const desired = desiredPlan(task, run!);
+    await serverSideApply(mgr.client, desired);
     await mgr.statusWriter.update(SRETASK, task, (s) => recordPlanCreated(s, task));
-    log.info("Created RemediationPlan");
-    await mgr.recorder.normal(task, Reason.Remediating, `Created RemediationPlan ${task.metadata.name}`);
+    log.info({ plan: desired.metadata.name }, "Created RemediationPlan");
+    await mgr.recorder.normal(task, Reason.Remediating, `Created RemediationPlan ${desired.metadata.name}`);
   };
 
   const reconcile: Reconciler = async ({ namespace, name }, { logger, signal }) => {
     const task = tasks.get(namespace, name);
-    if (!task || task.metadata.deletionTimestamp || TERMINAL.includes(task.status?.phase ?? "")) return;
+    if (!task || task.metadata.deletionTimestamp) return;
     const log = logger.child({ task: `${namespace}/${name}` });
+    if (isNewEpisode(task)) return reopen(task, log);
+    if (TERMINAL.includes(task.status?.phase ?? "")) return;
     if (task.spec.alert?.status === "resolved") return resolve(task, log);
     if (!isAccepted(task)) return accept(task, log);
     if (!task.status?.classification) return classify(task, log, signal);

@@ -6,18 +6,20 @@ import {
   setControllerReference,
   setCondition,
 } from "../../operator/runtime/index.ts";
+import { currentRunName } from "./episode.ts";
 
 /**
- * The DiagnosisRun a task owns: same name, the task's alert, and its explicit target (or,
- * with no alert, the classified one). An alert stays the focus rather than the pod its
- * labels name, so the engine can follow a replaced pod to its workload.
+ * The DiagnosisRun of the task's current episode: named after the task (`${task}-e${n}` from
+ * episode 2), the task's alert, and its explicit target (or, with no alert, the classified
+ * one). An alert stays the focus rather than the pod its labels name, so the engine can
+ * follow a replaced pod to its workload.
  */
 export function desiredRun(task: SreTask): DiagnosisRun {
   const target = task.spec.target ?? (task.spec.alert ? undefined : task.status?.classification?.target);
   const run: DiagnosisRun = {
     ...typeMeta("DiagnosisRun"),
     metadata: {
-      name: task.metadata.name,
+      name: currentRunName(task),
       namespace: task.metadata.namespace,
       labels: { "aisre.io/task": task.metadata.name ?? "" },
     },
@@ -39,9 +41,10 @@ export function diagnosisSettled(task: SreTask): boolean {
   );
 }
 
-/** Records that the task's DiagnosisRun exists and is under way. */
+/** Records that the DiagnosisRun of the task's episode exists and is under way. */
 export function recordDiagnosing(status: SreTaskStatus, task: SreTask, now: number): void {
-  status.diagnosisRunRef = { name: task.metadata.name ?? "" };
+  const name = currentRunName({ ...task, status });
+  status.diagnosisRunRef = { name };
   if (status.phase !== SreTaskPhase.Accepted) return;
   status.phase = SreTaskPhase.Diagnosing;
   status.message = "Diagnosing";
@@ -51,7 +54,7 @@ export function recordDiagnosing(status: SreTaskStatus, task: SreTask, now: numb
       type: ConditionType.Diagnosed,
       status: "Unknown",
       reason: Reason.Diagnosing,
-      message: `DiagnosisRun ${task.metadata.name} started`,
+      message: `DiagnosisRun ${name} started`,
       observedGeneration: task.metadata.generation,
     },
     now,
@@ -60,6 +63,7 @@ export function recordDiagnosing(status: SreTaskStatus, task: SreTask, now: numb
 
 /** Mirrors a finished DiagnosisRun into the task: phase, root cause, conditions. */
 export function mirrorRun(status: SreTaskStatus, task: SreTask, run: DiagnosisRun, now: number): void {
+  status.diagnosisRunRef ??= { name: run.metadata.name ?? "" };
   const rs = run.status;
   if (!rs || (rs.phase !== DiagnosisRunPhase.Completed && rs.phase !== DiagnosisRunPhase.Failed)) return;
   const gen = task.metadata.generation;
@@ -94,10 +98,14 @@ export function mirrorRun(status: SreTaskStatus, task: SreTask, run: DiagnosisRu
   );
 }
 
-/** Records that the alert behind the task resolved: the task ends Resolved. */
+/**
+ * Records that the alert behind the task resolved: the task ends Resolved, having observed
+ * this generation (a later one that fires again is a new episode: episode.ts).
+ */
 export function recordResolved(status: SreTaskStatus, task: SreTask, now: number): void {
   const at = task.spec.alert?.endsAt ?? formatTime(now);
   status.phase = SreTaskPhase.Resolved;
+  if (task.metadata.generation !== undefined) status.observedGeneration = task.metadata.generation;
   status.resolvedAt ??= at;
   status.completionTime ??= formatTime(now);
   status.message = "The alert resolved";

@@ -13,6 +13,7 @@ import {
   setCondition,
   setControllerReference,
 } from "../../operator/runtime/index.ts";
+import { currentPlanName } from "./episode.ts";
 
 const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
 
@@ -59,13 +60,16 @@ export function wantsPlan(task: SreTask, run: DiagnosisRun | undefined, autoReme
   return (asks || autoRemediation) && stepsOf(run).length > 0;
 }
 
-/** The RemediationPlan a task owns: same name, the run's recommendations as steps. */
+/**
+ * The RemediationPlan of the task's current episode: named like its DiagnosisRun (the task's
+ * name, `${task}-e${n}` from episode 2), the run's recommendations as steps.
+ */
 export function desiredPlan(task: SreTask, run: DiagnosisRun): RemediationPlan {
   const root = run.status?.rootCause;
   const plan: RemediationPlan = {
     ...typeMeta("RemediationPlan"),
     metadata: {
-      name: task.metadata.name,
+      name: currentPlanName(task),
       namespace: task.metadata.namespace,
       labels: { "aisre.io/task": task.metadata.name ?? "" },
     },
@@ -81,9 +85,9 @@ export function desiredPlan(task: SreTask, run: DiagnosisRun): RemediationPlan {
   return setControllerReference(task, plan);
 }
 
-/** Records that the task owns a plan. */
+/** Records that the task's episode owns a plan. */
 export function recordPlanCreated(status: SreTaskStatus, task: SreTask): void {
-  status.remediationPlanRef = { name: task.metadata.name ?? "" };
+  status.remediationPlanRef = { name: currentPlanName({ ...task, status }) };
 }
 
 const PLAN_TO_TASK: Record<string, string> = {
