@@ -3,12 +3,19 @@ import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
 import { objectPath } from "../../operator/runtime/index.ts";
 import type { WeComNotifier } from "../../webhooks/wecom/index.ts";
 import { SRETASK } from "../resources.ts";
-import { NOTIFIED_ANNOTATION, notificationFor, notifiedKinds } from "./events.ts";
+import {
+  NOTIFIED_ANNOTATION,
+  notificationFor,
+  notifiedKinds,
+  notifiedToken,
+  notifiedValue,
+} from "./events.ts";
 
 /**
  * Registers the WeCom notification controller (leader only, so two replicas never both
  * send): incident opened, diagnosed, awaiting approval, remediated or failed, each once
- * per task — the kinds sent are recorded in an annotation after a successful send.
+ * per task episode (a refiring alert notifies again) — the kinds sent are recorded in an
+ * annotation after a successful send.
  */
 export function addNotificationController(mgr: Manager, notifier: WeComNotifier, namespace?: string): void {
   const tasks = mgr.informer<SreTask>(SRETASK, namespace ? { namespace } : {});
@@ -23,10 +30,11 @@ export function addNotificationController(mgr: Manager, notifier: WeComNotifier,
     if (!event) return;
     const local = sentHere.get(uid) ?? new Set<string>();
     const sent = [...new Set([...notifiedKinds(task), ...local])];
-    if (sent.includes(event.kind)) return;
+    const token = notifiedToken(task, event.kind);
+    if (sent.includes(token)) return;
     if (!(await notifier.notify(event))) return;
-    sentHere.set(uid, local.add(event.kind));
-    const value = [...sent, event.kind].join(",");
+    sentHere.set(uid, local.add(token));
+    const value = notifiedValue(task, sent, token);
     await mgr.client.request("PATCH", objectPath(SRETASK, ns, name), {
       contentType: "application/merge-patch+json",
       body: { metadata: { annotations: { [NOTIFIED_ANNOTATION]: value } } },

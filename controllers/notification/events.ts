@@ -17,3 +17,16 @@ export function notificationFor(task: SreTask): TaskEvent | undefined {
 export function notifiedKinds(task: SreTask): string[] {
   return (task.metadata.annotations?.[NOTIFIED_ANNOTATION] ?? "").split(",").filter(Boolean);
 }
+
+/** The token recording that `kind` was sent in the task's current episode (bare in episode 1). */
+export function notifiedToken(task: SreTask, kind: string): string {
+  const episode = task.status?.episode ?? 1;
+  return episode > 1 ? `${kind}#${episode}` : kind;
+}
+
+/** The annotation value after sending `token`: earlier episodes' tokens are dropped (they never recur). */
+export function notifiedValue(task: SreTask, sent: readonly string[], token: string): string {
+  const episode = task.status?.episode ?? 1;
+  const episodeOf = (t: string) => Number(t.split("#")[1] ?? 1);
+  return [...new Set([...sent.filter((t) => episodeOf(t) === episode), token])].join(",");
+}
