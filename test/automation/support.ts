@@ -8,6 +8,7 @@ import * as k8s from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, beforeAll } from "vitest";
 import { ACTION_NAMES } from "../../crds/actions.ts";
+import { kwokDeployment } from "../support/workloads.ts";
 import type { ActionName } from "../../crds/actions.ts";
 import type { ObjectReference } from "../../crds/common.ts";
 import type { Action, ActionContext, Step, UndoState, VerifyResult } from "../../agents/automation/action.ts";
@@ -167,26 +168,7 @@ export function deployment(
   name: string,
   opts: { replicas?: number; image?: string; annotations?: Record<string, string>; node?: string } = {},
 ): k8s.V1Deployment {
-  return {
-    metadata: { name },
-    spec: {
-      replicas: opts.replicas ?? 2,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name }, annotations: opts.annotations },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: opts.image ?? "example.com/app:v1",
-              resources: { requests: { cpu: "10m", memory: "16Mi" } },
-            },
-          ],
-          ...(opts.node ? { nodeSelector: { "kubernetes.io/hostname": opts.node } } : {}),
-        },
-      },
-    },
-  };
+  return kwokDeployment(name, { image: "example.com/app:v1", ...opts });
 }
 
 /** Creates a Deployment and waits until all its replicas are available. */

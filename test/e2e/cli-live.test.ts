@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { V1Pod } from "@kubernetes/client-node";
 import { AppsV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { controlPlane, itOnCluster, useNamespace } from "../support/cluster.ts";
@@ -12,6 +12,7 @@ import { recentWindow, workingSet } from "../support/incident-metrics.ts";
 import { openMetrics } from "../support/metric-history.ts";
 import { eventually } from "../support/operator-process.ts";
 import { startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
+import { kwokDeployment } from "../support/workloads.ts";
 
 const cluster = controlPlane();
 const it = itOnCluster(cluster);
@@ -31,29 +32,8 @@ function aisre(
   return new Promise((resolve) => child.once("exit", (code) => resolve({ code, out, err })));
 }
 
-function deployment(name: string, simulate?: string): V1Deployment {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name }, annotations: simulate ? { "aisre.io/simulate": simulate } : {} },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: `registry.example.com/${name}:v1`,
-              resources: { limits: { memory: "512Mi" } },
-            },
-          ],
-        },
-      },
-    },
-  };
-}
+const deployment = (name: string, simulate?: string) =>
+  kwokDeployment(name, { replicas: 1, simulate, resources: { limits: { memory: "512Mi" } } });
 
 describe("aisre diagnose --namespace against the live cluster", () => {
   const ns = useNamespace(cluster, "cli-live");

@@ -1,47 +1,22 @@
-import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { V1Pod } from "@kubernetes/client-node";
 import { AppsV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { SreTask } from "../../crds/index.ts";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
 import { createTask, readTask } from "../support/tasks.ts";
+import { kwokDeployment } from "../support/workloads.ts";
 
 const cluster = controlPlane();
 const it = itOnCluster(cluster);
 
-/** A Deployment whose pods kwok drives into `simulate` (or Running when undefined). */
-function deployment(
-  name: string,
-  opts: { simulate?: string; image?: string; cpu?: string } = {},
-): V1Deployment {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas: 2,
-      progressDeadlineSeconds: 600,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: {
-          labels: { app: name },
-          annotations: opts.simulate ? { "aisre.io/simulate": opts.simulate } : {},
-        },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: opts.image ?? `registry.example.com/shop/${name}:v1`,
-              resources: {
-                requests: { cpu: opts.cpu ?? "100m", memory: "64Mi" },
-                limits: { memory: "128Mi" },
-              },
-            },
-          ],
-        },
-      },
-    },
-  };
+/** A Deployment of two kwok pods, driven into `simulate` when given. */
+function deployment(name: string, opts: { simulate?: string; image?: string; cpu?: string } = {}) {
+  const { cpu, ...rest } = opts;
+  return kwokDeployment(name, {
+    ...rest,
+    resources: { requests: { cpu: cpu ?? "100m", memory: "64Mi" }, limits: { memory: "128Mi" } },
+  });
 }
 
 describe("SreTask → DiagnosisRun → root cause, on the real control plane with kwok", () => {

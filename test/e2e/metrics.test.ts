@@ -1,4 +1,4 @@
-import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { V1Pod } from "@kubernetes/client-node";
 import { AppsV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { SreTask } from "../../crds/index.ts";
@@ -8,34 +8,14 @@ import { openMetrics } from "../support/metric-history.ts";
 import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
 import { startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
 import { createTask, readTask } from "../support/tasks.ts";
+import { kwokDeployment } from "../support/workloads.ts";
 
 const cluster = controlPlane();
 const it = itOnCluster(cluster);
 
 /** A Deployment of one Running kwok pod with CPU and memory limits. */
-function deployment(name: string): V1Deployment {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: `registry.example.com/shop/${name}:v1`,
-              resources: { limits: { cpu: "500m", memory: "512Mi" } },
-            },
-          ],
-        },
-      },
-    },
-  };
-}
+const deployment = (name: string) =>
+  kwokDeployment(name, { replicas: 1, resources: { limits: { cpu: "500m", memory: "512Mi" } } });
 
 describe("metric root causes from a real Prometheus, on the real control plane", () => {
   const ns = useNamespace(cluster, "e2e-metrics");

@@ -1,7 +1,7 @@
 // A Resolved alert SreTask whose alert fires again is worked again (docs/adr/0004): the
 // sidecar's own AlertTasks creates, resolves and reopens the task on the real API server, the
 // operator runs as a process, and kwok makes the alerted Deployment crash-loop.
-import type { CoreV1Event, V1Deployment, V1Pod } from "@kubernetes/client-node";
+import type { CoreV1Event, V1Pod } from "@kubernetes/client-node";
 import { AppsV1Api } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect } from "vitest";
@@ -16,6 +16,7 @@ import { AlertTasks } from "../../webhooks/tasks/alert-tasks.ts";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
 import { readTask } from "../support/tasks.ts";
+import { kwokDeployment } from "../support/workloads.ts";
 
 const cluster = controlPlane();
 const it = itOnCluster(cluster);
@@ -24,21 +25,8 @@ const S1 = "2026-03-01T08:00:00Z";
 const S2 = "2026-03-01T09:00:00Z";
 
 /** A Deployment whose pods kwok drives into CrashLoopBackOff. */
-function crashingDeployment(name: string): V1Deployment {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name }, annotations: { "aisre.io/simulate": "CrashLoopBackOff" } },
-        spec: { containers: [{ name: "app", image: `registry.example.com/shop/${name}:v1` }] },
-      },
-    },
-  };
-}
+const crashingDeployment = (name: string) =>
+  kwokDeployment(name, { replicas: 1, simulate: "CrashLoopBackOff" });
 
 describe("a Resolved alert SreTask whose alert fires again, on the real control plane", () => {
   const ns = useNamespace(cluster, "reopen");

@@ -5,38 +5,14 @@ import type { AgentConfig, RemediationPlan } from "../../crds/index.ts";
 import type { TestCluster } from "../support/cluster.ts";
 import { installCrds, kubectl } from "../support/cluster.ts";
 import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
+import { kwokDeployment } from "../support/workloads.ts";
 
 /** A Deployment whose pods kwok runs (or drives into `simulate`, e.g. CrashLoopBackOff). */
 export function deployment(
   name: string,
   opts: { simulate?: string; image?: string; replicas?: number; minReadySeconds?: number } = {},
 ): V1Deployment {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name },
-    spec: {
-      replicas: opts.replicas ?? 2,
-      minReadySeconds: opts.minReadySeconds ?? 0,
-      progressDeadlineSeconds: 600,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: {
-          labels: { app: name },
-          annotations: opts.simulate ? { "aisre.io/simulate": opts.simulate } : {},
-        },
-        spec: {
-          containers: [
-            {
-              name: "app",
-              image: opts.image ?? `registry.example.com/shop/${name}:v1`,
-              resources: { requests: { cpu: "10m", memory: "16Mi" } },
-            },
-          ],
-        },
-      },
-    },
-  };
+  return kwokDeployment(name, opts);
 }
 
 /** The AgentConfig "default" of a test namespace: plans may act there, with the policy overrides given. */
