@@ -13,7 +13,6 @@ import { workloadOfReplicaSet } from "../owners.ts";
 import { refOf } from "../refs.ts";
 import type { Category, ResourceRef } from "../types.ts";
 import type { ClusterView } from "../view.ts";
-import { isFresh } from "./util.ts";
 import type { WebhookHealth } from "./webhook.ts";
 import { webhookHealth } from "./webhook.ts";
 
@@ -83,7 +82,9 @@ function failures(view: ClusterView): Failure[] {
       e.regarding.name ?? "",
     );
     if (!obj || seen.has(obj) || !creationCategory(e.message)) continue;
-    if (!isFresh(view, e) && !shortOfReplicas(obj)) continue;
+    // A rejection matters while the workload still lacks pods: once it has them all (the
+    // quota was raised, the webhook came back) the event is history, however recent.
+    if (!shortOfReplicas(obj)) continue;
     seen.add(obj);
     out.push({ obj, message: e.message, event: e });
   }

@@ -116,7 +116,9 @@ function pdbFault(view: ClusterView, pdb: PodDisruptionBudget, events: ClusterEv
     category: "PDBBlocking",
     severity: blocking ? "critical" : "info",
     resource: refOf(pdb),
-    subject: protectedWorkload(view, pods) ?? refOf(pdb),
+    // A budget that blocks nothing is configuration: it names only itself, so a question
+    // about the workload it protects does not end at it.
+    subject: (blocking ? protectedWorkload(view, pods) : undefined) ?? refOf(pdb),
     message: `PodDisruptionBudget ${pdb.metadata?.name} allows no disruption (${spec}${unhealthy})${blocking ? " and blocks an eviction" : ""}`,
     evidence: budgetEvidence(pdb, spec, blocked),
     pods: pods.map((p) => refKey(refOf(p))),

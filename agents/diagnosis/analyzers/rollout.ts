@@ -1,7 +1,8 @@
 /**
- * BadRollout (ADR 0002): the newest revision's pods fail for a reason carried by
- * the revision itself (crash, OOM, image, config, probes, init) while an older
- * revision still serves, or the Deployment reports ProgressDeadlineExceeded with
+ * BadRollout (ADR 0002): the newest revision's pods (a Deployment's newest ReplicaSet, a
+ * StatefulSet's update revision, a DaemonSet's newest template generation) fail for a
+ * reason carried by the revision itself (crash, OOM, image, config, probes, init) while an
+ * older revision still serves, or the Deployment reports ProgressDeadlineExceeded with
  * the old ReplicaSet still ready. Those pod faults are then absorbed: they are
  * evidence of the BadRollout, not competing root causes.
  */
@@ -110,48 +111,89 @@ function controllerRevision(view: ClusterView, ns: string, name: string): number
   return typeof cr?.revision === "number" ? cr.revision : undefined;
 }
 
-function statefulSetRollout(
+/** Which pods of a StatefulSet or DaemonSet run the update, and how to name both revisions. */
+interface RevisionSplit {
+  isNew: (p: Pod) => boolean;
+  /** Names for people: "revision 7 (hash)" or the hash alone. */
+  update: string;
+  current: string;
+  previousRevision: string;
+  /** What says a rollout is under way (status fields). */
+  status: string;
+}
+
+/** BadRollout of a workload whose pods carry their revision: update pods fail, current ones serve. */
+function splitRollout(
   view: ClusterView,
-  sts: Workload,
+  w: Workload,
   faults: Fault[],
+  split: RevisionSplit,
 ): { fault: Fault; absorbed: Fault[] } | undefined {
-  const { currentRevision: cur, updateRevision: upd } = sts.status ?? {};
-  if (!upd || !cur || upd === cur || faults.length === 0) return undefined;
-  const ns = sts.metadata?.namespace ?? "";
-  const pods = podsOf(view, sts);
-  const isNew = (p: Pod) => p.metadata?.labels?.["controller-revision-hash"] === upd;
-  const newPods = new Set(pods.filter(isNew).map((p) => refKey(refOf(p))));
-  const oldReady = pods.filter((p) => !isNew(p) && isPodReady(p));
+  const pods = podsOf(view, w);
+  const newPods = new Set(pods.filter(split.isNew).map((p) => refKey(refOf(p))));
+  const oldReady = pods.filter((p) => !split.isNew(p) && isPodReady(p));
   const newFaults = faults.filter((f) => f.pods.some((k) => newPods.has(k)));
   if (oldReady.length === 0 || newFaults.length === 0) return undefined;
   const cause = newFaults[0]!;
-  const newRev = controllerRevision(view, ns, upd);
-  const oldRev = controllerRevision(view, ns, cur);
-  const label = (name: string, rev: number | undefined) =>
-    rev === undefined ? name : `revision ${rev} (${name})`;
   return {
     absorbed: newFaults,
     fault: {
       category: "BadRollout",
       severity: "critical",
-      resource: refOf(sts),
-      subject: refOf(sts),
-      message: `update ${label(upd, newRev)} of StatefulSet ${sts.metadata?.name} fails (${cause.category}) while ${oldReady.length} pod(s) of ${label(cur, oldRev)} stay ready`,
+      resource: refOf(w),
+      subject: refOf(w),
+      message: `update ${split.update} of ${w.kind} ${w.metadata?.name} fails (${cause.category}) while ${oldReady.length} pod(s) of ${split.current} stay ready`,
       evidence: [
-        `status.updateRevision=${upd} status.currentRevision=${cur}`,
+        split.status,
         `${newPods.size} pod(s) on the update revision failing, ${oldReady.length} pod(s) on the current revision ready`,
         `${cause.category}: ${cause.message}`,
         ...cause.evidence.slice(0, 3),
       ],
       pods: newFaults.flatMap((f) => f.pods),
-      facts: {
-        ...cause.facts,
-        reason: cause.category,
-        previousRevision: oldRev === undefined ? cur : String(oldRev),
-      },
+      facts: { ...cause.facts, reason: cause.category, previousRevision: split.previousRevision },
       strength: 0.85,
     },
   };
+}
+
+const label = (name: string, rev: number | undefined) =>
+  rev === undefined ? name : `revision ${rev} (${name})`;
+
+function statefulSetRollout(view: ClusterView, sts: Workload, faults: Fault[]) {
+  const { currentRevision: cur, updateRevision: upd } = sts.status ?? {};
+  if (!upd || !cur || upd === cur || faults.length === 0) return undefined;
+  const ns = sts.metadata?.namespace ?? "";
+  const newRev = controllerRevision(view, ns, upd);
+  const oldRev = controllerRevision(view, ns, cur);
+  return splitRollout(view, sts, faults, {
+    isNew: (p) => p.metadata?.labels?.["controller-revision-hash"] === upd,
+    update: label(upd, newRev),
+    current: label(cur, oldRev),
+    previousRevision: oldRev === undefined ? cur : String(oldRev),
+    status: `status.updateRevision=${upd} status.currentRevision=${cur}`,
+  });
+}
+
+const GENERATION = "pod-template-generation";
+
+/** A DaemonSet part-way through a rolling update: pods carry their template generation. */
+function daemonSetRollout(view: ClusterView, ds: Workload, faults: Fault[]) {
+  const s = (ds.status ?? {}) as { updatedNumberScheduled?: number; desiredNumberScheduled?: number };
+  const desired = s.desiredNumberScheduled ?? 0;
+  if (faults.length === 0 || (s.updatedNumberScheduled ?? desired) >= desired) return undefined;
+  const generations = podsOf(view, ds)
+    .map((p) => Number(p.metadata?.labels?.[GENERATION]))
+    .filter((g) => Number.isFinite(g));
+  if (new Set(generations).size < 2) return undefined;
+  const newest = Math.max(...generations);
+  const previous = Math.max(...generations.filter((g) => g < newest));
+  return splitRollout(view, ds, faults, {
+    isNew: (p) => Number(p.metadata?.labels?.[GENERATION]) === newest,
+    update: `generation ${newest}`,
+    current: `generation ${previous}`,
+    previousRevision: String(previous),
+    status: `status.updatedNumberScheduled=${s.updatedNumberScheduled} of desiredNumberScheduled=${desired}`,
+  });
 }
 
 /** BadRollout faults; absorbs the newest revision's pod faults they explain. */
@@ -165,6 +207,9 @@ export function analyzeRollouts(view: ClusterView, podFaults: Fault[]): Fault[] 
     ...view
       .list<Workload>("StatefulSet")
       .map((s) => statefulSetRollout(view, s, bySubject.get(refKey(refOf(s))) ?? [])),
+    ...view
+      .list<Workload>("DaemonSet")
+      .map((d) => daemonSetRollout(view, d, bySubject.get(refKey(refOf(d))) ?? [])),
   ];
   for (const r of found) {
     if (!r) continue;
