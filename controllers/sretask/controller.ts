@@ -1,4 +1,5 @@
 import { classifyTask } from "../../agents/classifier/index.ts";
+import { createLLMMetrics } from "../../agents/diagnosis/llm/index.ts";
 import type { DiagnosisRun, RemediationPlan, SreTask } from "../../crds/index.ts";
 import { Reason, SreTaskPhase } from "../../crds/index.ts";
 import type { Logger } from "../../operator/logging/logger.ts";
@@ -10,7 +11,6 @@ import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
 import { classificationLog, decideClassification, recordClassification } from "./classify.ts";
 import { desiredRun, diagnosisSettled, mirrorRun, recordDiagnosing, recordResolved } from "./diagnosis.ts";
 import { currentPlanName, currentRunName, isNewEpisode, recordReopened, reopenedMessage } from "./episode.ts";
-import { sharedLLMMetrics } from "./llm-metrics.ts";
 import { desiredPlan, mirrorPlan, recordPlanCreated, wantsPlan } from "./remediation.ts";
 
 /** Options of the SreTask controller. */
@@ -86,7 +86,7 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     else await mgr.recorder.warning(task, Reason.Invalid, verdict.message);
   };
 
-  const llmMetrics = sharedLLMMetrics(mgr.metrics.registry);
+  const llmMetrics = createLLMMetrics(mgr.metrics.registry);
   // Rules first; the LLM only when they are unsure and the task's AgentConfig enables one.
   const classify = async (task: SreTask, log: Logger, signal: AbortSignal): Promise<void> => {
     const rules = classifyTask(task);
