@@ -3,7 +3,12 @@ import { AppsV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { SreTask } from "../../crds/index.ts";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
-import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
+import {
+  eventually,
+  startNamespaceOperator,
+  stopOperator,
+  type OperatorProcess,
+} from "../support/operator-process.ts";
 import { createTask, readTask } from "../support/tasks.ts";
 import { kwokDeployment } from "../support/workloads.ts";
 
@@ -55,16 +60,10 @@ describe("SreTask → DiagnosisRun → root cause, on the real control plane wit
     if (!cluster) return;
     await installCrds(cluster);
     apps = cluster.kc.makeApiClient(AppsV1Api);
-    operator = startOperator(cluster, {
-      AISRE_WATCH_NAMESPACE: ns.name,
-      AISRE_NAMESPACE: ns.name,
-      AISRE_LEADER_ELECT: "false",
-    });
-    await operator.waitForLog(/Started workers/);
+    operator = await startNamespaceOperator(cluster!, ns.name);
   });
   afterAll(async () => {
-    operator?.proc.kill("SIGTERM");
-    await operator?.exited;
+    await stopOperator(operator);
   });
 
   const cases = [

@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { DiagnosisRun } from "../../crds/index.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 import { startOpenAIServer, type OpenAITestServer } from "../support/openai-server.ts";
-import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
+import {
+  eventually,
+  startNamespaceOperator,
+  stopOperator,
+  type OperatorProcess,
+} from "../support/operator-process.ts";
 import { createTask } from "../support/tasks.ts";
 
 const cluster = controlPlane();
@@ -92,16 +97,10 @@ describe("DiagnosisRun with the optional LLM layer (OpenAI-protocol test server)
         (p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff",
       );
     }, 60_000);
-    operator = startOperator(cluster, {
-      AISRE_WATCH_NAMESPACE: ns.name,
-      AISRE_NAMESPACE: ns.name,
-      AISRE_LEADER_ELECT: "false",
-    });
-    await operator.waitForLog(/Started workers/);
+    operator = await startNamespaceOperator(cluster!, ns.name);
   });
   afterAll(async () => {
-    operator?.proc.kill("SIGTERM");
-    await operator?.exited;
+    await stopOperator(operator);
     await llm?.close();
   });
 

@@ -5,7 +5,12 @@ import type { SreTask } from "../../crds/index.ts";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { cfs, recentWindow, requests, workingSet } from "../support/incident-metrics.ts";
 import { openMetrics } from "../support/metric-history.ts";
-import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
+import {
+  eventually,
+  startNamespaceOperator,
+  stopOperator,
+  type OperatorProcess,
+} from "../support/operator-process.ts";
 import { startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
 import { createTask, readTask } from "../support/tasks.ts";
 import { kwokDeployment } from "../support/workloads.ts";
@@ -76,16 +81,10 @@ describe("metric root causes from a real Prometheus, on the real control plane",
     // A missing prometheus fails the suite under CI (startPrometheus rejects with how to install it).
     prom = await startPrometheus({ history });
     await agentConfig("default", prom.url);
-    operator = startOperator(cluster, {
-      AISRE_WATCH_NAMESPACE: ns.name,
-      AISRE_NAMESPACE: ns.name,
-      AISRE_LEADER_ELECT: "false",
-    });
-    await operator.waitForLog(/Started workers/);
+    operator = await startNamespaceOperator(cluster!, ns.name);
   }, 120_000);
   afterAll(async () => {
-    operator?.proc.kill("SIGTERM");
-    await operator?.exited;
+    await stopOperator(operator);
     await prom?.stop();
   });
 

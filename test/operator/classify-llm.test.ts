@@ -3,7 +3,12 @@ import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { SreTask } from "../../crds/index.ts";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { startOpenAIServer, type ChatRequest, type OpenAITestServer } from "../support/openai-server.ts";
-import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
+import {
+  eventually,
+  startNamespaceOperator,
+  stopOperator,
+  type OperatorProcess,
+} from "../support/operator-process.ts";
 import { createTask, readTask } from "../support/tasks.ts";
 
 const cluster = controlPlane();
@@ -58,16 +63,10 @@ describe("SreTask classification with the LLM fallback (OpenAI-protocol test ser
       apiKeySecretRef: { name: "llm-key", key: "apiKey" },
     });
     await agentConfig("no-llm", { enabled: false });
-    operator = startOperator(cluster, {
-      AISRE_WATCH_NAMESPACE: ns.name,
-      AISRE_NAMESPACE: ns.name,
-      AISRE_LEADER_ELECT: "false",
-    });
-    await operator.waitForLog(/Started workers/);
+    operator = await startNamespaceOperator(cluster!, ns.name);
   });
   afterAll(async () => {
-    operator?.proc.kill("SIGTERM");
-    await operator?.exited;
+    await stopOperator(operator);
     await llm?.close();
   });
 

@@ -14,7 +14,12 @@ import { createMetrics } from "../../webhooks/metrics.ts";
 import { specAlert } from "../../webhooks/tasks/alert-spec.ts";
 import { AlertTasks } from "../../webhooks/tasks/alert-tasks.ts";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
-import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
+import {
+  eventually,
+  startNamespaceOperator,
+  stopOperator,
+  type OperatorProcess,
+} from "../support/operator-process.ts";
 import { readTask } from "../support/tasks.ts";
 import { kwokDeployment } from "../support/workloads.ts";
 
@@ -100,16 +105,10 @@ describe("a Resolved alert SreTask whose alert fires again, on the real control 
       logger,
       cacheSize: 0,
     });
-    operator = startOperator(cluster, {
-      AISRE_WATCH_NAMESPACE: ns.name,
-      AISRE_NAMESPACE: ns.name,
-      AISRE_LEADER_ELECT: "false",
-    });
-    await operator.waitForLog(/Started workers/);
+    operator = await startNamespaceOperator(cluster!, ns.name);
   });
   afterAll(async () => {
-    operator?.proc.kill("SIGTERM");
-    await operator?.exited;
+    await stopOperator(operator);
   });
 
   it("diagnoses the new firing as episode 2 with a DiagnosisRun of its own", async () => {

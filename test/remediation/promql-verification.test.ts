@@ -12,7 +12,7 @@ import { createLogger } from "../../operator/logging/logger.ts";
 import { openPglite } from "../../store/pglite.ts";
 import { controlPlane, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { eventually } from "../support/operator-process.ts";
-import { startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
+import { usePrometheus } from "../support/prometheus.ts";
 import {
   agentConfig,
   approveWithKubectl,
@@ -38,21 +38,12 @@ describe("plan-level PromQL verification with Debian's Prometheus, on the real c
   const dataDir = mkdtempSync(join(tmpdir(), "aisre-promql-audit-"));
   // PGlite under a temp dir; DATABASE_URL cleared so a CI PostgreSQL URL does not redirect it.
   const storeEnv = { AISRE_INCIDENT_STORE: "true", AISRE_DATA_DIR: dataDir, DATABASE_URL: "" };
-  let prom: TestPrometheus | undefined;
-  let skip = "";
+  const prom = usePrometheus();
 
   beforeAll(async () => {
-    if (!cluster) return;
-    try {
-      prom = await startPrometheus();
-    } catch (err) {
-      if (process.env.CI === "true") throw err;
-      skip = (err as Error).message;
-      console.warn(`skipped: ${skip}`);
-      return;
-    }
+    if (!cluster || !prom.current) return;
     const config = agentConfig(ns.name);
-    config.spec.tools = { prometheus: { url: prom.url } } as NonNullable<typeof config.spec.tools>;
+    config.spec.tools = { prometheus: { url: prom.current.url } } as NonNullable<typeof config.spec.tools>;
     await kubectlApply(cluster, config);
     await state.apps!.createNamespacedDeployment({
       namespace: ns.name,
@@ -60,10 +51,7 @@ describe("plan-level PromQL verification with Debian's Prometheus, on the real c
     });
     await start(storeEnv);
   });
-  afterAll(async () => {
-    await prom?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   const runApproved = async (plan: RemediationPlan) => {
     await kubectlApply(cluster!, plan);
@@ -71,8 +59,8 @@ describe("plan-level PromQL verification with Debian's Prometheus, on the real c
     await approveWithKubectl(cluster!, ns.name, plan.metadata.name!);
   };
 
-  it("restarts a Deployment, sees the PromQL check return a result, and ends Succeeded and Verified", async () => {
-    if (skip) return;
+  it("restarts a Deployment, sees the PromQL check return a result, and ends Succeeded and Verified", async (ctx) => {
+    if (!prom.current) return ctx.skip();
     const target = { kind: "Deployment", namespace: ns.name, name: "web" };
     await runApproved(
       handPlan(ns.name, "restart-web", [{ name: "restart", action: "RolloutRestart", target }], {
@@ -94,8 +82,8 @@ describe("plan-level PromQL verification with Debian's Prometheus, on the real c
     expect(done.status?.message).toMatch(/^all 1 steps executed and verified; PromQL check/);
   });
 
-  it("undoes a scale whose PromQL check never returns a result, resuming the wait across an operator restart", async () => {
-    if (skip) return;
+  it("undoes a scale whose PromQL check never returns a result, resuming the wait across an operator restart", async (ctx) => {
+    if (!prom.current) return ctx.skip();
     const target = { kind: "Deployment", namespace: ns.name, name: "web" };
     await runApproved(
       handPlan(
@@ -162,8 +150,8 @@ describe("plan-level PromQL verification with Debian's Prometheus, on the real c
     expect(byReason("RolledBack")[0]?.message).toContain("PromQL check");
   });
 
-  it("left an audit row per step move with its action, phase and approver (PGlite incident store)", async () => {
-    if (skip) return;
+  it("left an audit row per step move with its action, phase and approver (PGlite incident store)", async (ctx) => {
+    if (!prom.current) return ctx.skip();
     state.op!.proc.kill("SIGTERM");
     expect(await state.op!.exited).toBe(0);
     const db = await openPglite(dataDir, { logger: createLogger("audit-test", "error") });

@@ -4,7 +4,12 @@ import { afterAll, beforeAll } from "vitest";
 import type { AgentConfig, RemediationPlan } from "../../crds/index.ts";
 import type { TestCluster } from "../support/cluster.ts";
 import { installCrds, kubectl } from "../support/cluster.ts";
-import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
+import {
+  eventually,
+  startNamespaceOperator,
+  stopOperator,
+  type OperatorProcess,
+} from "../support/operator-process.ts";
 import { kwokDeployment } from "../support/workloads.ts";
 
 /** A Deployment whose pods kwok runs (or drives into `simulate`, e.g. CrashLoopBackOff). */
@@ -40,14 +45,7 @@ export function agentConfig(namespace: string, policy: Record<string, unknown> =
 export function useOperator(cluster: TestCluster | undefined, ns: { name: string }) {
   const state: { op?: OperatorProcess; apps?: AppsV1Api } = {};
   const start = async (env: Record<string, string> = {}) => {
-    state.op = startOperator(cluster!, {
-      AISRE_WATCH_NAMESPACE: ns.name,
-      AISRE_NAMESPACE: ns.name,
-      AISRE_LEADER_ELECT: "false",
-      AISRE_INCIDENT_STORE: "false",
-      ...env,
-    });
-    await state.op.waitForLog(/Started workers/);
+    state.op = await startNamespaceOperator(cluster!, ns.name, env);
     return state.op;
   };
   beforeAll(async () => {
@@ -55,10 +53,7 @@ export function useOperator(cluster: TestCluster | undefined, ns: { name: string
     await installCrds(cluster);
     state.apps = cluster.kc.makeApiClient(AppsV1Api);
   });
-  afterAll(async () => {
-    if (state.op && state.op.proc.exitCode === null) state.op.proc.kill("SIGTERM");
-    await state.op?.exited;
-  });
+  afterAll(() => stopOperator(state.op));
   return { state, start };
 }
 

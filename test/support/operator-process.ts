@@ -95,3 +95,25 @@ export async function eventually<T>(
   }
   throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ""}`);
 }
+
+/** Starts the operator on one namespace (watched, its own, no leader election) and waits for its workers. */
+export async function startNamespaceOperator(
+  cluster: TestCluster,
+  namespace: string,
+  env: Record<string, string> = {},
+): Promise<OperatorProcess> {
+  const op = startOperator(cluster, {
+    AISRE_WATCH_NAMESPACE: namespace,
+    AISRE_NAMESPACE: namespace,
+    AISRE_LEADER_ELECT: "false",
+    ...env,
+  });
+  await op.waitForLog(/Started workers/);
+  return op;
+}
+
+/** Stops an operator with SIGTERM when it still runs, and waits for it to exit. */
+export async function stopOperator(op: OperatorProcess | undefined): Promise<void> {
+  if (op && op.proc.exitCode === null) op.proc.kill("SIGTERM");
+  await op?.exited;
+}

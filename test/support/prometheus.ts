@@ -1,4 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { afterAll, beforeAll } from "vitest";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -83,4 +84,30 @@ export async function startPrometheus(opts: { history?: string } = {}): Promise<
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A suite's Prometheus: `current` once started; `missing` says why it is not (outside CI only). */
+export interface SuitePrometheus {
+  current?: TestPrometheus;
+  missing?: string;
+}
+
+/**
+ * Starts a Prometheus before the suite's later hooks and stops it after. Under CI=true a
+ * missing prometheus fails the suite; elsewhere tests call ctx.skip() on `missing`, after one
+ * line saying how to get it.
+ */
+export function usePrometheus(opts: { history?: () => string } = {}): SuitePrometheus {
+  const suite: SuitePrometheus = {};
+  beforeAll(async () => {
+    try {
+      suite.current = await startPrometheus(opts.history ? { history: opts.history() } : {});
+    } catch (err) {
+      if (process.env.CI === "true") throw err;
+      suite.missing = (err as Error).message;
+      console.warn(`skipped: ${suite.missing}`);
+    }
+  }, 60_000);
+  afterAll(async () => suite.current?.stop());
+  return suite;
 }

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { diagnose } from "../../agents/diagnosis/diagnose.ts";
 import { deployment, pod } from "../../agents/diagnosis/fixtures/builders.ts";
 import { collectMetrics } from "../../agents/diagnosis/metrics/index.ts";
@@ -6,7 +6,7 @@ import { MemoryView } from "../../agents/diagnosis/view.ts";
 import { PrometheusClient } from "../../tools/prometheus/client.ts";
 import { cfs, latency, recentWindow, requests, volume, workingSet } from "../support/incident-metrics.ts";
 import { openMetrics } from "../support/metric-history.ts";
-import { startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
+import { usePrometheus } from "../support/prometheus.ts";
 
 const NS = "shop";
 const podName = (app: string) => `${app}-abc12-p0xyz`;
@@ -53,22 +53,11 @@ function shopView(): MemoryView {
 }
 
 describe("metric evidence from Debian's Prometheus with backfilled history", () => {
-  let prom: TestPrometheus | undefined;
-  let skip = "";
-  beforeAll(async () => {
-    try {
-      prom = await startPrometheus({ history: history() });
-    } catch (err) {
-      if (process.env.CI === "true") throw err;
-      skip = (err as Error).message;
-      console.warn(`skipped: ${skip}`);
-    }
-  }, 60_000);
-  afterAll(async () => prom?.stop());
+  const prom = usePrometheus({ history });
 
-  it("collects request, latency, throttling, memory and volume evidence of one namespace", async () => {
-    if (skip) return;
-    const m = await collectMetrics(new PrometheusClient(prom!.url), { namespace: NS });
+  it("collects request, latency, throttling, memory and volume evidence of one namespace", async (ctx) => {
+    if (!prom.current) return ctx.skip();
+    const m = await collectMetrics(new PrometheusClient(prom.current.url), { namespace: NS });
     expect(m.gaps).toEqual([]);
     const checkout = m.requests.find((r) => r.pod === podName("checkout"))!;
     expect(checkout.errorsPerSecond / checkout.totalPerSecond).toBeCloseTo(0.6, 1);
@@ -81,9 +70,9 @@ describe("metric evidence from Debian's Prometheus with backfilled history", () 
     expect(m.volumes.find((v) => v.claim === "data-db-0")!.capacityBytes).toBe(20 * 1024 ** 3);
   });
 
-  it("diagnoses each metric category on the right workload or claim", async () => {
-    if (skip) return;
-    const m = await collectMetrics(new PrometheusClient(prom!.url), { namespace: NS });
+  it("diagnoses each metric category on the right workload or claim", async (ctx) => {
+    if (!prom.current) return ctx.skip();
+    const m = await collectMetrics(new PrometheusClient(prom.current.url), { namespace: NS });
     const r = diagnose(shopView(), {}, { metrics: m });
     const found = new Map(r.findings.map((f) => [`${f.category} ${f.resource.name}`, f]));
     expect([...found.keys()].sort()).toEqual(

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PrometheusClient, PrometheusError } from "../../tools/prometheus/client.ts";
-import { startPrometheus, type TestPrometheus } from "../support/prometheus.ts";
+import { usePrometheus } from "../support/prometheus.ts";
 
 describe("PrometheusClient against Debian's Prometheus", () => {
-  let prom: TestPrometheus | undefined;
-  let skip = "";
-  beforeAll(async () => {
-    try {
-      prom = await startPrometheus();
-    } catch (err) {
-      if (process.env.CI === "true") throw err;
-      skip = (err as Error).message;
-      console.warn(`skipped: ${skip}`);
-    }
-  });
-  afterAll(async () => prom?.stop());
+  const prom = usePrometheus();
 
-  it("answers instant and range queries with labelled samples", async () => {
-    if (skip) return;
-    const client = new PrometheusClient(prom!.url);
+  it("answers instant and range queries with labelled samples", async (ctx) => {
+    if (!prom.current) return ctx.skip();
+    const client = new PrometheusClient(prom.current.url);
     const samples = await waitFor(() => client.query('up{job="prometheus"}'));
     expect(samples[0]).toMatchObject({ labels: { job: "prometheus" }, value: 1 });
     expect(await client.query("1 + 1")).toEqual([{ labels: {}, value: 2 }]);
@@ -27,9 +16,9 @@ describe("PrometheusClient against Debian's Prometheus", () => {
     expect(series[0]?.points.length).toBeGreaterThan(0);
   });
 
-  it("turns a bad expression and an unreachable server into PrometheusError", async () => {
-    if (skip) return;
-    await expect(new PrometheusClient(prom!.url).query("sum(")).rejects.toThrow(/400.*bad_data/);
+  it("turns a bad expression and an unreachable server into PrometheusError", async (ctx) => {
+    if (!prom.current) return ctx.skip();
+    await expect(new PrometheusClient(prom.current.url).query("sum(")).rejects.toThrow(/400.*bad_data/);
     const dead = new PrometheusClient("http://127.0.0.1:9", 1_000);
     await expect(dead.query("up")).rejects.toBeInstanceOf(PrometheusError);
   });
