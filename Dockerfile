@@ -13,7 +13,11 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY bin ./bin
-COPY operator ./operator
+COPY app ./app
+COPY runtime ./runtime
+COPY kube ./kube
+COPY logging ./logging
+COPY notify ./notify
 COPY crds ./crds
 COPY controllers ./controllers
 COPY agents ./agents

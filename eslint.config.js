@@ -1,6 +1,8 @@
 // Strict lint in the spirit of Pepr: small functions, shallow nesting, no floating promises.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import importX from "eslint-plugin-import-x";
+import { layerZones } from "./eslint.layers.js";
 
 export default tseslint.config(
   { ignores: ["node_modules/", "dist/", "crds/*.yaml", "deploy/", "charts/", "coverage/"] },
@@ -23,6 +25,12 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "no-console": "off",
     },
+  },
+  {
+    // Layers point down only (eslint.layers.js).
+    files: ["**/*.ts"],
+    plugins: { "import-x": importX },
+    rules: { "import-x/no-restricted-paths": ["error", { zones: layerZones(), basePath: import.meta.dirname }] },
   },
   {
     files: ["**/*.mjs", "**/*.js"],

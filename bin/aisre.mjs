@@ -13,7 +13,7 @@ const [major, minor] = process.versions.node.split(".").map(Number);
 const modern = major > 22 || (major === 22 && minor >= 18);
 
 if (modern) {
-  await import(pathToFileURL(join(root, "operator", "cli", "main.ts")).href);
+  await import(pathToFileURL(join(root, "app", "cli", "main.ts")).href);
 } else {
   const bundled = join(root, "node_modules", "node", "bin", "node");
   if (!existsSync(bundled)) {

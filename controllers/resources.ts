@@ -1,5 +1,5 @@
 import { API_GROUP, API_VERSION } from "../crds/api.ts";
-import type { ResourceType } from "../operator/runtime/index.ts";
+import type { ResourceType } from "../runtime/index.ts";
 
 const aisre = (kind: string, plural: string): ResourceType => ({
   group: API_GROUP,

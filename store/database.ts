@@ -1,4 +1,4 @@
-import type { Logger } from "../operator/logging/logger.ts";
+import type { Logger } from "../logging/logger.ts";
 
 /** One connection's worth of SQL: what a transaction body and single statements run on. */
 export interface Queryable {

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
-import { createLogger, type Logger } from "../operator/logging/logger.ts";
+import { createLogger, type Logger } from "../logging/logger.ts";
 import type { Database, Queryable } from "./database.ts";
 
 /** One migration file: store/migrations/NNN_name.sql. */

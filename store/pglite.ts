@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import { createLogger, type Logger } from "../operator/logging/logger.ts";
+import { createLogger, type Logger } from "../logging/logger.ts";
 import type { Database, Queryable } from "./database.ts";
 
 /** The data dir that keeps PGlite in memory (tests). */

@@ -1,5 +1,5 @@
 import pg from "pg";
-import { createLogger, type Logger } from "../operator/logging/logger.ts";
+import { createLogger, type Logger } from "../logging/logger.ts";
 import { redactDatabaseUrl, type Database, type Queryable } from "./database.ts";
 
 export interface PostgresOptions {

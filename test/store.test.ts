@@ -11,7 +11,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createLogger } from "../operator/logging/logger.ts";
+import { createLogger } from "../logging/logger.ts";
 import { openStore, type Database } from "../store/database.ts";
 import { isTransientStoreError } from "../store/errors.ts";
 import { upsertIncident } from "../store/incidents.ts";

@@ -6,7 +6,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "pino";
 import { Type } from "@sinclair/typebox";
-import { statusCode } from "../operator/runtime/kube-api.ts";
+import { statusCode } from "../kube/kube-api.ts";
 
 /** The body of every error response. */
 export const ErrorBody = Type.Object(

@@ -6,8 +6,8 @@
 import type { Logger } from "pino";
 import type { RemediationPlan, SreTask } from "../crds/index.ts";
 import { LIMITS, typeMeta } from "../crds/index.ts";
-import type { KubeClient } from "../operator/runtime/kube-api.ts";
-import { statusCode } from "../operator/runtime/kube-api.ts";
+import type { KubeClient } from "../kube/kube-api.ts";
+import { statusCode } from "../kube/kube-api.ts";
 import { isKubeUnavailable } from "./errors.ts";
 import { GatewayError } from "./gateway.ts";
 import type {

@@ -5,8 +5,8 @@
  */
 import { AuthenticationV1Api, AuthorizationV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
 import { API_GROUP, API_VERSION } from "../crds/index.ts";
-import { KubeClient, collectionPath, objectPath } from "../operator/runtime/kube-api.ts";
-import type { ResourceType } from "../operator/runtime/kube-api.ts";
+import { KubeClient, collectionPath, objectPath } from "../kube/kube-api.ts";
+import type { ResourceType } from "../kube/kube-api.ts";
 
 /** The field manager of every write the sidecar makes. */
 export const SIDECAR_FIELD_MANAGER = "aisre-sidecar";

@@ -4,8 +4,8 @@
  */
 import { AppsV1Api, AutoscalingV2Api, BatchV1Api, CoreV1Api } from "@kubernetes/client-node";
 import type { KubeConfig } from "@kubernetes/client-node";
-import { createLogger } from "../../operator/logging/logger.ts";
-import type { Logger } from "../../operator/logging/logger.ts";
+import { createLogger } from "../../logging/logger.ts";
+import type { Logger } from "../../logging/logger.ts";
 import type { AgentConfigSpec } from "../../crds/agentconfig.ts";
 import type { ActionClock, ActionContext } from "./action.ts";
 import { ec2AccessFromAgentConfig } from "./ec2/access.ts";

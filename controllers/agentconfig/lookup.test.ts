@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AgentConfig } from "../../crds/index.ts";
-import type { KubeClient } from "../../operator/runtime/index.ts";
+import type { KubeClient } from "../../runtime/index.ts";
 import { findAgentConfig, llmApiKey } from "./lookup.ts";
 
 type Ref = { kind?: string; metadata?: { name?: string; namespace?: string } };

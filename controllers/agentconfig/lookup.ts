@@ -5,7 +5,7 @@
  */
 import type { V1Secret } from "@kubernetes/client-node";
 import type { AgentConfig } from "../../crds/index.ts";
-import type { KubeClient } from "../../operator/runtime/index.ts";
+import type { KubeClient } from "../../runtime/index.ts";
 
 /** The Secret key holding the API key when `apiKeySecretRef.key` is not given. */
 const DEFAULT_KEY = "apiKey";

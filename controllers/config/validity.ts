@@ -1,7 +1,7 @@
 import type { AgentConfig, Runbook } from "../../crds/index.ts";
 import { ConditionType, ConfigPhase, Reason, specErrors } from "../../crds/index.ts";
-import type { Condition } from "../../operator/runtime/index.ts";
-import { setCondition } from "../../operator/runtime/index.ts";
+import type { Condition } from "../../runtime/index.ts";
+import { setCondition } from "../../runtime/index.ts";
 
 /** The status fields a configuration kind (AgentConfig, Runbook) carries. */
 export interface ConfigStatus {

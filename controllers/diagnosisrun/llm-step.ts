@@ -8,7 +8,7 @@ import {
 } from "../../agents/diagnosis/llm/index.ts";
 import type { AgentConfig, DiagnosisRun } from "../../crds/index.ts";
 import { Reason } from "../../crds/index.ts";
-import type { KubeClient } from "../../operator/runtime/index.ts";
+import type { KubeClient } from "../../runtime/index.ts";
 import { findAgentConfig, llmApiKey } from "../agentconfig/lookup.ts";
 
 /** The diagnosis after the optional LLM step, and what that step did. */

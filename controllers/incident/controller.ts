@@ -1,6 +1,6 @@
 import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
-import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
-import { ExponentialRateLimiter, ownerUidIndex } from "../../operator/runtime/index.ts";
+import type { Manager, Reconciler } from "../../runtime/index.ts";
+import { ExponentialRateLimiter, ownerUidIndex } from "../../runtime/index.ts";
 import type { Database, DiagnosisInput } from "../../store/index.ts";
 import { isTransientStoreError, markDiagnosed, recordDiagnosis, upsertIncident } from "../../store/index.ts";
 import { DIAGNOSISRUN, SRETASK } from "../resources.ts";

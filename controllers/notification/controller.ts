@@ -1,6 +1,6 @@
 import type { SreTask } from "../../crds/index.ts";
-import type { Manager, Reconciler } from "../../operator/runtime/index.ts";
-import { objectPath } from "../../operator/runtime/index.ts";
+import type { Manager, Reconciler } from "../../runtime/index.ts";
+import { objectPath } from "../../runtime/index.ts";
 import type { WeComNotifier } from "../../webhooks/wecom/index.ts";
 import { SRETASK } from "../resources.ts";
 import {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RemediationPlan, RemediationPlanStatus } from "../../crds/index.ts";
 import { Reason } from "../../crds/index.ts";
-import { formatTime } from "../../operator/runtime/index.ts";
+import { formatTime } from "../../runtime/index.ts";
 
 /** Default lifetime of an approval (and of a wait for one) when the AgentConfig sets none. */
 export const DEFAULT_APPROVAL_TTL_SECONDS = 3600;

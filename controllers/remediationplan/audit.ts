@@ -1,5 +1,5 @@
 import type { RemediationPlan } from "../../crds/index.ts";
-import { getControllerOf } from "../../operator/runtime/index.ts";
+import { getControllerOf } from "../../runtime/index.ts";
 import type { Queryable, RemediationActionInput } from "../../store/index.ts";
 import { recordRemediationAction } from "../../store/index.ts";
 

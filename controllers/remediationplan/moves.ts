@@ -3,8 +3,8 @@ import type { Action, ActionContext, Step } from "../../agents/automation/action
 import type { ActionCatalog } from "../../agents/automation/catalog.ts";
 import type { RemediationPlan, RemediationPlanStatus } from "../../crds/index.ts";
 import { ConditionType, Reason, StepPhase } from "../../crds/index.ts";
-import type { Result } from "../../operator/runtime/index.ts";
-import { formatTime } from "../../operator/runtime/index.ts";
+import type { Result } from "../../runtime/index.ts";
+import { formatTime } from "../../runtime/index.ts";
 import { OBSERVERS, resolveInterrupted } from "./exactly-once.ts";
 import { cond } from "./plan-status.ts";
 import { patchStep, stepAt } from "./steps.ts";

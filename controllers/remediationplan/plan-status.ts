@@ -1,7 +1,7 @@
 import type { PolicyVerdict } from "../../agents/automation/policy.ts";
 import type { RemediationPlan, RemediationPlanStatus } from "../../crds/index.ts";
 import { ConditionType, Reason, RemediationPlanPhase, StepPhase } from "../../crds/index.ts";
-import { findCondition, formatTime, setCondition } from "../../operator/runtime/index.ts";
+import { findCondition, formatTime, setCondition } from "../../runtime/index.ts";
 
 type Status = RemediationPlanStatus;
 type CondStatus = "True" | "False" | "Unknown";

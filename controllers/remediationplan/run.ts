@@ -1,6 +1,6 @@
 import type { RemediationPlan } from "../../crds/index.ts";
 import { ConditionType, Reason, RemediationPlanPhase } from "../../crds/index.ts";
-import type { Result } from "../../operator/runtime/index.ts";
+import type { Result } from "../../runtime/index.ts";
 import { execute, interrupted, prepare, undo, verify } from "./moves.ts";
 import type { MoveDeps } from "./moves.ts";
 import { cond, finish } from "./plan-status.ts";

@@ -1,6 +1,6 @@
 import type { RemediationPlan, RemediationPlanStatus } from "../../crds/index.ts";
 import { ConditionType, Reason, RemediationPlanPhase, StepPhase } from "../../crds/index.ts";
-import { findCondition } from "../../operator/runtime/index.ts";
+import { findCondition } from "../../runtime/index.ts";
 
 export type StepStatus = NonNullable<RemediationPlanStatus["steps"]>[number];
 

@@ -1,6 +1,6 @@
 import type { SreTask, SreTaskStatus } from "../../crds/index.ts";
 import { ConditionType, Reason, SreTaskPhase, specErrors } from "../../crds/index.ts";
-import { findCondition, formatTime, setCondition } from "../../operator/runtime/index.ts";
+import { findCondition, formatTime, setCondition } from "../../runtime/index.ts";
 
 /** What acceptance decided: the task is taken on, or refused for a reason a user can fix. */
 export type Acceptance = { accepted: true; message: string } | { accepted: false; message: string };

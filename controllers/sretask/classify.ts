@@ -14,7 +14,7 @@ import type {
 } from "../../agents/diagnosis/llm/index.ts";
 import type { AgentConfig, SreTask, SreTaskStatus } from "../../crds/index.ts";
 import { ConditionType, LIMITS, Reason } from "../../crds/index.ts";
-import { setCondition } from "../../operator/runtime/index.ts";
+import { setCondition } from "../../runtime/index.ts";
 
 /** What the classify step needs from the cluster and the LLM; injectable for tests. */
 export interface ClassifyDeps {

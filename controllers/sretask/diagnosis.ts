@@ -5,7 +5,7 @@ import {
   formatTime,
   setControllerReference,
   setCondition,
-} from "../../operator/runtime/index.ts";
+} from "../../runtime/index.ts";
 import { currentRunName } from "./episode.ts";
 
 /**

@@ -6,7 +6,7 @@
 import type { SreTask, SreTaskStatus } from "../../crds/index.ts";
 import { ConditionType, LIMITS, Reason, SreTaskPhase } from "../../crds/index.ts";
 import { MAX_EPISODE } from "../../crds/sretask.ts";
-import { setCondition } from "../../operator/runtime/index.ts";
+import { setCondition } from "../../runtime/index.ts";
 
 /** Phases in which an episode's work is over (or waits for nothing the operator owns): a newer firing may reopen. */
 const SETTLED: readonly string[] = [

@@ -12,7 +12,7 @@ import {
   formatTime,
   setCondition,
   setControllerReference,
-} from "../../operator/runtime/index.ts";
+} from "../../runtime/index.ts";
 import { currentPlanName } from "./episode.ts";
 
 const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();

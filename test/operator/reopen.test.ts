@@ -6,7 +6,7 @@ import { AppsV1Api } from "@kubernetes/client-node";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
-import { KubeClient } from "../../operator/runtime/kube-api.ts";
+import { KubeClient } from "../../kube/kube-api.ts";
 import { NamespacePolicy } from "../../webhooks/alertmanager/namespace.ts";
 import type { WebhookAlert } from "../../webhooks/alertmanager/schema.ts";
 import { SRETASKS, pathOf } from "../../webhooks/kube.ts";

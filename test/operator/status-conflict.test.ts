@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect } from "vitest";
 import { SRETASK } from "../../controllers/resources.ts";
 import type { SreTask } from "../../crds/index.ts";
-import { StatusWriter, customObjectsStatusClient } from "../../operator/runtime/index.ts";
+import { StatusWriter, customObjectsStatusClient } from "../../runtime/index.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 import { createTask, readTask, sampleTask } from "../support/tasks.ts";
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { RemediationPlan } from "../../crds/index.ts";
-import { createLogger } from "../../operator/logging/logger.ts";
+import { createLogger } from "../../logging/logger.ts";
 import { openPglite } from "../../store/pglite.ts";
 import { controlPlane, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { eventually } from "../support/operator-process.ts";

@@ -3,7 +3,7 @@
 // recorded with the caller's identity, and SSE following a task's phase live.
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { RemediationPlan, SreTask } from "../../crds/index.ts";
-import { KubeClient } from "../../operator/runtime/kube-api.ts";
+import { KubeClient } from "../../kube/kube-api.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 import { serviceAccountToken, startSidecar, waitFor } from "./support.ts";
 import type { RunningSidecar } from "./support.ts";

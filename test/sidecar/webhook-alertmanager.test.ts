@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { SreTask } from "../../crds/index.ts";
 import type { Database } from "../../store/index.ts";
 import { getIncident, openStore, upsertIncident } from "../../store/index.ts";
-import { KubeClient } from "../../operator/runtime/kube-api.ts";
+import { KubeClient } from "../../kube/kube-api.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 import { alertmanagerBinary, startAlertmanager } from "./alertmanager.ts";
 import type { RunningAlertmanager } from "./alertmanager.ts";

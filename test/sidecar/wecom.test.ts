@@ -8,7 +8,7 @@ import Fastify from "fastify";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it as plainIt } from "vitest";
 import type { RemediationPlan, SreTask } from "../../crds/index.ts";
-import { KubeClient } from "../../operator/runtime/kube-api.ts";
+import { KubeClient } from "../../kube/kube-api.ts";
 import { KubeGateway } from "../../webhooks/gateway-kube.ts";
 import type { SreGateway } from "../../webhooks/gateway.ts";
 import { AGENTCONFIGS, REMEDIATIONPLANS, SRETASKS, listPathOf, pathOf } from "../../webhooks/kube.ts";

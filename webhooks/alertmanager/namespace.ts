@@ -8,8 +8,8 @@
  */
 import type { Logger } from "pino";
 import type { AgentConfig } from "../../crds/index.ts";
-import type { KubeClient } from "../../operator/runtime/kube-api.ts";
-import { statusCode } from "../../operator/runtime/kube-api.ts";
+import type { KubeClient } from "../../kube/kube-api.ts";
+import { statusCode } from "../../kube/kube-api.ts";
 import { AGENTCONFIGS, pathOf } from "../kube.ts";
 import { TtlCache } from "../tasks/ttl-cache.ts";
 

@@ -1,7 +1,7 @@
 /** Helpers shared by the REST routes: error mapping, response shaping, list paging. */
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Static } from "@sinclair/typebox";
-import type { ResourceType } from "../../operator/runtime/kube-api.ts";
+import type { ResourceType } from "../../kube/kube-api.ts";
 import type { Queryable } from "../../store/index.ts";
 import type { Authorizer } from "../auth/kube-auth.ts";
 import { ErrorBody, HttpError, fromKubeError } from "../errors.ts";

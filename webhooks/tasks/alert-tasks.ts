@@ -8,8 +8,8 @@
  */
 import type { Logger } from "pino";
 import type { SreTask } from "../../crds/index.ts";
-import { isConflict, isNotFound } from "../../operator/runtime/kube-api.ts";
-import type { KubeClient } from "../../operator/runtime/kube-api.ts";
+import { isConflict, isNotFound } from "../../kube/kube-api.ts";
+import type { KubeClient } from "../../kube/kube-api.ts";
 import type { Queryable } from "../../store/index.ts";
 import { markResolved } from "../../store/index.ts";
 import { alertTaskName } from "../alertmanager/naming.ts";

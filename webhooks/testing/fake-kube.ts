@@ -5,8 +5,8 @@
  * SubjectAccessReview and /version. `down` makes every request fail with a status.
  */
 import { randomUUID } from "node:crypto";
-import { startFakeApiServer } from "../../operator/runtime/fake-api-server.ts";
-import type { FakeReply, RecordedRequest } from "../../operator/runtime/fake-api-server.ts";
+import { startFakeApiServer } from "../../kube/fake-api-server.ts";
+import type { FakeReply, RecordedRequest } from "../../kube/fake-api-server.ts";
 import { sidecarKube } from "../kube.ts";
 import type { SidecarKube } from "../kube.ts";
 

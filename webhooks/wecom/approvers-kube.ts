@@ -3,8 +3,8 @@
  * edit to spec.policy.approvers applies to the next message, and nothing stale is trusted.
  */
 import type { AgentConfig } from "../../crds/index.ts";
-import { isNotFound } from "../../operator/runtime/kube-api.ts";
-import type { KubeClient } from "../../operator/runtime/kube-api.ts";
+import { isNotFound } from "../../kube/kube-api.ts";
+import type { KubeClient } from "../../kube/kube-api.ts";
 import { AGENTCONFIGS, pathOf } from "../kube.ts";
 import type { ApproverSource } from "./approvals.ts";
 

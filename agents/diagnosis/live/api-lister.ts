@@ -1,11 +1,7 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import {
-  KubeClient,
-  kubeListWatcher,
-  statusCode,
-  type ResourceType,
-} from "../../../operator/runtime/index.ts";
+import { KubeClient, statusCode, type ResourceType } from "../../../kube/kube-api.ts";
+import { kubeListWatcher } from "../../../kube/list-watch.ts";
 import type { ObjectLister } from "./view.ts";
 
 /**

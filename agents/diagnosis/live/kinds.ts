@@ -1,4 +1,4 @@
-import type { ResourceType } from "../../../operator/runtime/index.ts";
+import type { ResourceType } from "../../../kube/kube-api.ts";
 
 const t = (
   group: string,

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { ResourceType } from "../../../operator/runtime/index.ts";
+import type { ResourceType } from "../../../kube/kube-api.ts";
 import type { K8sObject } from "../k8s.ts";
 import { MemoryView, type PromQuery } from "../view.ts";
 import { LIVE_KINDS } from "./kinds.ts";

@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { KubeConfig, type KubernetesObject } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { Informer } from "./informer.ts";
-import { KubeClient, type ResourceType } from "./kube-api.ts";
-import { kubeListWatcher } from "./list-watch.ts";
+import { KubeClient, type ResourceType } from "../kube/kube-api.ts";
+import { kubeListWatcher } from "../kube/list-watch.ts";
 
 const CM: ResourceType = {
   group: "",

@@ -1,10 +1,10 @@
 import { EventEmitter } from "node:events";
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
-import { createRuntimeMetrics } from "../metrics/runtime-metrics.ts";
+import { createRuntimeMetrics } from "./metrics/runtime-metrics.ts";
 import { FakeLeaseStore } from "./fake-lease-store.ts";
 import { FakeListWatcher } from "./fake-list-watcher.ts";
-import type { ResourceType } from "./kube-api.ts";
+import type { ResourceType } from "../kube/kube-api.ts";
 import type { StopReason } from "./leader-election.ts";
 import { Manager, type ManagerOptions } from "./manager.ts";
 

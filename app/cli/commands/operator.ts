@@ -1,5 +1,5 @@
 import { ConfigError, operatorConfigFromEnv } from "../../config/config.ts";
-import { createLogger } from "../../logging/logger.ts";
+import { createLogger } from "../../../logging/logger.ts";
 import { runOperator } from "../../main.ts";
 import type { Command } from "../command.ts";
 import { UsageError } from "../command.ts";

@@ -1,7 +1,7 @@
 import { CustomObjectsApi, PatchStrategy, setHeaderOptions, type KubeConfig } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { sleep, systemClock, type Clock } from "./clock.ts";
-import { FIELD_MANAGER, isConflict, type ResourceType } from "./kube-api.ts";
+import { FIELD_MANAGER, isConflict, type ResourceType } from "../kube/kube-api.ts";
 import { createMergePatch, jsonEqual } from "./merge-patch.ts";
 
 /** An object with a status subresource. */

@@ -1,8 +1,8 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { jitter, sleep, systemClock, type Clock, type TimerHandle } from "./clock.ts";
-import { statusCode } from "./kube-api.ts";
-import type { ListWatcher, WatchParams } from "./list-watch.ts";
+import { statusCode } from "../kube/kube-api.ts";
+import type { ListWatcher, WatchParams } from "../kube/list-watch.ts";
 import { Store, keyOf, type IndexFunc } from "./store.ts";
 import { openWatch, type WatchEnd } from "./watch-session.ts";
 

@@ -9,7 +9,7 @@ import {
 } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "./clock.ts";
-import { FIELD_MANAGER, isNotFound } from "./kube-api.ts";
+import { FIELD_MANAGER, isNotFound } from "../kube/kube-api.ts";
 
 /** Event severity, as `kubectl describe` shows it. */
 export type EventType = "Normal" | "Warning";

@@ -3,7 +3,7 @@ import { hostname } from "node:os";
 import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { raceTimeout, sleep, systemClock, type Clock } from "./clock.ts";
-import { isNotFound } from "./kube-api.ts";
+import { isNotFound } from "../kube/kube-api.ts";
 
 /** The Lease calls an elector makes; injectable for tests. */
 export interface LeaseClient {

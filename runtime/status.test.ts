@@ -1,8 +1,8 @@
 import { ApiException } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { setCondition, type Condition } from "./conditions.ts";
-import { startFakeApiServer, type FakeApiServer } from "./fake-api-server.ts";
-import type { ResourceType } from "./kube-api.ts";
+import { startFakeApiServer, type FakeApiServer } from "../kube/fake-api-server.ts";
+import type { ResourceType } from "../kube/kube-api.ts";
 import { StatusWriter, customObjectsStatusClient, type StatusClient } from "./status.ts";
 
 interface TaskStatus {

@@ -1,5 +1,5 @@
 import { PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
-import type { KubeClient } from "./kube-api.ts";
+import type { KubeClient } from "../kube/kube-api.ts";
 
 /** The finalizer this operator puts on objects whose deletion needs cleanup first. */
 export const CLEANUP_FINALIZER = "aisre.io/cleanup";

@@ -1,6 +1,6 @@
 import type { V1Lease } from "@kubernetes/client-node";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { startFakeApiServer, type FakeApiServer } from "./fake-api-server.ts";
+import { startFakeApiServer, type FakeApiServer } from "../kube/fake-api-server.ts";
 import { FakeLeaseStore as LeaseStore } from "./fake-lease-store.ts";
 import {
   LeaderElector,

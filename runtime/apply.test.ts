@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { serverSideApply } from "./apply.ts";
-import { startFakeApiServer, type FakeApiServer } from "./fake-api-server.ts";
-import { KubeClient } from "./kube-api.ts";
+import { startFakeApiServer, type FakeApiServer } from "../kube/fake-api-server.ts";
+import { KubeClient } from "../kube/kube-api.ts";
 
 const discovery = {
   kind: "APIResourceList",

@@ -1,6 +1,6 @@
 import type { Clock, TimerHandle } from "./clock.ts";
-import { isGone } from "./kube-api.ts";
-import type { ListWatcher, WatchHandle, WatchParams } from "./list-watch.ts";
+import { isGone } from "../kube/kube-api.ts";
+import type { ListWatcher, WatchHandle, WatchParams } from "../kube/list-watch.ts";
 
 /** How one watch connection ended. */
 export type WatchEnd =

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
-import type { ControllerMetrics, ReconcileOutcome } from "../runtime/controller.ts";
-import type { WorkQueueMetrics } from "../runtime/workqueue.ts";
+import type { ControllerMetrics, ReconcileOutcome } from "../controller.ts";
+import type { WorkQueueMetrics } from "../workqueue.ts";
 
 // controller-runtime's reconcile buckets, extended for reconciles that wait on an LLM.
 const RECONCILE_BUCKETS = [

@@ -1,11 +1,11 @@
 import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "pino";
-import type { RuntimeMetrics } from "../metrics/runtime-metrics.ts";
+import type { RuntimeMetrics } from "./metrics/runtime-metrics.ts";
 import type { Clock } from "./clock.ts";
 import type { InformerOptions } from "./informer.ts";
-import type { ResourceType } from "./kube-api.ts";
+import type { ResourceType } from "../kube/kube-api.ts";
 import type { LeaseClient, StopReason } from "./leader-election.ts";
-import type { KubeListWatchOptions, ListWatcher } from "./list-watch.ts";
+import type { KubeListWatchOptions, ListWatcher } from "../kube/list-watch.ts";
 import type { SignalSource } from "./signals.ts";
 
 /** Lease-based leader election settings; durations default to 15 s / 10 s / 2 s. */

@@ -1,7 +1,7 @@
 import { ApiException, type CoreV1Event } from "@kubernetes/client-node";
 import { afterEach, describe, expect, it } from "vitest";
 import { coreEventClient, EventRecorder, type EventClient } from "./events.ts";
-import { startFakeApiServer, type FakeApiServer } from "./fake-api-server.ts";
+import { startFakeApiServer, type FakeApiServer } from "../kube/fake-api-server.ts";
 
 const task = {
   apiVersion: "aisre.io/v1alpha1",

@@ -64,7 +64,7 @@ export {
   type ObjectRef,
   type RequestOptions,
   type ResourceType,
-} from "./kube-api.ts";
+} from "../kube/kube-api.ts";
 export {
   LeaderElector,
   coordinationLeaseClient,
@@ -80,7 +80,7 @@ export {
   type ListWatcher,
   type WatchHandle,
   type WatchParams,
-} from "./list-watch.ts";
+} from "../kube/list-watch.ts";
 export { Manager, type LeaderElectionConfig, type ManagerOptions } from "./manager.ts";
 export { createMergePatch, jsonEqual } from "./merge-patch.ts";
 export {

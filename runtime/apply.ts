@@ -1,5 +1,5 @@
 import { PatchStrategy, type KubernetesObject } from "@kubernetes/client-node";
-import { FIELD_MANAGER, type KubeClient } from "./kube-api.ts";
+import { FIELD_MANAGER, type KubeClient } from "../kube/kube-api.ts";
 
 /** The KubeClient calls apply needs; a narrow type so tests can fake it. */
 export type ApplyClient = Pick<KubeClient, "request" | "pathOf">;

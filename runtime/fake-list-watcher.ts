@@ -1,5 +1,5 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { ListResult, ListWatcher, WatchHandle, WatchParams } from "./list-watch.ts";
+import type { ListResult, ListWatcher, WatchHandle, WatchParams } from "../kube/list-watch.ts";
 
 /** One watch opened on a FakeListWatcher; tests push events into it or end it. */
 export interface FakeWatch<T> {

@@ -9,8 +9,8 @@ import type { Database } from "../store/index.ts";
 import { openStore, redactDatabaseUrl, storeOptionsFromEnv } from "../store/index.ts";
 import { createNotifier, loadWeComEnv, type WeComNotifier } from "../webhooks/wecom/index.ts";
 import type { OperatorConfig } from "./config/config.ts";
-import type { Logger } from "./logging/logger.ts";
-import { Manager } from "./runtime/index.ts";
+import type { Logger } from "../logging/logger.ts";
+import { Manager } from "../runtime/index.ts";
 
 /** Opens the incident store (running migrations once); the URL's password never reaches a log. */
 async function openIncidentStore(logger: Logger): Promise<Database> {

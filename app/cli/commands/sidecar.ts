@@ -5,8 +5,8 @@ import { loadKubeConfig, sidecarKube } from "../../../webhooks/kube.ts";
 import { wecomFromEnv } from "../../../webhooks/plugins.ts";
 import { openStore, redactDatabaseUrl } from "../../../store/index.ts";
 import type { Database } from "../../../store/index.ts";
-import { createLogger } from "../../logging/logger.ts";
-import { onShutdownSignals } from "../../runtime/signals.ts";
+import { createLogger } from "../../../logging/logger.ts";
+import { onShutdownSignals } from "../../../runtime/signals.ts";
 import type { Command } from "../command.ts";
 import { UsageError } from "../command.ts";
 

@@ -1,0 +1,29 @@
+// The layers of the house and what each may import, as data; eslint.config.js turns it into
+// import-x/no-restricted-paths zones, so a wrong arrow fails `npm run lint`.
+// Arrows point down only: app → controllers, webhooks → agents, notify, store → tools,
+// runtime, kube, logging → crds. Folders not listed (test/, bench/, hack/, bin/) may import anything.
+export const LAYERS = {
+  app: ["cdk8s", "controllers", "webhooks", "agents", "notify", "store", "tools", "runtime", "kube", "logging", "crds"],
+  cdk8s: ["agents", "crds"],
+  controllers: ["agents", "notify", "store", "tools", "runtime", "kube", "logging", "crds"],
+  webhooks: ["agents", "notify", "store", "tools", "kube", "logging", "crds"],
+  agents: ["tools", "kube", "logging", "crds"],
+  notify: ["kube", "logging", "crds"],
+  store: ["logging", "crds"],
+  tools: ["logging", "crds"],
+  runtime: ["kube", "logging", "crds"],
+  kube: ["logging", "crds"],
+  logging: [],
+  crds: [],
+};
+
+/** One no-restricted-paths zone per layer: everything it may not import. */
+export function layerZones(layers = LAYERS) {
+  const all = Object.keys(layers);
+  const zones = all.map((layer) => ({
+    target: `./${layer}`,
+    from: all.filter((other) => other !== layer && !layers[layer].includes(other)).map((o) => `./${o}`),
+    message: `${layer}/ may import only ${[...layers[layer]].join(", ") || "itself"} (eslint.layers.js).`,
+  }));
+  return zones.filter((zone) => zone.from.length > 0);
+}
