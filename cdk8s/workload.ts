@@ -27,7 +27,7 @@ const operator = {
   command: ["aisre", "operator"],
   env: [
     ...podEnv,
-    // Optional: without it the incident history uses embedded PGlite (DESIGN.md §7).
+    // Optional: without it the incident history uses embedded PGlite (docs/design.md §7).
     {
       name: "DATABASE_URL",
       valueFrom: { secretKeyRef: { name: "aisre-database", key: "url", optional: true } },

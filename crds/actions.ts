@@ -1,6 +1,6 @@
 /**
  * The action catalog's names and default risks: the only actions a RemediationPlan may
- * hold and the only ones a diagnosis may recommend (DESIGN.md §3). The implementations
+ * hold and the only ones a diagnosis may recommend (docs/design.md §3). The implementations
  * live in agents/automation; this list is API, so CRD schemas and the engine share it.
  */
 export const ACTION_RISKS = {

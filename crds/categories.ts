@@ -1,5 +1,5 @@
 /**
- * Root-cause categories of DIAGNOSIS.md §3: the words a diagnosis names a cause with and
+ * Root-cause categories of docs/diagnosis.md §3: the words a diagnosis names a cause with and
  * a Runbook matches on. This list is API: extend it only by adding categories.
  */
 export const SNAPSHOT_CATEGORIES = [

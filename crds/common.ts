@@ -11,7 +11,7 @@ export function RiskLevel(description = "low, medium or high, as the action cata
   return StrEnum(RISKS, { description });
 }
 
-/** A resource the work is about: the DIAGNOSIS.md `resource` shape {kind, namespace, name}. */
+/** A resource the work is about: the docs/diagnosis.md `resource` shape {kind, namespace, name}. */
 export const ObjectReference = Type.Object(
   {
     kind: Type.String({

@@ -61,7 +61,7 @@ export const MatchedRunbook = Type.Object(
   { description: "A matched runbook." },
 );
 
-/** DiagnosisRun status: the diagnosis (DIAGNOSIS.md §2) plus how it was obtained. */
+/** DiagnosisRun status: the diagnosis (docs/diagnosis.md §2) plus how it was obtained. */
 export const DiagnosisRunStatus = Type.Object(
   {
     ...commonStatus(phaseValues(DiagnosisRunPhase)),
@@ -95,6 +95,6 @@ export const DiagnosisRunStatus = Type.Object(
     completionTime: Type.Optional(Timestamp("When the run completed or failed.")),
     durationMs: Type.Optional(Count("Wall time of the run.")),
   },
-  { description: "The diagnosis, as DIAGNOSIS.md defines it." },
+  { description: "The diagnosis, as docs/diagnosis.md defines it." },
 );
 export type DiagnosisRunStatus = Static<typeof DiagnosisRunStatus>;

@@ -11,15 +11,15 @@ export const ActionName = StrEnum(ACTION_NAMES, {
   description: "An action of the catalog (crds/actions.ts); RunbookOnly means a person follows the runbook.",
 });
 
-/** A root-cause category of DIAGNOSIS.md §3. */
-export const CategoryName = StrEnum(CATEGORIES, { description: "A root-cause category (DIAGNOSIS.md §3)." });
+/** A root-cause category of docs/diagnosis.md §3. */
+export const CategoryName = StrEnum(CATEGORIES, { description: "A root-cause category (docs/diagnosis.md §3)." });
 
 /** A probability in [0, 1]. */
 export function Confidence(description: string) {
   return Type.Number({ description, minimum: 0, maximum: 1 });
 }
 
-/** The deepest failing cause: DIAGNOSIS.md `rootCause`. */
+/** The deepest failing cause: docs/diagnosis.md `rootCause`. */
 export const RootCause = Type.Object(
   {
     category: CategoryName,
@@ -31,7 +31,7 @@ export const RootCause = Type.Object(
 );
 export type RootCause = Static<typeof RootCause>;
 
-/** One fact an analyzer found: DIAGNOSIS.md `findings[]`. */
+/** One fact an analyzer found: docs/diagnosis.md `findings[]`. */
 export const Finding = Type.Object(
   {
     category: CategoryName,
@@ -48,7 +48,7 @@ export const Finding = Type.Object(
 );
 export type Finding = Static<typeof Finding>;
 
-/** A proposed catalog action: DIAGNOSIS.md `recommendations[]`. */
+/** A proposed catalog action: docs/diagnosis.md `recommendations[]`. */
 export const Recommendation = Type.Object(
   {
     action: ActionName,

@@ -19,7 +19,7 @@ export const RunbookSpec = Type.Object(
           }),
         ),
         categories: Type.Optional(
-          SetOf(CategoryName, LIMITS.list, { description: "Root-cause categories (DIAGNOSIS.md §3)." }),
+          SetOf(CategoryName, LIMITS.list, { description: "Root-cause categories (docs/diagnosis.md §3)." }),
         ),
         labels: Type.Optional(StrMap(32, 256, "Alert or target labels that must all be equal.")),
       },

@@ -1,4 +1,4 @@
-// Public API of the controller runtime (DESIGN.md §4). Test doubles live in fake-*.ts.
+// Public API of the controller runtime (docs/design.md §4). Test doubles live in fake-*.ts.
 export { serverSideApply, type ApplyClient, type ApplyOptions } from "./apply.ts";
 export { jitter, raceTimeout, sleep, systemClock, type Clock, type TimerHandle } from "./clock.ts";
 export {

@@ -1,4 +1,4 @@
-/** The incident store's public API (DESIGN.md §6 store/): import from here. */
+/** The incident store's public API (docs/design.md §6 store/): import from here. */
 export { openStore, storeOptionsFromEnv, redactDatabaseUrl, DEFAULT_DATA_DIR } from "./database.ts";
 export type { Database, Queryable, StoreOptions } from "./database.ts";
 export { migrate, loadMigrations } from "./migrate.ts";

@@ -18,7 +18,7 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CORPUS = join(ROOT, "test", "fixtures", "scenarios");
 const MIN_ACCURACY = 0.95;
 
-// The 20 snapshot categories of DIAGNOSIS.md §3, as the API declares them.
+// The 20 snapshot categories of docs/diagnosis.md §3, as the API declares them.
 const CATEGORIES = SNAPSHOT_CATEGORIES;
 
 interface Ref {

@@ -1,5 +1,5 @@
 /**
- * The contract every catalog action implements (DESIGN.md §3, principle 5): what it needs,
+ * The contract every catalog action implements (docs/design.md §3, principle 5): what it needs,
  * what it would touch, a server-side dry run, the change itself, how to tell it worked, and
  * how to put things back. The RemediationPlan controller sequences these calls and stores
  * their results (dry run, affected objects, undo state) in the plan status.

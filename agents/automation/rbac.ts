@@ -1,6 +1,6 @@
 /**
  * Least privilege as data: the RBAC rules the automation identity needs for a set of enabled
- * actions, merged from each action's declared rules (DESIGN.md issue §6). The cdk8s app
+ * actions, merged from each action's declared rules (docs/design.md, layers). The cdk8s app
  * turns these into the automation ClusterRole (rbac) and a Role in the AgentConfig's
  * namespace (namespacedRbac: the AWS credentials Secret).
  */

@@ -1,5 +1,5 @@
 /**
- * The root-cause walk (DIAGNOSIS.md §3). With a focus, the candidates are the
+ * The root-cause walk (docs/diagnosis.md §3). With a focus, the candidates are the
  * faults reachable from it on the dependency graph, and the deepest one wins
  * (a Service without endpoints loses to the CrashLoop of its pods; a pod fault
  * attributed to its Node or PVC already names that deeper subject). Without a

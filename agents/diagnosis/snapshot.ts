@@ -1,5 +1,5 @@
 /**
- * Snapshot parsing and validation (DIAGNOSIS.md §1): a ClusterSnapshot, a bare
+ * Snapshot parsing and validation (docs/diagnosis.md §1): a ClusterSnapshot, a bare
  * `v1 List` (kubectl get -o yaml), or a single object; YAML or JSON. Pure: the
  * caller reads the file. Faults throw SnapshotError with one line naming the fault.
  */

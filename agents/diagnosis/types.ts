@@ -1,5 +1,5 @@
 /**
- * The diagnosis contract (DIAGNOSIS.md §2–3): categories, findings, root cause and
+ * The diagnosis contract (docs/diagnosis.md §2–3): categories, findings, root cause and
  * recommendations exactly as `aisre diagnose --output json` prints them.
  */
 import type { ActionName, Risk } from "../../crds/actions.ts";
@@ -57,7 +57,7 @@ export interface RunbookMatch {
   matchedOn: string[];
 }
 
-/** The whole diagnosis output (DIAGNOSIS.md §2). */
+/** The whole diagnosis output (docs/diagnosis.md §2). */
 export interface DiagnosisResult {
   rootCause: RootCause | null;
   findings: Finding[];

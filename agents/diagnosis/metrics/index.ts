@@ -1,5 +1,5 @@
 /**
- * The metric analyzers (DIAGNOSIS.md §3, metric categories): pure functions over the
+ * The metric analyzers (docs/diagnosis.md §3, metric categories): pure functions over the
  * MetricEvidence collect.ts fetched from Prometheus before the engine runs.
  */
 import type { Fault } from "../fault.ts";

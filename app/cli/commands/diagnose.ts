@@ -112,7 +112,7 @@ export const diagnoseCommand: Command = {
     "aisre diagnose --snapshot FILE [--output json|text] [--target Kind/name [--namespace NS]]",
     "aisre diagnose --namespace NS [--target Kind/name] [--prometheus URL] [--output json|text]",
     "",
-    "  --snapshot FILE   ClusterSnapshot or `kubectl get -o yaml` List, YAML or JSON (DIAGNOSIS.md)",
+    "  --snapshot FILE   ClusterSnapshot or `kubectl get -o yaml` List, YAML or JSON (docs/diagnosis.md)",
     "  --output FORMAT   json (the diagnosis contract) or text (a report for a person; default)",
     "  --target K/name   start the walk at this resource instead of the snapshot's alert/target",
     "  --namespace NS    namespace of --target",
