@@ -18,7 +18,8 @@ import type {
   PlanDecision,
   SreGateway,
 } from "./gateway.ts";
-import { REMEDIATIONPLANS, SIDECAR_FIELD_MANAGER, SRETASKS, listPathOf, pathOf } from "./kube.ts";
+import { SIDECAR_FIELD_MANAGER, listPathOf, pathOf } from "./kube.ts";
+import { REMEDIATIONPLAN, SRETASK } from "../crds/resources.ts";
 
 /** Label on tasks created through the gateway, naming the channel. */
 export const SOURCE_LABEL = "aisre.io/source";
@@ -86,7 +87,7 @@ export class KubeGateway implements SreGateway {
     };
     if (input.target) task.spec.target = input.target;
     try {
-      const created = await this.client.request<SreTask>("POST", listPathOf(SRETASKS, namespace), {
+      const created = await this.client.request<SreTask>("POST", listPathOf(SRETASK, namespace), {
         query: WRITE,
         body: task,
       });
@@ -99,7 +100,7 @@ export class KubeGateway implements SreGateway {
   }
 
   getTask(namespace: string, name: string): Promise<SreTask | undefined> {
-    return this.read<SreTask>(pathOf(SRETASKS, namespace, name), `reading SreTask ${namespace}/${name}`);
+    return this.read<SreTask>(pathOf(SRETASK, namespace, name), `reading SreTask ${namespace}/${name}`);
   }
 
   async listTasks(options: ListTasksOptions): Promise<SreTask[]> {
@@ -109,7 +110,7 @@ export class KubeGateway implements SreGateway {
       do {
         const page = await this.client.request<{ items: SreTask[]; metadata?: { continue?: string } }>(
           "GET",
-          listPathOf(SRETASKS, options.namespace),
+          listPathOf(SRETASK, options.namespace),
           { query: { limit: PAGE, continue: cont } },
         );
         items.push(...page.items);
@@ -123,7 +124,7 @@ export class KubeGateway implements SreGateway {
 
   getPlan(namespace: string, name: string): Promise<RemediationPlan | undefined> {
     return this.read<RemediationPlan>(
-      pathOf(REMEDIATIONPLANS, namespace, name),
+      pathOf(REMEDIATIONPLAN, namespace, name),
       `reading RemediationPlan ${namespace}/${name}`,
     );
   }
@@ -148,14 +149,14 @@ export class KubeGateway implements SreGateway {
     if (decided && plan.status?.approval?.decision === decision) return plan;
     try {
       if (!decided)
-        await this.patch(pathOf(REMEDIATIONPLANS, namespace, name), { spec: { approval: { decision } } });
+        await this.patch(pathOf(REMEDIATIONPLAN, namespace, name), { spec: { approval: { decision } } });
       const approval = {
         decision,
         decidedBy: decidedBy.slice(0, 256),
         decidedAt: new Date().toISOString(),
         via,
       };
-      const updated = await this.patch<RemediationPlan>(pathOf(REMEDIATIONPLANS, namespace, name, "status"), {
+      const updated = await this.patch<RemediationPlan>(pathOf(REMEDIATIONPLAN, namespace, name, "status"), {
         status: { approval },
       });
       this.logger.info({ namespace, name, decision, decidedBy, via }, "Recorded RemediationPlan decision");

@@ -4,7 +4,6 @@
  * authentication/authorization APIs for the REST facade, and a Watch for SSE.
  */
 import { AuthenticationV1Api, AuthorizationV1Api, KubeConfig, Watch } from "@kubernetes/client-node";
-import { API_GROUP, API_VERSION } from "../crds/index.ts";
 import { KubeClient, collectionPath, objectPath } from "../kube/kube-api.ts";
 import type { ResourceType } from "../kube/kube-api.ts";
 
@@ -38,18 +37,6 @@ export function loadKubeConfig(kubeconfig?: string): KubeConfig {
   else kc.loadFromDefault();
   return kc;
 }
-
-const kind = (plural: string, name: string): ResourceType => ({
-  group: API_GROUP,
-  version: API_VERSION,
-  kind: name,
-  plural,
-  namespaced: true,
-});
-
-export const SRETASKS = kind("sretasks", "SreTask");
-export const REMEDIATIONPLANS = kind("remediationplans", "RemediationPlan");
-export const AGENTCONFIGS = kind("agentconfigs", "AgentConfig");
 
 /** Path of an object of one of the kinds above (or its status subresource). */
 export const pathOf = (rt: ResourceType, namespace: string, name: string, sub?: string): string =>

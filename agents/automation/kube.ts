@@ -6,8 +6,9 @@
 import { ApiException, PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import type { ConfigurationOptions, V1LabelSelector } from "@kubernetes/client-node";
 
-/** The field manager of every write of the operator. */
-export const FIELD_MANAGER = "aisre-operator";
+// One field manager and one HTTP status helper for the whole project: kube/kube-api.ts.
+export { FIELD_MANAGER, isNotFound, statusCode } from "../../kube/kube-api.ts";
+import { isNotFound } from "../../kube/kube-api.ts";
 
 /** client-node request options that send the body as a JSON merge patch (RFC 7386). */
 export const MERGE_PATCH: ConfigurationOptions = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
@@ -23,16 +24,6 @@ export interface JsonPatchOp {
   path: string;
   value?: unknown;
 }
-
-/** The HTTP status of an API error, when it is one. */
-export function statusCode(err: unknown): number | undefined {
-  if (err instanceof ApiException) return err.code;
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === "number" ? code : undefined;
-}
-
-/** True for 404 Not Found. */
-export const isNotFound = (err: unknown): boolean => statusCode(err) === 404;
 
 /** The API server's message out of an error (its Status body), else the error's own message. */
 export function apiMessage(err: unknown): string {

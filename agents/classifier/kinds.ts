@@ -2,16 +2,15 @@
  * The words people use for Kubernetes kinds, in English and Chinese, and the words that
  * are never object names. Data only.
  */
+import { KIND_ALIASES } from "../../crds/kind-aliases.ts";
+
+// kubectl short names that are ordinary words in a sentence ("no pods", "quota", "ing").
+const PROSE_WORDS = new Set(["no", "ing", "quota", "ec2"]);
 
 /** Kind words and aliases → kind (longest words are tried first by the patterns). */
 export const KIND_WORDS: Record<string, string> = {
-  pod: "Pod",
-  pods: "Pod",
-  po: "Pod",
+  ...Object.fromEntries(Object.entries(KIND_ALIASES).filter(([word]) => !PROSE_WORDS.has(word))),
   容器组: "Pod",
-  deployment: "Deployment",
-  deployments: "Deployment",
-  deploy: "Deployment",
   部署: "Deployment",
   无状态应用: "Deployment",
   工作负载: "Deployment",
@@ -19,51 +18,24 @@ export const KIND_WORDS: Record<string, string> = {
   app: "Deployment",
   application: "Deployment",
   workload: "Deployment",
-  statefulset: "StatefulSet",
-  statefulsets: "StatefulSet",
-  sts: "StatefulSet",
   有状态应用: "StatefulSet",
   有状态副本集: "StatefulSet",
-  daemonset: "DaemonSet",
-  daemonsets: "DaemonSet",
-  ds: "DaemonSet",
   守护进程集: "DaemonSet",
-  replicaset: "ReplicaSet",
-  rs: "ReplicaSet",
-  job: "Job",
-  jobs: "Job",
   任务: "Job",
   作业: "Job",
-  cronjob: "CronJob",
-  cronjobs: "CronJob",
-  cj: "CronJob",
   定时任务: "CronJob",
-  service: "Service",
-  services: "Service",
-  svc: "Service",
   服务: "Service",
-  ingress: "Ingress",
-  ingresses: "Ingress",
   入口: "Ingress",
   路由: "Ingress",
-  pvc: "PersistentVolumeClaim",
-  pvcs: "PersistentVolumeClaim",
-  persistentvolumeclaim: "PersistentVolumeClaim",
   存储卷声明: "PersistentVolumeClaim",
   持久卷声明: "PersistentVolumeClaim",
   存储卷: "PersistentVolumeClaim",
-  node: "Node",
-  nodes: "Node",
   服务器: "Node",
   节点: "Node",
   主机: "Node",
   机器: "Node",
-  hpa: "HorizontalPodAutoscaler",
-  horizontalpodautoscaler: "HorizontalPodAutoscaler",
   autoscaler: "HorizontalPodAutoscaler",
   弹性伸缩: "HorizontalPodAutoscaler",
-  pdb: "PodDisruptionBudget",
-  poddisruptionbudget: "PodDisruptionBudget",
 };
 
 /** Kinds by how specific a subject they name: a pod is more specific than its node. */

@@ -3,6 +3,7 @@
  * name (kube-state-metrics / kube-prometheus label conventions). Labels that name
  * the scraper (service, instance of kube-state-metrics) are not mistaken for the subject.
  */
+import { kindFromAlias } from "../../crds/kind-aliases.ts";
 import type { K8sObject, Node } from "./k8s.ts";
 import { ref } from "./refs.ts";
 import type { AlertInfo, Focus, ResourceRef } from "./types.ts";
@@ -13,40 +14,9 @@ export interface FocusRefs {
   namespace?: string;
 }
 
-const KIND_ALIASES: Record<string, string> = {
-  pod: "Pod",
-  pods: "Pod",
-  po: "Pod",
-  deployment: "Deployment",
-  deploy: "Deployment",
-  statefulset: "StatefulSet",
-  sts: "StatefulSet",
-  daemonset: "DaemonSet",
-  ds: "DaemonSet",
-  replicaset: "ReplicaSet",
-  rs: "ReplicaSet",
-  job: "Job",
-  cronjob: "CronJob",
-  service: "Service",
-  svc: "Service",
-  ingress: "Ingress",
-  ing: "Ingress",
-  persistentvolumeclaim: "PersistentVolumeClaim",
-  pvc: "PersistentVolumeClaim",
-  node: "Node",
-  no: "Node",
-  horizontalpodautoscaler: "HorizontalPodAutoscaler",
-  hpa: "HorizontalPodAutoscaler",
-  poddisruptionbudget: "PodDisruptionBudget",
-  pdb: "PodDisruptionBudget",
-  resourcequota: "ResourceQuota",
-  validatingwebhookconfiguration: "ValidatingWebhookConfiguration",
-  mutatingwebhookconfiguration: "MutatingWebhookConfiguration",
-};
-
 /** The canonical kind for a kind name, alias or label name ("deploy" → "Deployment"). */
 export function canonicalKind(kind: string): string {
-  return KIND_ALIASES[kind.toLowerCase()] ?? kind;
+  return kindFromAlias(kind) ?? kind;
 }
 
 /** Alert labels naming a resource, most specific first. */

@@ -5,6 +5,8 @@
  */
 import type { V1Secret } from "@kubernetes/client-node";
 import type { AgentConfig } from "../../crds/index.ts";
+import { API_GROUP_VERSION } from "../../crds/index.ts";
+import { AGENTCONFIG } from "../../crds/resources.ts";
 import type { KubeClient } from "../../runtime/index.ts";
 
 /** The Secret key holding the API key when `apiKeySecretRef.key` is not given. */
@@ -19,8 +21,8 @@ export async function findAgentConfig(
 ): Promise<AgentConfig | undefined> {
   const get = (ns: string, name: string) =>
     client.getObject<AgentConfig>({
-      apiVersion: "aisre.io/v1alpha1",
-      kind: "AgentConfig",
+      apiVersion: API_GROUP_VERSION,
+      kind: AGENTCONFIG.kind,
       metadata: { name, namespace: ns },
     });
   return (await get(namespace, refName ?? "default")) ?? (await get(operatorNamespace, "default"));

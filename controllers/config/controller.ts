@@ -2,7 +2,7 @@ import type { V1Secret } from "@kubernetes/client-node";
 import type { AgentConfig, Runbook } from "../../crds/index.ts";
 import type { Manager, Reconciler, ResourceType } from "../../runtime/index.ts";
 import { statusCode } from "../../runtime/index.ts";
-import { AGENTCONFIG, RUNBOOK } from "../resources.ts";
+import { AGENTCONFIG, RUNBOOK } from "../../crds/resources.ts";
 import { recordValidity, secretRefs, type SecretCheck } from "./validity.ts";
 
 async function checkSecrets(mgr: Manager, config: AgentConfig): Promise<SecretCheck> {

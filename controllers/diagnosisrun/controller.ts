@@ -9,7 +9,7 @@ import { createLLMMetrics, llmCondition } from "../../agents/diagnosis/llm/index
 import { createDiagnosisMetrics } from "./metrics.ts";
 import type { Informer, Manager, Reconciler, ResourceType } from "../../runtime/index.ts";
 import { formatTime, setCondition } from "../../runtime/index.ts";
-import { DIAGNOSISRUN } from "../resources.ts";
+import { DIAGNOSISRUN } from "../../crds/resources.ts";
 import { focusOf } from "./focus.ts";
 import { metricInputs } from "./metric-step.ts";
 import { agentConfigFor, consultLLM } from "./llm-step.ts";

@@ -3,7 +3,7 @@ import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { ExponentialRateLimiter, ownerUidIndex } from "../../runtime/index.ts";
 import type { Database, DiagnosisInput } from "../../store/index.ts";
 import { isTransientStoreError, markDiagnosed, recordDiagnosis, upsertIncident } from "../../store/index.ts";
-import { DIAGNOSISRUN, SRETASK } from "../resources.ts";
+import { DIAGNOSISRUN, SRETASK } from "../../crds/resources.ts";
 import { currentRunName } from "../sretask/episode.ts";
 import { diagnosisOf, incidentOf } from "./project.ts";
 
@@ -71,5 +71,5 @@ export function addIncidentProjection(
       maxConcurrentReconciles: 2,
       rateLimiter: () => new ExponentialRateLimiter(50, opts.maxRetryDelayMs ?? 30_000),
     })
-    .owns(runs, { group: "aisre.io", kind: "SreTask" });
+    .owns(runs, { group: SRETASK.group, kind: SRETASK.kind });
 }

@@ -2,7 +2,7 @@ import type { SreTask } from "../../crds/index.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { objectPath } from "../../runtime/index.ts";
 import type { WeComNotifier } from "../../webhooks/wecom/index.ts";
-import { SRETASK } from "../resources.ts";
+import { SRETASK } from "../../crds/resources.ts";
 import {
   NOTIFIED_ANNOTATION,
   notificationFor,

@@ -9,7 +9,7 @@ import type { Logger } from "../../logging/logger.ts";
 import type { Manager, Reconciler, ResourceType, Result } from "../../runtime/index.ts";
 import { formatTime, isNotFound, objectPath } from "../../runtime/index.ts";
 import { findAgentConfig } from "../agentconfig/lookup.ts";
-import { REMEDIATIONPLAN, SRETASK } from "../resources.ts";
+import { REMEDIATIONPLAN, SRETASK } from "../../crds/resources.ts";
 import type { AuditSink } from "./audit.ts";
 import { runPlan } from "./run.ts";
 import type { MoveDeps } from "./moves.ts";

@@ -1,12 +1,12 @@
 import { classifyTask } from "../../agents/classifier/index.ts";
 import { createLLMMetrics } from "../../agents/diagnosis/llm/index.ts";
 import type { DiagnosisRun, RemediationPlan, SreTask } from "../../crds/index.ts";
-import { Reason, SreTaskPhase } from "../../crds/index.ts";
+import { API_GROUP_VERSION, Reason, SreTaskPhase } from "../../crds/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { ownerUidIndex, serverSideApply } from "../../runtime/index.ts";
 import { findAgentConfig, llmApiKey } from "../agentconfig/lookup.ts";
-import { DIAGNOSISRUN, REMEDIATIONPLAN, SRETASK } from "../resources.ts";
+import { DIAGNOSISRUN, REMEDIATIONPLAN, SRETASK } from "../../crds/resources.ts";
 import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
 import { classificationLog, decideClassification, recordClassification } from "./classify.ts";
 import { desiredRun, diagnosisSettled, mirrorRun, recordDiagnosing, recordResolved } from "./diagnosis.ts";
@@ -92,7 +92,7 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     const rules = classifyTask(task);
     // The cache may lag our own last write: re-read before paying for an LLM call.
     const { name, namespace } = task.metadata;
-    const ref = { apiVersion: "aisre.io/v1alpha1", kind: "SreTask", metadata: { name, namespace } };
+    const ref = { apiVersion: API_GROUP_VERSION, kind: SRETASK.kind, metadata: { name, namespace } };
     if (rules.unsure && (await mgr.client.getObject<SreTask>(ref))?.status?.classification) return;
     const decision = await decideClassification(
       task,
@@ -168,6 +168,6 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
       reconcile,
       maxConcurrentReconciles: opts.maxConcurrentReconciles ?? 4,
     })
-    .owns(runs, { group: "aisre.io", kind: "SreTask" })
-    .owns(plans, { group: "aisre.io", kind: "SreTask" });
+    .owns(runs, { group: SRETASK.group, kind: SRETASK.kind })
+    .owns(plans, { group: SRETASK.group, kind: SRETASK.kind });
 }

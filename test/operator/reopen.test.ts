@@ -9,7 +9,8 @@ import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
 import { KubeClient } from "../../kube/kube-api.ts";
 import { NamespacePolicy } from "../../webhooks/alertmanager/namespace.ts";
 import type { WebhookAlert } from "../../webhooks/alertmanager/schema.ts";
-import { SRETASKS, pathOf } from "../../webhooks/kube.ts";
+import { pathOf } from "../../webhooks/kube.ts";
+import { SRETASK } from "../../crds/resources.ts";
 import { createMetrics } from "../../webhooks/metrics.ts";
 import { specAlert } from "../../webhooks/tasks/alert-spec.ts";
 import { AlertTasks } from "../../webhooks/tasks/alert-tasks.ts";
@@ -73,7 +74,7 @@ describe("a Resolved alert SreTask whose alert fires again, on the real control 
     );
   /** The sidecar's reopen patch, for states the sidecar itself would not send. */
   const replaceAlert = (name: string, alert: WebhookAlert) =>
-    client.request("PATCH", pathOf(SRETASKS, ns.name, name), {
+    client.request("PATCH", pathOf(SRETASK, ns.name, name), {
       contentType: "application/json-patch+json",
       body: [{ op: "replace", path: "/spec/alert", value: specAlert(alert) }],
     });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect } from "vitest";
-import { SRETASK } from "../../controllers/resources.ts";
+import { SRETASK } from "../../crds/resources.ts";
 import type { SreTask } from "../../crds/index.ts";
 import { StatusWriter, customObjectsStatusClient } from "../../runtime/index.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";

@@ -11,7 +11,8 @@ import type { RemediationPlan, SreTask } from "../../crds/index.ts";
 import { KubeClient } from "../../kube/kube-api.ts";
 import { KubeGateway } from "../../webhooks/gateway-kube.ts";
 import type { SreGateway } from "../../webhooks/gateway.ts";
-import { AGENTCONFIGS, REMEDIATIONPLANS, SRETASKS, listPathOf, pathOf } from "../../webhooks/kube.ts";
+import { listPathOf, pathOf } from "../../webhooks/kube.ts";
+import { AGENTCONFIG, REMEDIATIONPLAN, SRETASK } from "../../crds/resources.ts";
 import { kubeApprovers, staticApprovers, wecomPlugin } from "../../webhooks/wecom/index.ts";
 import type { ApproverSource } from "../../webhooks/wecom/index.ts";
 import { createNotifier, loadWeComEnv } from "../../webhooks/wecom/config.ts";
@@ -161,7 +162,7 @@ describe("WeCom through the real gateway on the API server", () => {
     if (!cluster) return;
     await installCrds(cluster);
     client = KubeClient.fromKubeConfig(cluster.kc);
-    await client.request("POST", listPathOf(AGENTCONFIGS, ns.name), {
+    await client.request("POST", listPathOf(AGENTCONFIG, ns.name), {
       body: {
         apiVersion: "aisre.io/v1alpha1",
         kind: "AgentConfig",
@@ -190,7 +191,7 @@ describe("WeCom through the real gateway on the API server", () => {
       const first = await say(server!.base, "zhangsan", `diagnose ${ns.name}/deployment/cart`, msgId);
       const retried = await say(other.base, "zhangsan", `diagnose ${ns.name}/deployment/cart`, msgId);
       expect([first.status, retried.status]).toEqual([200, 200]);
-      const tasks = await client.request<{ items: SreTask[] }>("GET", listPathOf(SRETASKS, ns.name));
+      const tasks = await client.request<{ items: SreTask[] }>("GET", listPathOf(SRETASK, ns.name));
       const forCart = tasks.items.filter((t) => t.spec.target?.name === "cart");
       expect(forCart).toHaveLength(1);
     } finally {
@@ -204,7 +205,7 @@ describe("WeCom through the real gateway on the API server", () => {
     expect(created.status).toBe(200);
     const ref = new RegExp(`${ns.name}/([a-z0-9-]+)`).exec(created.reply)?.[1];
     expect(ref).toBeTruthy();
-    const task = await client.request<SreTask>("GET", pathOf(SRETASKS, ns.name, ref!));
+    const task = await client.request<SreTask>("GET", pathOf(SRETASK, ns.name, ref!));
     expect(task.spec).toMatchObject({
       source: "WeCom",
       requestedBy: "zhangsan",
@@ -215,7 +216,7 @@ describe("WeCom through the real gateway on the API server", () => {
     const status = await say(base, "zhangsan", `状态 ${ns.name}/${ref}`);
     expect(status.reply).toContain(`任务 ${ns.name}/${ref}`);
 
-    await client.request("POST", listPathOf(REMEDIATIONPLANS, ns.name), {
+    await client.request("POST", listPathOf(REMEDIATIONPLAN, ns.name), {
       body: {
         apiVersion: "aisre.io/v1alpha1",
         kind: "RemediationPlan",
@@ -233,11 +234,11 @@ describe("WeCom through the real gateway on the API server", () => {
       },
     });
     const merge = { contentType: "application/merge-patch+json" };
-    await client.request("PATCH", pathOf(REMEDIATIONPLANS, ns.name, "plan-1", "status"), {
+    await client.request("PATCH", pathOf(REMEDIATIONPLAN, ns.name, "plan-1", "status"), {
       ...merge,
       body: { status: { phase: "AwaitingApproval", risk: "medium" } },
     });
-    await client.request("PATCH", pathOf(SRETASKS, ns.name, ref!, "status"), {
+    await client.request("PATCH", pathOf(SRETASK, ns.name, ref!, "status"), {
       ...merge,
       body: { status: { phase: "AwaitingApproval", remediationPlanRef: { name: "plan-1" } } },
     });
@@ -248,7 +249,7 @@ describe("WeCom through the real gateway on the API server", () => {
     expect(refused.reply).toContain("不是修复方案");
     const approved = await say(base, "lisi", `批准 ${ns.name}/plan-1`);
     expect(approved.reply).toContain(`已批准修复方案 ${ns.name}/plan-1`);
-    const plan = await client.request<RemediationPlan>("GET", pathOf(REMEDIATIONPLANS, ns.name, "plan-1"));
+    const plan = await client.request<RemediationPlan>("GET", pathOf(REMEDIATIONPLAN, ns.name, "plan-1"));
     expect(plan.spec.approval?.decision).toBe("Approved");
     expect(plan.status?.approval).toMatchObject({ decision: "Approved", decidedBy: "lisi", via: "WeCom" });
     const rejectLater = await say(base, "lisi", `reject ${ns.name}/plan-1`);

@@ -10,7 +10,8 @@ import type { Logger } from "pino";
 import type { AgentConfig } from "../../crds/index.ts";
 import type { KubeClient } from "../../kube/kube-api.ts";
 import { statusCode } from "../../kube/kube-api.ts";
-import { AGENTCONFIGS, pathOf } from "../kube.ts";
+import { pathOf } from "../kube.ts";
+import { AGENTCONFIG } from "../../crds/resources.ts";
 import { TtlCache } from "../tasks/ttl-cache.ts";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -52,7 +53,7 @@ export class NamespacePolicy {
   /** The `default` AgentConfig of ns; undefined when absent or not readable by the sidecar. */
   private async readConfig(ns: string): Promise<AgentConfig | undefined> {
     try {
-      return await this.client.request<AgentConfig>("GET", pathOf(AGENTCONFIGS, ns, DEFAULT_CONFIG));
+      return await this.client.request<AgentConfig>("GET", pathOf(AGENTCONFIG, ns, DEFAULT_CONFIG));
     } catch (err) {
       const code = statusCode(err);
       if (code === 404) return undefined;

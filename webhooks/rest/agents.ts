@@ -4,7 +4,8 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { AgentConfig } from "../../crds/index.ts";
 import { guard } from "../auth/guard.ts";
 import { HttpError } from "../errors.ts";
-import { AGENTCONFIGS, pathOf } from "../kube.ts";
+import { pathOf } from "../kube.ts";
+import { AGENTCONFIG } from "../../crds/resources.ts";
 import type { RestDeps } from "./common.ts";
 import { BEARER, ERRORS, clean, listPage, restError } from "./common.ts";
 import { AgentConfigResource, ListQuery, ObjectParams, Page } from "./schemas.ts";
@@ -28,11 +29,11 @@ export const agentRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps) =
       },
       preHandler: guard(deps.authorizer, (r) => ({
         verb: "list",
-        resource: "agentconfigs",
+        resource: AGENTCONFIG.plural,
         namespace: (r.query as { namespace?: string }).namespace,
       })),
     },
-    async (request) => listPage<AgentConfig>(deps.kube, AGENTCONFIGS, request.query),
+    async (request) => listPage<AgentConfig>(deps.kube, AGENTCONFIG, request.query),
   );
 
   app.get(
@@ -47,7 +48,7 @@ export const agentRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps) =
       },
       preHandler: guard(deps.authorizer, (r) => ({
         verb: "get",
-        resource: "agentconfigs",
+        resource: AGENTCONFIG.plural,
         ...(r.params as Params),
       })),
     },
@@ -55,7 +56,7 @@ export const agentRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps) =
       const { namespace, name } = request.params;
       try {
         return clean(
-          await deps.kube.client.request<AgentConfig>("GET", pathOf(AGENTCONFIGS, namespace, name)),
+          await deps.kube.client.request<AgentConfig>("GET", pathOf(AGENTCONFIG, namespace, name)),
         );
       } catch (err) {
         const http = restError(err, `reading AgentConfig ${namespace}/${name}`);

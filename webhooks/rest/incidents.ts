@@ -12,6 +12,7 @@ import { HttpError } from "../errors.ts";
 import type { RestDeps } from "./common.ts";
 import { BEARER, ERRORS, toJson } from "./common.ts";
 import { IncidentDetailSchema, IncidentPageSchema, IncidentParams, IncidentQuery } from "./schemas.ts";
+import { SRETASK } from "../../crds/resources.ts";
 
 function storeOf(deps: RestDeps): Queryable {
   if (!deps.store) throw new HttpError(503, "no incident store is configured (set DATABASE_URL)");
@@ -45,7 +46,7 @@ export const incidentRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps
       },
       preHandler: guard(deps.authorizer, (r) => ({
         verb: "list",
-        resource: "sretasks",
+        resource: SRETASK.plural,
         namespace: (r.query as { namespace?: string }).namespace,
       })),
     },
@@ -82,7 +83,7 @@ export const incidentRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps
       const { taskNamespace, taskName } = detail.incident;
       await deps.authorizer.authorize(callerOf(request), {
         verb: "get",
-        resource: "sretasks",
+        resource: SRETASK.plural,
         namespace: taskNamespace,
         name: taskName,
       });

@@ -11,6 +11,7 @@ import type { PlanDecision } from "../gateway.ts";
 import type { RestDeps } from "./common.ts";
 import { BEARER, ERRORS, clean, restError } from "./common.ts";
 import { ObjectParams, PlanResource } from "./schemas.ts";
+import { REMEDIATIONPLAN } from "../../crds/resources.ts";
 
 type Params = { namespace: string; name: string };
 
@@ -19,7 +20,7 @@ export const planRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps) =>
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ["plans"];
   const check = (verb: string) =>
-    guard(deps.authorizer, (r) => ({ verb, resource: "remediationplans", ...(r.params as Params) }));
+    guard(deps.authorizer, (r) => ({ verb, resource: REMEDIATIONPLAN.plural, ...(r.params as Params) }));
 
   app.get(
     "/plans/:namespace/:name",

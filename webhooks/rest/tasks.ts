@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import type { SreTask } from "../../crds/index.ts";
 import { callerOf, guard } from "../auth/guard.ts";
 import { HttpError } from "../errors.ts";
-import { SRETASKS } from "../kube.ts";
+import { SRETASK } from "../../crds/resources.ts";
 import type { RestDeps } from "./common.ts";
 import { BEARER, ERRORS, clean, listPage, restError } from "./common.ts";
 import { CreateTaskBody, CreatedTask, ListQuery, ObjectParams, Page, SreTaskResource } from "./schemas.ts";
@@ -29,11 +29,11 @@ export const taskRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps) =>
       },
       preHandler: guard(deps.authorizer, (r) => ({
         verb: "list",
-        resource: "sretasks",
+        resource: SRETASK.plural,
         namespace: (r.query as Query).namespace,
       })),
     },
-    async (request) => listPage<SreTask>(deps.kube, SRETASKS, request.query),
+    async (request) => listPage<SreTask>(deps.kube, SRETASK, request.query),
   );
 
   app.get(
@@ -48,7 +48,7 @@ export const taskRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps) =>
       },
       preHandler: guard(deps.authorizer, (r) => ({
         verb: "get",
-        resource: "sretasks",
+        resource: SRETASK.plural,
         ...(r.params as Params),
       })),
     },
@@ -74,7 +74,7 @@ export const taskRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps) =>
       },
       preHandler: guard(deps.authorizer, (r) => ({
         verb: "create",
-        resource: "sretasks",
+        resource: SRETASK.plural,
         namespace: (r.body as Query | undefined)?.namespace ?? deps.defaultNamespace,
       })),
     },

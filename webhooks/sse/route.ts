@@ -16,6 +16,7 @@ import { BEARER, ERRORS, restError } from "../rest/common.ts";
 import { ObjectParams } from "../rest/schemas.ts";
 import { TaskStream } from "./task-stream.ts";
 import type { TaskStreamEvent } from "./task-stream.ts";
+import { SRETASK } from "../../crds/resources.ts";
 
 export interface SseOptions extends RestDeps {
   /** Heartbeat comment interval (default 15 s). */
@@ -67,7 +68,7 @@ export const sseRoutes: FastifyPluginAsync<SseOptions> = async (fastify, opts) =
       },
       preHandler: guard(opts.authorizer, (r) => {
         const p = r.params as { namespace: string; name: string };
-        return ["get", "watch"].map((verb) => ({ verb, resource: "sretasks", ...p }));
+        return ["get", "watch"].map((verb) => ({ verb, resource: SRETASK.plural, ...p }));
       }),
     },
     async (request, reply) => {

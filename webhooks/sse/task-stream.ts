@@ -6,7 +6,8 @@
 import type { Watch } from "@kubernetes/client-node";
 import type { FastifyBaseLogger } from "fastify";
 import type { SreTask } from "../../crds/index.ts";
-import { SRETASKS, listPathOf } from "../kube.ts";
+import { listPathOf } from "../kube.ts";
+import { SRETASK } from "../../crds/resources.ts";
 
 /** What a stream reports. */
 export type TaskStreamEvent =
@@ -61,7 +62,7 @@ export class TaskStream {
     const { watch, namespace, name } = this.opts;
     try {
       this.abort = await watch.watch(
-        listPathOf(SRETASKS, namespace),
+        listPathOf(SRETASK, namespace),
         {
           fieldSelector: `metadata.name=${name}`,
           resourceVersion: this.resourceVersion,

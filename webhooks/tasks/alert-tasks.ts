@@ -15,7 +15,8 @@ import { markResolved } from "../../store/index.ts";
 import { alertTaskName } from "../alertmanager/naming.ts";
 import type { NamespacePolicy } from "../alertmanager/namespace.ts";
 import type { WebhookAlert } from "../alertmanager/schema.ts";
-import { SIDECAR_FIELD_MANAGER, SRETASKS, listPathOf, pathOf } from "../kube.ts";
+import { SIDECAR_FIELD_MANAGER, listPathOf, pathOf } from "../kube.ts";
+import { SRETASK } from "../../crds/resources.ts";
 import type { SidecarMetrics } from "../metrics.ts";
 import { alertTask, specAlert, startedAfter } from "./alert-spec.ts";
 import { LruSet } from "./lru.ts";
@@ -106,7 +107,7 @@ export class AlertTasks {
     if (!existing || current?.status !== "resolved" || !startedAfter(alert.startsAt, current.startsAt))
       return done("existing");
     // The same fingerprint fires again after it resolved: a new episode reopens the task.
-    await this.deps.client.request("PATCH", pathOf(SRETASKS, ns, name), {
+    await this.deps.client.request("PATCH", pathOf(SRETASK, ns, name), {
       ...WRITE,
       contentType: "application/json-patch+json",
       // Replace, not merge: the new episode's annotations must not inherit the old ones.
@@ -129,7 +130,7 @@ export class AlertTasks {
     alert: WebhookAlert,
   ): Promise<{ ns: string; created: boolean }> {
     try {
-      await this.deps.client.request("POST", listPathOf(SRETASKS, ns), {
+      await this.deps.client.request("POST", listPathOf(SRETASK, ns), {
         ...WRITE,
         body: alertTask(ns, name, alert),
       });
@@ -148,7 +149,7 @@ export class AlertTasks {
 
   private async get(ns: string, name: string): Promise<SreTask | undefined> {
     try {
-      return await this.deps.client.request<SreTask>("GET", pathOf(SRETASKS, ns, name));
+      return await this.deps.client.request<SreTask>("GET", pathOf(SRETASK, ns, name));
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
@@ -181,7 +182,7 @@ export class AlertTasks {
     let patched = task;
     if (current?.status !== "resolved") {
       const endsAt = specAlert(alert).endsAt ?? new Date().toISOString();
-      patched = await this.deps.client.request<SreTask>("PATCH", pathOf(SRETASKS, ns, name), {
+      patched = await this.deps.client.request<SreTask>("PATCH", pathOf(SRETASK, ns, name), {
         ...WRITE,
         contentType: "application/merge-patch+json",
         body: { spec: { alert: { status: "resolved", endsAt } } },

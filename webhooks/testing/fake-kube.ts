@@ -1,6 +1,6 @@
 /**
  * An in-memory stand-in for kube-apiserver for the sidecar's unit tests, served over real HTTP
- * (operator/runtime/fake-api-server.ts) so the real client-node request path is exercised:
+ * (kube/fake-api-server.ts) so the real client-node request path is exercised:
  * custom resources (create, get, list, merge/JSON patch, /status), TokenReview,
  * SubjectAccessReview and /version. `down` makes every request fail with a status.
  */

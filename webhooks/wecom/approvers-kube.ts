@@ -5,14 +5,15 @@
 import type { AgentConfig } from "../../crds/index.ts";
 import { isNotFound } from "../../kube/kube-api.ts";
 import type { KubeClient } from "../../kube/kube-api.ts";
-import { AGENTCONFIGS, pathOf } from "../kube.ts";
+import { pathOf } from "../kube.ts";
+import { AGENTCONFIG } from "../../crds/resources.ts";
 import type { ApproverSource } from "./approvals.ts";
 
 /** Reads spec.policy.approvers of the AgentConfig (undefined when it does not exist). */
 export function kubeApprovers(client: KubeClient): ApproverSource {
   return async (namespace, name) => {
     try {
-      const config = await client.request<AgentConfig>("GET", pathOf(AGENTCONFIGS, namespace, name));
+      const config = await client.request<AgentConfig>("GET", pathOf(AGENTCONFIG, namespace, name));
       return config.spec.policy?.approvers ?? [];
     } catch (err) {
       if (isNotFound(err)) return undefined;

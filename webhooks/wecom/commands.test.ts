@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalKind, detectLang, parseCommand, parseNameRef, parseTarget } from "./commands.ts";
+import { parseKind, detectLang, parseCommand, parseNameRef, parseTarget } from "./commands.ts";
 
 describe("parseCommand", () => {
   it.each([
@@ -102,9 +102,9 @@ describe("parsers", () => {
     expect(parseTarget("shop/node/n1")).toEqual({ kind: "Node", name: "n1" });
     expect(parseTarget("shop/deployment/Bad_Name")).toBeUndefined();
     expect(parseTarget("checkout")).toBeUndefined();
-    expect(canonicalKind("hpa")).toBe("HorizontalPodAutoscaler");
-    expect(canonicalKind("Rollout")).toBe("Rollout");
-    expect(canonicalKind("rollout")).toBeUndefined();
+    expect(parseKind("hpa")).toBe("HorizontalPodAutoscaler");
+    expect(parseKind("Rollout")).toBe("Rollout");
+    expect(parseKind("rollout")).toBeUndefined();
     expect(detectLang("pod 挂了")).toBe("zh");
     expect(detectLang("pod down")).toBe("en");
   });

@@ -8,6 +8,7 @@
  * Pure: no I/O; the handler turns a Command into gateway calls.
  */
 import type { ObjectReference } from "../../crds/index.ts";
+import { kindFromAlias } from "../../crds/kind-aliases.ts";
 
 /** The language of the user's message; replies use the same one. */
 export type Lang = "zh" | "en";
@@ -47,34 +48,6 @@ const WORDS: ReadonlyArray<readonly [string, CommandName | "help", Lang]> = [
   ["help", "help", "en"],
 ];
 
-/** Lower-case kind names and kubectl short names → Kind. */
-const KIND_ALIASES: Record<string, string> = {
-  deployment: "Deployment",
-  deploy: "Deployment",
-  statefulset: "StatefulSet",
-  sts: "StatefulSet",
-  daemonset: "DaemonSet",
-  ds: "DaemonSet",
-  replicaset: "ReplicaSet",
-  rs: "ReplicaSet",
-  pod: "Pod",
-  po: "Pod",
-  node: "Node",
-  no: "Node",
-  job: "Job",
-  cronjob: "CronJob",
-  cj: "CronJob",
-  service: "Service",
-  svc: "Service",
-  horizontalpodautoscaler: "HorizontalPodAutoscaler",
-  hpa: "HorizontalPodAutoscaler",
-  persistentvolumeclaim: "PersistentVolumeClaim",
-  pvc: "PersistentVolumeClaim",
-  ingress: "Ingress",
-  ing: "Ingress",
-  ec2instance: "Ec2Instance",
-  ec2: "Ec2Instance",
-};
 const CLUSTER_SCOPED = new Set(["Node", "Ec2Instance"]);
 
 /** True for kinds without a namespace. */
@@ -126,8 +99,8 @@ export function parseNameRef(text: string): NameRef | undefined {
 }
 
 /** The Kind for a typed kind ("deployment", "deploy", "Deployment"); undefined when not a kind. */
-export function canonicalKind(kind: string): string | undefined {
-  const alias = KIND_ALIASES[kind.toLowerCase()];
+export function parseKind(kind: string): string | undefined {
+  const alias = kindFromAlias(kind);
   if (alias) return alias;
   return /^[A-Z][A-Za-z0-9]{0,62}$/.test(kind) ? kind : undefined;
 }
@@ -137,7 +110,7 @@ export function parseTarget(token: string): ObjectReference | undefined {
   const parts = token.split("/");
   if (parts.length !== 2 && parts.length !== 3) return undefined;
   const [namespace, kindText, name] = parts.length === 3 ? parts : [undefined, ...parts];
-  const kind = canonicalKind(kindText ?? "");
+  const kind = parseKind(kindText ?? "");
   if (!kind || !name) return undefined;
   const validName = kind === "Ec2Instance" ? /^i-[0-9a-f]{8,17}$/.test(name) : DNS_NAME.test(name);
   if (!validName || name.length > 253) return undefined;

@@ -1,4 +1,5 @@
 import type { ResourceType } from "../../../kube/kube-api.ts";
+import { RUNBOOK } from "../../../crds/resources.ts";
 
 const t = (
   group: string,
@@ -56,5 +57,5 @@ export const LIVE_KINDS: readonly ResourceType[] = [
     "mutatingwebhookconfigurations",
     false,
   ),
-  t("aisre.io", "v1alpha1", "Runbook", "runbooks"),
+  t(RUNBOOK.group, RUNBOOK.version, RUNBOOK.kind, RUNBOOK.plural),
 ];
