@@ -70,6 +70,33 @@ export interface UndoResult {
   message: string;
 }
 
+/** Records what the target looked like before execute, and tells afterwards whether execute ran. */
+export interface Observer {
+  /** What is compared, in words (docs/actions.md). */
+  how: string;
+  /** Read just before the fence write; the controller stores it in undoState.observedBefore. */
+  before(ctx: ActionContext, step: Step): Promise<Record<string, unknown>>;
+  /** The undo state execute would have returned if it ran, or undefined when it did not run. */
+  after(ctx: ActionContext, step: Step, before: Record<string, unknown>): Promise<UndoState | undefined>;
+}
+
+/**
+ * How the controller resolves a step found Running without a recorded result after a crash
+ * (docs/adr/0003-exactly-once-remediation.md): execute may or may not have run.
+ * - rerun: re-executing converges to the same state and records a usable undo state;
+ * - observe: the target shows whether execute ran (compared with what was read before it);
+ * - none: nothing tells, so the step fails and a person checks what `check` says.
+ */
+export type Recovery =
+  { mode: "rerun"; why: string } | { mode: "observe"; observer: Observer } | { mode: "none"; check: string };
+
+/** What the dry run, verify and undo do, in words for approvers (docs/actions.md). */
+export interface ActionExplanation {
+  dryRun: string;
+  verify: string;
+  undo: string;
+}
+
 /** One catalog action. */
 export interface Action {
   name: ActionName;
@@ -89,6 +116,10 @@ export interface Action {
   automatic: boolean;
   /** One line for approvers: what the action does. */
   description: string;
+  /** Dry run, verify and undo in words. */
+  explain: ActionExplanation;
+  /** How an execute interrupted by a crash is resolved. */
+  recovery: Recovery;
   /** Problems that forbid the step now; empty when it may run. */
   preconditions(ctx: ActionContext, step: Step): Promise<string[]>;
   /** The pods and instances the step would disrupt. */

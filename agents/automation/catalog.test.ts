@@ -11,6 +11,10 @@ describe("ActionCatalog", () => {
       expect(a.risk).toBe(ACTION_RISKS[a.name]);
       expect(a.targetKinds).toEqual(ACTION_TARGET_KINDS[a.name] ?? []);
       expect(a.description.length).toBeGreaterThan(10);
+      for (const text of Object.values(a.explain)) expect(text.length, a.name).toBeGreaterThan(10);
+      const r = a.recovery;
+      const says = r.mode === "rerun" ? r.why : r.mode === "observe" ? r.observer.how : r.check;
+      expect(says.length, a.name).toBeGreaterThan(10);
     }
     expect(catalog.get("DrainNode")?.name).toBe("DrainNode");
     expect(catalog.get("rm -rf")).toBeUndefined();

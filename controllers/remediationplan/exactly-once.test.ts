@@ -1,13 +1,43 @@
 import { describe, expect, it } from "vitest";
-import { MAX_ATTEMPTS, OBSERVERS, resolveInterrupted } from "./exactly-once.ts";
+import type { Observer } from "../../agents/automation/action.ts";
+import { catalog } from "../../agents/automation/catalog.ts";
+import { MAX_ATTEMPTS, resolveInterrupted } from "./exactly-once.ts";
+
+const observerOf = (name: string): Observer | undefined => {
+  const recovery = catalog.get(name)?.recovery;
+  return recovery?.mode === "observe" ? recovery.observer : undefined;
+};
 
 describe("resolveInterrupted", () => {
+  it("reads each action's recovery from the catalog: rerun the idempotent, observe two, a person checks the rest", () => {
+    const byMode = (mode: string) =>
+      catalog
+        .all()
+        .filter((a) => a.recovery.mode === mode)
+        .map((a) => a.name);
+    expect(byMode("rerun")).toEqual(["CordonNode", "UncordonNode", "SuspendCronJob", "PatchHPA"]);
+    expect(byMode("observe")).toEqual(["ScaleWorkload", "RolloutUndo"]);
+    expect(byMode("none")).toEqual([
+      "RolloutRestart",
+      "DeletePod",
+      "SetResources",
+      "DrainNode",
+      "RerunJob",
+      "Ec2RebootInstance",
+      "Ec2StartInstance",
+      "Ec2StopInstance",
+      "RunbookOnly",
+    ]);
+  });
+
   it("verifies a step whose result was recorded", () => {
     expect(
-      resolveInterrupted("DrainNode", { name: "s", phase: "Running", executedAt: "2026-01-01T00:00:00Z" }),
-    ).toEqual({
-      kind: "verify",
-    });
+      resolveInterrupted(catalog, "DrainNode", {
+        name: "s",
+        phase: "Running",
+        executedAt: "2026-01-01T00:00:00Z",
+      }),
+    ).toEqual({ kind: "verify" });
   });
 
   it("observes RolloutUndo and ScaleWorkload from what was recorded before the fence", () => {
@@ -17,26 +47,27 @@ describe("resolveInterrupted", () => {
       attempt: 1,
       undoState: { observedBefore: { replicas: 1 } },
     };
-    expect(resolveInterrupted("ScaleWorkload", step)).toMatchObject({
-      kind: "observe",
-      observer: OBSERVERS.ScaleWorkload,
-    });
-    expect(resolveInterrupted("RolloutUndo", step)).toMatchObject({
-      kind: "observe",
-      observer: OBSERVERS.RolloutUndo,
-    });
+    for (const name of ["ScaleWorkload", "RolloutUndo"]) {
+      expect(observerOf(name)).toBeDefined();
+      expect(resolveInterrupted(catalog, name, step)).toEqual({
+        kind: "observe",
+        observer: observerOf(name),
+        before: { replicas: 1 },
+      });
+    }
   });
 
   it("re-runs only naturally idempotent actions, a bounded number of times", () => {
-    expect(resolveInterrupted("CordonNode", { name: "s", phase: "Running", attempt: 1 })).toEqual({
+    expect(resolveInterrupted(catalog, "CordonNode", { name: "s", phase: "Running", attempt: 1 })).toEqual({
       kind: "rerun",
     });
     expect(
-      resolveInterrupted("SuspendCronJob", { name: "s", phase: "Running", attempt: MAX_ATTEMPTS }).kind,
+      resolveInterrupted(catalog, "SuspendCronJob", { name: "s", phase: "Running", attempt: MAX_ATTEMPTS })
+        .kind,
     ).toBe("fail");
   });
 
-  it("fails anything else: interrupted, state unknown", () => {
+  it("fails anything else: interrupted, state unknown, saying what a person checks", () => {
     for (const action of [
       "DeletePod",
       "DrainNode",
@@ -44,12 +75,15 @@ describe("resolveInterrupted", () => {
       "RerunJob",
       "Ec2RebootInstance",
       "ScaleWorkload",
+      "NotAnAction",
     ]) {
-      const r = resolveInterrupted(action, { name: "s", phase: "Running", attempt: 1 });
+      const r = resolveInterrupted(catalog, action, { name: "s", phase: "Running", attempt: 1 });
       expect(r).toMatchObject({
         kind: "fail",
-        message: expect.stringMatching(/^interrupted; state unknown/),
+        message: expect.stringMatching(/^interrupted; state unknown: .*; check by hand: ./),
       });
     }
+    const drain = resolveInterrupted(catalog, "DrainNode", { name: "s", phase: "Running", attempt: 1 });
+    expect(drain).toMatchObject({ message: expect.stringContaining("whether the node is cordoned") });
   });
 });

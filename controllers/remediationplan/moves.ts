@@ -5,7 +5,7 @@ import type { RemediationPlan, RemediationPlanStatus } from "../../crds/index.ts
 import { ConditionType, Reason, StepPhase } from "../../crds/index.ts";
 import type { Result } from "../../runtime/index.ts";
 import { formatTime } from "../../runtime/index.ts";
-import { OBSERVERS, resolveInterrupted } from "./exactly-once.ts";
+import { observeBefore, resolveInterrupted } from "./exactly-once.ts";
 import { cond } from "./plan-status.ts";
 import { patchStep, stepAt } from "./steps.ts";
 import type { StepStatus } from "./steps.ts";
@@ -143,7 +143,7 @@ export async function prepare(d: MoveDeps, plan: RemediationPlan, i: number): Pr
 export async function execute(d: MoveDeps, plan: RemediationPlan, i: number): Promise<void> {
   const { action, step } = actionOf(d, plan, i);
   if (!action) return;
-  const observedBefore = await OBSERVERS[step.action]?.before(d.ctx, step);
+  const observedBefore = await observeBefore(action, d.ctx, step);
   const current = stepAt(plan, i);
   const from = { phase: current.phase, attempt: current.attempt ?? 0 };
   const fence = await writeStep(d, plan, i, from, (st) => {
@@ -215,7 +215,7 @@ export async function verify(d: MoveDeps, plan: RemediationPlan, i: number): Pro
 export async function interrupted(d: MoveDeps, plan: RemediationPlan, i: number): Promise<Result | void> {
   const { step } = actionOf(d, plan, i);
   const s = stepAt(plan, i);
-  const r = resolveInterrupted(step.action, s);
+  const r = resolveInterrupted(d.catalog, step.action, s);
   if (r.kind === "verify") return verify(d, plan, i);
   if (r.kind === "fail") return failStep(d, plan, i, StepPhase.Running, { message: r.message });
   if (r.kind === "rerun") return execute(d, plan, i);

@@ -92,6 +92,16 @@ export const deletePodAction: Action = {
   undoable: false,
   automatic: true,
   description: "Delete one controller-owned pod so its controller replaces it.",
+  explain: {
+    dryRun: "The delete with dryRun=All, preconditioned on the pod's uid; bare and mirror pods are refused.",
+    verify:
+      "The pod with that uid is gone and its ReplicaSet, StatefulSet or DaemonSet has all replicas available.",
+    undo: "Nothing: the controller replaced the pod.",
+  },
+  recovery: {
+    mode: "none",
+    check: "whether the pod (by uid) still exists; if it is gone, its controller already replaced it",
+  },
   preconditions: preconditionsOf(Params, async (ctx, step) => {
     const refusal = deletePodRefusal(await readPod(ctx, step));
     return refusal ? [refusal] : [];

@@ -145,6 +145,17 @@ export const drainNode: Action = {
   undoable: true,
   automatic: true,
   description: "Cordon a node and evict its pods through the Eviction API, honouring PodDisruptionBudgets.",
+  explain: {
+    dryRun:
+      "The cordon with dryRun=All, then every eviction with dryRun=All: a PodDisruptionBudget that blocks any pod fails it.",
+    verify: "The node is cordoned and no pod a drain moves is left on it (terminating ones included).",
+    undo: "Uncordons the node if the drain cordoned it; evicted pods are not moved back.",
+  },
+  recovery: {
+    mode: "none",
+    check:
+      "whether the node is cordoned and which of its pods were evicted; uncordon it to take the drain back",
+  },
   preconditions: preconditionsOf(Params, async (ctx, step) => {
     await readNode(ctx, step);
     return (await drainPlan(ctx, step)).problems;

@@ -79,6 +79,17 @@ export function ec2InstanceAction(name: Ec2ActionName, verb: Verb): Action {
     undoable: spec.undo !== undefined,
     automatic: true,
     description: spec.what,
+    explain: {
+      dryRun: `EC2's own DryRun request (DryRunOperation means allowed), after the allow tag and the ${spec.from} state are checked.`,
+      verify: `The instance reaches ${spec.to}.`,
+      undo: spec.undo
+        ? `Requests ${spec.undo} to restore ${spec.from}.`
+        : "Nothing: a reboot cannot be taken back.",
+    },
+    recovery: {
+      mode: "none",
+      check: "the instance's state and its recent state changes (EC2 console or CloudTrail)",
+    },
     preconditions: preconditionsOf(Params, async (ctx, step) => {
       await ready(ctx, step, verb);
       return [];

@@ -32,6 +32,12 @@ export function nodeSchedulingAction(cordon: boolean): Action {
     undoable: true,
     automatic: true,
     description: cordon ? "Mark a node unschedulable; running pods stay." : "Mark a node schedulable again.",
+    explain: {
+      dryRun: "The merge patch of spec.unschedulable with dryRun=All.",
+      verify: `The node is ${verb}; it fails when someone else changed it back.`,
+      undo: "Restores the scheduling state found before, only if the step changed it.",
+    },
+    recovery: { mode: "rerun", why: "it sets spec.unschedulable to a fixed value" },
     preconditions: preconditionsOf(Params, async (ctx, step) => {
       await readNode(ctx, step);
       return [];

@@ -83,6 +83,12 @@ export const patchHpa: Action = {
   undoable: true,
   automatic: true,
   description: "Set the minReplicas/maxReplicas of a HorizontalPodAutoscaler.",
+  explain: {
+    dryRun: "The merge patch of the bounds with dryRun=All.",
+    verify: "The HPA's current replicas sit inside the new bounds.",
+    undo: "Restores the bounds found before.",
+  },
+  recovery: { mode: "rerun", why: "it sets minReplicas/maxReplicas to fixed values" },
   preconditions: preconditionsOf(Params, async (ctx, step) => {
     const { min, max } = nextBounds(await readHpa(ctx, step), step);
     return min > max ? [`minReplicas ${min} would exceed maxReplicas ${max}`] : [];

@@ -12,7 +12,7 @@ import type { Action, ActionContext, Step } from "../action.ts";
 import { dryRunOf, preconditionsOf } from "../guards.ts";
 import { FIELD_MANAGER, dryRunOutcome, dryRunParam, isNotFound } from "../kube.ts";
 import { targetNamespace } from "../params.ts";
-import { jobFromCronJob, jobFromJob, jobOutcome, rerunName } from "../job-templates.ts";
+import { RERUN_OF, jobFromCronJob, jobFromJob, jobOutcome, rerunName } from "../job-templates.ts";
 
 const Params = Type.Object({}, { additionalProperties: false });
 
@@ -52,6 +52,15 @@ export const rerunJob: Action = {
   undoable: true,
   automatic: true,
   description: "Run a finished Job again, or a CronJob's job now, as a new Job.",
+  explain: {
+    dryRun: "Creates the new Job with dryRun=All; a Job still running is refused.",
+    verify: "The new Job completes; it fails when the Job fails.",
+    undo: "Deletes the new Job and its pods (background propagation).",
+  },
+  recovery: {
+    mode: "none",
+    check: `whether a Job annotated ${RERUN_OF} with the target was created; delete it to take the step back`,
+  },
   preconditions: preconditionsOf(Params, async (ctx, step) => {
     await newJob(ctx, step);
     return [];

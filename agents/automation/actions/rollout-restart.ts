@@ -46,6 +46,15 @@ export const rolloutRestart: Action = {
   undoable: false,
   automatic: true,
   description: "Replace every pod of a Deployment, StatefulSet or DaemonSet by a rolling restart.",
+  explain: {
+    dryRun: `The merge patch of the pod template's ${RESTARTED_AT} annotation with dryRun=All.`,
+    verify: "The rollout completes: every replica runs the new template and is available.",
+    undo: "Nothing: the replaced pods cannot come back.",
+  },
+  recovery: {
+    mode: "none",
+    check: `whether the pod template carries a new ${RESTARTED_AT} and its pods are being replaced`,
+  },
   preconditions: preconditionsOf(Params, async (ctx, step) => {
     const ref = workloadRef(step);
     const w = await readWorkload(ctx, ref);

@@ -8,7 +8,7 @@ import type { V1Deployment } from "@kubernetes/client-node";
 import { ACTION_RISKS } from "../../../crds/actions.ts";
 import { ACTION_TARGET_KINDS } from "../../../crds/action-targets.ts";
 import { ActionFailedError } from "../action.ts";
-import type { Action, ActionContext, Step } from "../action.ts";
+import type { Action, ActionContext, Observer, Step } from "../action.ts";
 import { JSON_PATCH, dryRunOutcome } from "../kube.ts";
 import type { JsonPatchOp } from "../kube.ts";
 import { parseParams } from "../params.ts";
@@ -93,6 +93,22 @@ async function rollTo(
   });
 }
 
+const rolledBackFrom = async (ctx: ActionContext, step: Step): Promise<string> =>
+  (await readWorkload(ctx, workloadRef(step))).metadata?.annotations?.[ROLLED_BACK_FROM] ?? "";
+
+/**
+ * Crash recovery: the template and the rolled-back-from annotation change in one JSON patch,
+ * so a new annotation value means the rollback happened, and names the revision to undo to.
+ */
+const rolledBackObserver: Observer = {
+  how: `the template and the ${ROLLED_BACK_FROM} annotation change in one JSON patch: a new annotation value means the rollback ran and names the revision undo restores; an unchanged one means it did not, and it executes again`,
+  before: async (ctx, step) => ({ rolledBackFrom: await rolledBackFrom(ctx, step) }),
+  after: async (ctx, step, before) => {
+    const now = await rolledBackFrom(ctx, step);
+    return now && now !== before.rolledBackFrom ? { fromRevisionName: now } : undefined;
+  },
+};
+
 export const rolloutUndo: Action = {
   name: "RolloutUndo",
   risk: ACTION_RISKS.RolloutUndo,
@@ -106,6 +122,12 @@ export const rolloutUndo: Action = {
   undoable: true,
   automatic: true,
   description: "Restore the pod template of a previous revision (kubectl rollout undo).",
+  explain: {
+    dryRun: "The JSON patch replacing the pod template, guarded by resourceVersion, with dryRun=All.",
+    verify: "The rollout completes: every replica runs the restored template and is available.",
+    undo: "Puts back the template of the revision it left (rolls forward again), guarded by resourceVersion.",
+  },
+  recovery: { mode: "observe", observer: rolledBackObserver },
   preconditions: preconditionsOf(Params, async (ctx, step) => {
     const { ref, w, picked } = await plan(ctx, step);
     const problems = "problem" in picked ? [`${showRef(ref)}: ${picked.problem}`] : [];

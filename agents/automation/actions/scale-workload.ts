@@ -7,7 +7,7 @@ import type { V1Scale } from "@kubernetes/client-node";
 import { ACTION_RISKS } from "../../../crds/actions.ts";
 import { ACTION_TARGET_KINDS } from "../../../crds/action-targets.ts";
 import { failedVerify } from "../action.ts";
-import type { Action, ActionContext, Step } from "../action.ts";
+import type { Action, ActionContext, Observer, Step } from "../action.ts";
 import { FIELD_MANAGER, MERGE_PATCH, dryRunOutcome, dryRunParam } from "../kube.ts";
 import { parseParams } from "../params.ts";
 import { verifyRollout } from "../rollout.ts";
@@ -60,6 +60,22 @@ async function blastRadius(ctx: ActionContext, step: Step) {
   return { pods: podKeys(removed), instances: [] };
 }
 
+const replicasOf = async (ctx: ActionContext, step: Step): Promise<number> => {
+  const w = await readWorkload(ctx, workloadRef(step));
+  return w.spec && "replicas" in w.spec ? (w.spec.replicas ?? 1) : 1;
+};
+
+/** Crash recovery: replicas moved from what was read before the fence to the step's value means it ran. */
+const replicasObserver: Observer = {
+  how: "replicas moved from the value read before execute to the step's value: it ran (undo scales back to the value read); unchanged: it did not, and it executes again",
+  before: async (ctx, step) => ({ replicas: await replicasOf(ctx, step) }),
+  after: async (ctx, step, before) => {
+    const now = await replicasOf(ctx, step);
+    const want = Number(step.params?.replicas);
+    return now === want && now !== before.replicas ? { replicas: before.replicas } : undefined;
+  },
+};
+
 export const scaleWorkload: Action = {
   name: "ScaleWorkload",
   risk: ACTION_RISKS.ScaleWorkload,
@@ -79,6 +95,12 @@ export const scaleWorkload: Action = {
   undoable: true,
   automatic: true,
   description: "Set the replicas of a Deployment, StatefulSet or ReplicaSet through its scale subresource.",
+  explain: {
+    dryRun: "The scale subresource patch with dryRun=All.",
+    verify: "Replicas still equal the step's value and the rollout is complete (updated and available).",
+    undo: "Scales back to the replicas found before.",
+  },
+  recovery: { mode: "observe", observer: replicasObserver },
   preconditions,
   blastRadius,
   dryRun: dryRunOf(Params, async (ctx, step) => {

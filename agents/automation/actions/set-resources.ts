@@ -111,6 +111,17 @@ export const setResources: Action = {
   undoable: true,
   automatic: true,
   description: "Set one container's CPU/memory requests and limits in a workload's pod template.",
+  explain: {
+    dryRun:
+      "The JSON patch of the container's resources, guarded by its name, with dryRun=All; the API server validates requests against limits.",
+    verify: "The rollout completes: every replica runs the new template and is available.",
+    undo: "Puts the container's previous resources back exactly.",
+  },
+  recovery: {
+    mode: "none",
+    check:
+      "whether the container's resources already equal the step's; the previous ones are in the workload's previous revision",
+  },
   preconditions: preconditionsOf(Params, async (ctx, step) => {
     locate(await readWorkload(ctx, workloadRef(step)), parseParams(Params, step).container);
     return [];

@@ -41,6 +41,12 @@ export const suspendCronJob: Action = {
   undoable: true,
   automatic: true,
   description: "Stop a CronJob from starting new Jobs (spec.suspend); running Jobs finish.",
+  explain: {
+    dryRun: "The merge patch of spec.suspend with dryRun=All.",
+    verify: "spec.suspend is true; it fails when someone else cleared it.",
+    undo: "Restores the suspend value found before.",
+  },
+  recovery: { mode: "rerun", why: "it sets spec.suspend to true, a fixed value" },
   preconditions: preconditionsOf(Params, async (ctx, step) => {
     await readCronJob(ctx, step);
     return [];
