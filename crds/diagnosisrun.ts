@@ -94,6 +94,9 @@ export const DiagnosisRunStatus = Type.Object(
     startTime: Type.Optional(Timestamp("When the run started.")),
     completionTime: Type.Optional(Timestamp("When the run completed or failed.")),
     durationMs: Type.Optional(Count("Wall time of the run.")),
+    attempts: Type.Optional(
+      Count("How often the engine was started for this run; after a bounded number the run ends Failed."),
+    ),
   },
   { description: "The diagnosis, as docs/diagnosis.md defines it." },
 );

@@ -52,6 +52,8 @@ export const Reason = {
   /** Some evidence could not be read (Prometheus down, a query timed out); the diagnosis went on without it. */
   EvidenceGap: "EvidenceGap",
   DiagnosisFailed: "DiagnosisFailed",
+  /** DiagnosisRun: the target the run names does not exist, so there is nothing to diagnose. */
+  TargetNotFound: "TargetNotFound",
   DiagnosisTimedOut: "DiagnosisTimedOut",
   LLMUsed: "LLMUsed",
   LLMDisabled: "LLMDisabled",

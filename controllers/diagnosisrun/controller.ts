@@ -15,6 +15,7 @@ import { metricInputs } from "./metric-step.ts";
 import { agentConfigFor, consultLLM } from "./llm-step.ts";
 import { previousLogs } from "./pod-logs.ts";
 import { boundedResult, clip } from "./result-status.ts";
+import { exhaustedAttempts, markFailed, missingTarget, type RunFailure } from "./failure.ts";
 
 const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
@@ -24,10 +25,13 @@ export interface DiagnosisRunControllerOptions {
   namespace?: string;
   /** Where the fallback `default` AgentConfig lives. */
   operatorNamespace?: string;
+  /** The engine; tests inject a failing one to prove a run cannot retry forever. */
+  engine?: typeof diagnose;
 }
 
 function markRunning(s: DiagnosisRunStatus, run: DiagnosisRun, now: number): void {
   s.phase = DiagnosisRunPhase.Running;
+  s.attempts = (s.attempts ?? 0) + 1;
   s.observedGeneration = run.metadata.generation;
   s.startTime ??= formatTime(now);
   const c = {
@@ -68,6 +72,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
   const metrics = createDiagnosisMetrics(mgr.metrics.registry);
   const llmMetrics = createLLMMetrics(mgr.metrics.registry);
   const list = (rt: ResourceType) => live.get(rt.kind)?.list() ?? [];
+  const engine = opts.engine ?? diagnose;
 
   const reconcile: Reconciler = async ({ namespace, name }, { signal, logger }) => {
     const cached = runs.get(namespace, name);
@@ -78,18 +83,47 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       markRunning(s, cached, started),
     );
 
+    try {
+      await diagnoseRun(run, started, logger, signal);
+    } catch (err) {
+      const failure = signal.aborted ? undefined : exhaustedAttempts(run.status?.attempts ?? 1, err);
+      if (!failure) throw err;
+      await fail(run, failure, started, logger);
+    }
+  };
+
+  /** Writes the run Failed, with a Warning Event and the failed-diagnosis metric. */
+  const fail = async (run: DiagnosisRun, failure: RunFailure, started: number, logger: Logger) => {
+    const now = Date.now();
+    const bounded = { ...failure, message: clip(failure.message, 1024) };
+    await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
+      markFailed(s, run, bounded, now);
+      s.durationMs = now - started;
+    });
+    metrics.observe((now - started) / 1000, undefined, "failed");
+    logger.warn(
+      { run: `${run.metadata.namespace}/${run.metadata.name}`, reason: failure.reason },
+      "Failed DiagnosisRun",
+    );
+    await mgr.recorder.warning(run, failure.reason, bounded.message);
+  };
+
+  const diagnoseRun = async (run: DiagnosisRun, started: number, logger: Logger, signal: AbortSignal) => {
+    const { namespace = "", name = "" } = run.metadata;
     const pods = list(LIVE_KINDS[0]!) as V1Pod[];
     const logs = await previousLogs(mgr.kubeConfig, pods, namespace);
     const config = await agentConfigFor(mgr.client, run, opts.operatorNamespace ?? "aisre-system");
     const focus = focusOf(run);
     const { metrics: evidence, thresholds, prometheus } = await metricInputs(config, focus, opts.namespace);
     const view = await liveView(list, { logs, ...(prometheus ? { prometheus } : {}) });
+    const absent = missingTarget(view, focus, LIVE_KINDS);
+    if (absent) return fail(run, absent, started, logger);
     const consulted = await consultLLM(
       mgr.client,
       {
         run,
         view,
-        result: diagnose(view, focus, evidence ? { metrics: evidence, thresholds } : {}),
+        result: engine(view, focus, evidence ? { metrics: evidence, thresholds } : {}),
         focus,
         config,
       },

@@ -6,7 +6,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
-import { createTask, sampleTask } from "../support/tasks.ts";
+import { createSampleTarget, createTask, sampleTask } from "../support/tasks.ts";
 
 const run = promisify(execFile);
 const cluster = controlPlane();
@@ -48,6 +48,7 @@ describe("incident projection survives a PostgreSQL outage (real PostgreSQL, rea
     }
     url = await pgScript("url");
     await installCrds(cluster);
+    await createSampleTarget(cluster, ns.name);
     operator = startOperator(cluster, {
       AISRE_WATCH_NAMESPACE: ns.name,
       AISRE_NAMESPACE: ns.name,

@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect } from "vitest";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
-import { accepted, createTask, readTask, sampleTask } from "../support/tasks.ts";
+import { accepted, createSampleTarget, createTask, readTask, sampleTask } from "../support/tasks.ts";
 
 const run = promisify(execFile);
 const cluster = controlPlane();
@@ -20,7 +20,9 @@ describe("aisre operator on the real control plane", () => {
   };
 
   beforeAll(async () => {
-    if (cluster) await installCrds(cluster);
+    if (!cluster) return;
+    await installCrds(cluster);
+    await createSampleTarget(cluster, ns.name);
   });
   afterEach(async () => {
     for (const p of running.splice(0)) {

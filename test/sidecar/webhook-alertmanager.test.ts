@@ -138,6 +138,7 @@ describe("Alertmanager → sidecar → SreTasks", () => {
 
   it("turns a group of 50 alerts into 50 tasks, and a repeated group into one write", async () => {
     const receivedBefore = await counter(sidecar.metrics.alertsReceived);
+    const created0 = await counter(sidecar.metrics.alertTasks, ["outcome", "created"]);
     const alerts = Array.from({ length: 50 }, (_, i) => ({
       labels: { alertname: "SidecarGroup", severity: "info", instance: `node-${i}` },
     }));
@@ -148,14 +149,24 @@ describe("Alertmanager → sidecar → SreTasks", () => {
     });
     expect(new Set(created.map((t) => t.spec.alert?.fingerprint)).size).toBe(50);
     expect((await counter(sidecar.metrics.alertsReceived)) - receivedBefore).toBeGreaterThanOrEqual(50);
+    // The API server lists a task as soon as it is stored, a moment before the sidecar counts
+    // its create: wait for the counter too, or a slow machine reads it one short.
+    const createdBefore = await waitFor("50 creates counted", async () => {
+      const n = await counter(sidecar.metrics.alertTasks, ["outcome", "created"]);
+      return n - created0 >= 50 ? n : undefined;
+    });
+    expect(createdBefore - created0).toBe(50);
     // A 51st alert makes Alertmanager send the whole group again: the 50 repeats are free.
     const dedupBefore = await counter(sidecar.metrics.alertsDeduplicated);
-    const createdBefore = await counter(sidecar.metrics.alertTasks, ["outcome", "created"]);
     await am.inject([
       ...alerts,
       { labels: { alertname: "SidecarGroup", severity: "info", instance: "node-50" } },
     ]);
     await waitFor("51 tasks", async () => (await tasks("SidecarGroup")).length === 51);
+    await waitFor(
+      "the 51st create counted",
+      async () => (await counter(sidecar.metrics.alertTasks, ["outcome", "created"])) > createdBefore,
+    );
     await waitFor(
       "50 deduplicated",
       async () => (await counter(sidecar.metrics.alertsDeduplicated)) - dedupBefore >= 50,

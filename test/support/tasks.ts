@@ -1,5 +1,6 @@
 import type { SreTask } from "../../crds/index.ts";
 import type { TestCluster } from "./cluster.ts";
+import { kwokDeployment } from "./workloads.ts";
 
 /** A minimal valid SreTask about a Deployment, as a user would `kubectl apply` it. */
 export function sampleTask(namespace: string, name: string): SreTask {
@@ -14,6 +15,12 @@ export function sampleTask(namespace: string, name: string): SreTask {
       target: { kind: "Deployment", namespace, name: "checkout" },
     },
   };
+}
+
+/** Creates the Deployment sampleTask targets (a run whose target is missing ends Failed). */
+export async function createSampleTarget(cluster: TestCluster, namespace: string): Promise<void> {
+  const deployment = kwokDeployment("checkout", { replicas: 1 });
+  await cluster.objects.create({ ...deployment, metadata: { ...deployment.metadata, namespace } });
 }
 
 /** Creates an SreTask through the API server. */
