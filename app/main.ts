@@ -7,7 +7,10 @@ import { addNotificationController } from "../controllers/notification/controlle
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
 import type { Database } from "../store/index.ts";
 import { openStore, redactDatabaseUrl, storeOptionsFromEnv } from "../store/index.ts";
-import { createNotifier, loadWeComEnv, type WeComNotifier } from "../webhooks/wecom/index.ts";
+import { NotificationRouter, kubeSecretReader } from "../notify/index.ts";
+import type { NotificationChannel } from "../notify/index.ts";
+import { DEFAULT_API_BASE, createNotifier, loadWeComEnv, wecomProvider } from "../notify/wecom/index.ts";
+import type { WeComEnv } from "../notify/wecom/index.ts";
 import type { OperatorConfig } from "./config/config.ts";
 import type { Logger } from "../logging/logger.ts";
 import { Manager } from "../runtime/index.ts";
@@ -21,14 +24,28 @@ async function openIncidentStore(logger: Logger): Promise<Database> {
   return db;
 }
 
-/** The WeCom notifier when the app API or a robot is configured; a bad setting is logged, not fatal. */
-function wecomNotifier(logger: Logger): WeComNotifier | undefined {
+/**
+ * The notification router: each namespace's AgentConfig spec.notifications, else the
+ * operator-wide WeCom channel of the environment (AISRE_WECOM_*) when the app API or a robot is
+ * configured; a bad environment setting is logged, not fatal (namespaces can still configure theirs).
+ */
+function notificationRouter(mgr: Manager, logger: Logger): NotificationRouter {
+  let env: WeComEnv;
   try {
-    return createNotifier(loadWeComEnv(), logger);
+    env = loadWeComEnv();
   } catch (err) {
     logger.warn({ error: (err as Error).message }, "Skipped WeCom notifications: incomplete configuration");
-    return undefined;
+    env = { apiBase: DEFAULT_API_BASE, lang: "zh", to: {} };
   }
+  const wecom = createNotifier(env, logger);
+  const defaults: NotificationChannel[] = wecom ? [wecom] : [];
+  logger.info({ defaultChannels: defaults.map((c) => c.name) }, "Configured notifications");
+  return new NotificationRouter({
+    providers: [wecomProvider({ logger, apiBase: env.apiBase, lang: env.lang })],
+    defaults,
+    secrets: kubeSecretReader(mgr.client),
+    logger,
+  });
 }
 
 /** Runs the operator until SIGTERM/SIGINT (exit 0) or a lost lease (exit 1); returns the exit code. */
@@ -41,12 +58,14 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   });
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
   addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
-  addDiagnosisRunController(mgr, { namespace: cfg.watchNamespace, operatorNamespace: cfg.namespace });
+  addDiagnosisRunController(mgr, { ...opts, operatorNamespace: cfg.namespace });
   addConfigControllers(mgr, cfg.watchNamespace);
   const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
-  const notifier = wecomNotifier(logger);
-  if (notifier) addNotificationController(mgr, notifier, cfg.watchNamespace);
+  addNotificationController(mgr, notificationRouter(mgr, logger), {
+    namespace: cfg.watchNamespace,
+    operatorNamespace: cfg.namespace,
+  });
   addRemediationPlanController(mgr, {
     ...opts,
     operatorNamespace: cfg.namespace,

@@ -1,7 +1,8 @@
 /**
  * Sidecar configuration from flags and environment variables (flags win), validated with
  * errors that name the variable. Secrets come from the environment only: flags show up in `ps`.
- * The AISRE_WECOM_* variables are read and checked by the WeCom plugin (webhooks/wecom/config.ts).
+ * The AISRE_WECOM_* variables are read and checked by the WeCom plugin (webhooks/wecom/callback-env.ts,
+ * notify/wecom/config.ts).
  */
 import { readFileSync } from "node:fs";
 

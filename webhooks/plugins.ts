@@ -3,13 +3,14 @@
  * callback variables are set; its own loader checks them and names any that are missing.
  */
 import { kubeApprovers } from "./wecom/approvers-kube.ts";
-import { createNotifier, loadWeComEnv } from "./wecom/config.ts";
+import { createNotifier } from "../notify/wecom/config.ts";
+import { loadWeComSidecarEnv } from "./wecom/callback-env.ts";
 import { wecomPlugin } from "./wecom/plugin.ts";
 import type { SidecarPlugin } from "./server.ts";
 
 /** The WeCom plugin configured from env, or undefined when the WeCom callback is not configured. */
 export function wecomFromEnv(env: NodeJS.ProcessEnv = process.env): SidecarPlugin | undefined {
-  const wecom = loadWeComEnv(env);
+  const wecom = loadWeComSidecarEnv(env);
   if (!wecom.callback) return undefined;
   const callback = wecom.callback;
   return async (app, ctx) => {

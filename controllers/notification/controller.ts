@@ -1,24 +1,33 @@
 import type { SreTask } from "../../crds/index.ts";
+import type { NotificationRouter } from "../../notify/index.ts";
+import { notificationFor } from "../../notify/index.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { objectPath } from "../../runtime/index.ts";
-import type { WeComNotifier } from "../../webhooks/wecom/index.ts";
 import { SRETASK } from "../../crds/resources.ts";
-import {
-  NOTIFIED_ANNOTATION,
-  notificationFor,
-  notifiedKinds,
-  notifiedToken,
-  notifiedValue,
-} from "./events.ts";
+import { findAgentConfig } from "../agentconfig/lookup.ts";
+import { NOTIFIED_ANNOTATION, notifiedKinds, notifiedToken, notifiedValue } from "./events.ts";
+
+/** Options of the notification controller. */
+export interface NotificationControllerOptions {
+  /** Watch one namespace only. */
+  namespace?: string;
+  /** Where the fallback AgentConfig `default` lives. Default aisre-system. */
+  operatorNamespace?: string;
+}
 
 /**
- * Registers the WeCom notification controller (leader only, so two replicas never both
- * send): incident opened, diagnosed, awaiting approval, remediated or failed, each once
- * per task episode (a refiring alert notifies again) — the kinds sent are recorded in an
- * annotation after a successful send.
+ * Registers the notification controller (leader only, so two replicas never both send):
+ * incident opened, diagnosed, awaiting approval, remediated or failed, each once per task
+ * episode (a refiring alert notifies again) — the kinds sent are recorded in an annotation
+ * after a successful send. The channels are the task's AgentConfig spec.notifications, else the
+ * operator-wide default (notify/routing.ts).
  */
-export function addNotificationController(mgr: Manager, notifier: WeComNotifier, namespace?: string): void {
-  const tasks = mgr.informer<SreTask>(SRETASK, namespace ? { namespace } : {});
+export function addNotificationController(
+  mgr: Manager,
+  router: NotificationRouter,
+  opts: NotificationControllerOptions = {},
+): void {
+  const tasks = mgr.informer<SreTask>(SRETASK, opts.namespace ? { namespace: opts.namespace } : {});
   // The cache can lag behind our own annotation patch; remember what this process sent.
   const sentHere = new Map<string, Set<string>>();
 
@@ -32,18 +41,34 @@ export function addNotificationController(mgr: Manager, notifier: WeComNotifier,
     const sent = [...new Set([...notifiedKinds(task), ...local])];
     const token = notifiedToken(task, event.kind);
     if (sent.includes(token)) return;
-    if (!(await notifier.notify(event))) return;
+    const config = await findAgentConfig(
+      mgr.client,
+      ns,
+      task.spec.agentConfigRef?.name,
+      opts.operatorNamespace ?? "aisre-system",
+    );
+    const result = await router.send(event, config);
+    if (!result.sent || !result.route) return;
     sentHere.set(uid, local.add(token));
     const value = notifiedValue(task, sent, token);
     await mgr.client.request("PATCH", objectPath(SRETASK, ns, name), {
       contentType: "application/merge-patch+json",
       body: { metadata: { annotations: { [NOTIFIED_ANNOTATION]: value } } },
     });
-    logger.info({ task: `${ns}/${name}`, kind: event.kind }, "Notified WeCom");
+    const route = result.route;
+    logger.info(
+      {
+        task: uid,
+        kind: event.kind,
+        channels: route.channels.map((c) => c.name),
+        via: route.source === "AgentConfig" ? `AgentConfig ${route.agentConfig}` : "operator default",
+      },
+      "Sent a notification",
+    );
   };
 
   mgr.addController<SreTask>({
-    name: "wecom-notification",
+    name: "notification",
     for: tasks,
     reconcile,
     maxConcurrentReconciles: 1,

@@ -1,17 +1,11 @@
+/**
+ * The bookkeeping of sent notifications on the task (which notification a phase calls for is
+ * notify/events.ts's table).
+ */
 import type { SreTask } from "../../crds/index.ts";
-import { SreTaskPhase } from "../../crds/index.ts";
-import { eventForTask, type TaskEvent } from "../../webhooks/wecom/index.ts";
 
 /** Annotation listing the notification kinds already sent for a task, so a restart does not resend them. */
 export const NOTIFIED_ANNOTATION = "aisre.io/notified";
-
-const OPENING: readonly string[] = [SreTaskPhase.Accepted, SreTaskPhase.Diagnosing];
-
-/** The notification a task's current phase calls for (incident opened while it is being worked on). */
-export function notificationFor(task: SreTask): TaskEvent | undefined {
-  if (OPENING.includes(task.status?.phase ?? "")) return { kind: "IncidentOpened", task };
-  return eventForTask(task);
-}
 
 /** The notification kinds already sent for a task. */
 export function notifiedKinds(task: SreTask): string[] {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect } from "vitest";
-import { startWeComStandIn, type WeComStandIn } from "../../webhooks/wecom/testing.ts";
+import { startWeComStandIn, type WeComStandIn } from "../../notify/wecom/testing.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
-import { createTask, readTask, sampleTask } from "../support/tasks.ts";
+import { createSampleTarget, createTask, readTask, sampleTask } from "../support/tasks.ts";
 
 const cluster = controlPlane();
 const it = itOnCluster(cluster);
@@ -20,6 +20,7 @@ describe("WeCom notifications from the operator (local stand-in for the WeCom AP
   beforeAll(async () => {
     if (!cluster) return;
     await installCrds(cluster);
+    await createSampleTarget(cluster, ns.name);
     api = await startWeComStandIn();
     operator = startOperator(cluster, {
       AISRE_WATCH_NAMESPACE: ns.name,

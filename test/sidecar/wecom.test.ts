@@ -15,7 +15,8 @@ import { listPathOf, pathOf } from "../../webhooks/kube.ts";
 import { AGENTCONFIG, REMEDIATIONPLAN, SRETASK } from "../../crds/resources.ts";
 import { kubeApprovers, staticApprovers, wecomPlugin } from "../../webhooks/wecom/index.ts";
 import type { ApproverSource } from "../../webhooks/wecom/index.ts";
-import { createNotifier, loadWeComEnv } from "../../webhooks/wecom/config.ts";
+import { createNotifier } from "../../notify/wecom/config.ts";
+import { loadWeComSidecarEnv } from "../../webhooks/wecom/callback-env.ts";
 import { taskNameForMessage } from "../../webhooks/wecom/replay.ts";
 import {
   MemoryGateway,
@@ -23,10 +24,10 @@ import {
   openReply,
   sealEcho,
   sealMessage,
-  startWeComStandIn,
   textMessage,
 } from "../../webhooks/wecom/testing.ts";
-import type { WeComStandIn } from "../../webhooks/wecom/testing.ts";
+import { startWeComStandIn } from "../../notify/wecom/testing.ts";
+import type { WeComStandIn } from "../../notify/wecom/testing.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 
 const APP_SECRET = "e2e-app-secret-9f2c7d";
@@ -39,7 +40,7 @@ async function startServer(
   approvers: ApproverSource,
   namespace: string,
 ): Promise<{ app: { close(): Promise<unknown> }; base: string }> {
-  const config = loadWeComEnv({
+  const config = loadWeComSidecarEnv({
     AISRE_WECOM_TOKEN: TEST_SECRETS.token,
     AISRE_WECOM_ENCODING_AES_KEY: TEST_SECRETS.encodingAESKey,
     AISRE_WECOM_CORP_ID: TEST_SECRETS.corpId,

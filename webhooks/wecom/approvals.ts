@@ -8,7 +8,7 @@ import { RemediationPlanPhase } from "../../crds/index.ts";
 import type { RemediationPlan } from "../../crds/index.ts";
 import type { PlanDecision, SreGateway } from "../gateway.ts";
 import type { NameRef } from "./commands.ts";
-import type { Strings } from "./strings.ts";
+import type { Strings } from "../../notify/wecom/strings.ts";
 
 /**
  * The WeCom approvers of an AgentConfig: its spec.policy.approvers, an empty list when it has

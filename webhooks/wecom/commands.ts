@@ -9,9 +9,11 @@
  */
 import type { ObjectReference } from "../../crds/index.ts";
 import { kindFromAlias } from "../../crds/kind-aliases.ts";
+import type { Lang as NotifyLang } from "../../notify/channel.ts";
+import type { CommandName as CatalogCommandName } from "../../notify/wecom/strings.ts";
 
 /** The language of the user's message; replies use the same one. */
-export type Lang = "zh" | "en";
+export type Lang = NotifyLang;
 
 /** A namespace (optional: the default one applies) and a name. */
 export interface NameRef {
@@ -19,8 +21,8 @@ export interface NameRef {
   name: string;
 }
 
-/** Which command a usage error is about. */
-export type CommandName = "diagnose" | "status" | "approve" | "reject";
+/** Which command a usage error is about (the string catalog has a usage text for each). */
+export type CommandName = CatalogCommandName;
 
 /** What a message asks for. */
 export type Command =

@@ -2,8 +2,8 @@ import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import type { SreTask } from "../../crds/index.ts";
 import { FollowUps } from "./follow-up.ts";
-import { WeComNotifier } from "./notifier.ts";
-import type { Recipients, WeComSender } from "./senders.ts";
+import { WeComNotifier } from "../../notify/wecom/notifier.ts";
+import type { Recipients, WeComSender } from "../../notify/wecom/senders.ts";
 import { MemoryGateway } from "./testing.ts";
 
 class FakeSender implements WeComSender {

@@ -7,9 +7,10 @@
 import type { Logger } from "./log.ts";
 import type { ObjectKey, SreGateway } from "../gateway.ts";
 import type { Lang } from "./commands.ts";
-import type { WeComNotifier } from "./notifier.ts";
-import { stringsFor } from "./strings.ts";
-import { SETTLED_PHASES, eventForTask, renderNotification } from "./templates.ts";
+import { SETTLED_PHASES, notificationFor } from "../../notify/events.ts";
+import type { WeComNotifier } from "../../notify/wecom/notifier.ts";
+import { stringsFor } from "../../notify/wecom/strings.ts";
+import { renderNotification } from "../../notify/wecom/templates.ts";
 
 /** Tuning of follow-ups. */
 export interface FollowUpOptions {
@@ -110,7 +111,7 @@ export class FollowUps {
       if (!task || !SETTLED_PHASES.has(task.status?.phase ?? "")) return undefined;
       const planName = task.status?.remediationPlanRef?.name;
       const plan = planName ? await this.#gateway.getPlan(key.namespace, planName) : undefined;
-      const event = eventForTask(task, plan);
+      const event = notificationFor(task, plan);
       return event && renderNotification(event, lang);
     } catch (err) {
       // The API server may be briefly unreachable; the next poll tries again.

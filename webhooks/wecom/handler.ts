@@ -11,8 +11,8 @@ import { isClusterScoped } from "./commands.ts";
 import type { Command } from "./commands.ts";
 import type { FollowUps } from "./follow-up.ts";
 import { taskNameForMessage } from "./replay.ts";
-import { stringsFor } from "./strings.ts";
-import { taskView } from "./views.ts";
+import { taskView } from "../../notify/views.ts";
+import { stringsFor } from "../../notify/wecom/strings.ts";
 
 /** What the handler needs. */
 export interface HandlerContext {

@@ -1,5 +1,2 @@
-/** The logging the WeCom code uses: a pino logger or Fastify's (both fit). */
-import type { BaseLogger } from "pino";
-
-/** Log methods only; messages are past tense, fields never hold secrets or message text. */
-export type Logger = Pick<BaseLogger, "debug" | "info" | "warn" | "error">;
+/** The logging the WeCom callback uses: the same as notify/ (a pino logger or Fastify's). */
+export type { Logger } from "../../notify/log.ts";

@@ -5,21 +5,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { SreTask } from "../../crds/index.ts";
 import { staticApprovers } from "./approvals.ts";
 import type { ApproverSource } from "./approvals.ts";
-import { WeComNotifier } from "./notifier.ts";
 import { wecomPlugin } from "./plugin.ts";
 import type { WeComPluginOptions } from "./plugin.ts";
 import { taskNameForMessage } from "./replay.ts";
-import { AppSender } from "./senders.ts";
-import {
-  MemoryGateway,
-  TEST_SECRETS,
-  openReply,
-  sealEcho,
-  sealMessage,
-  startWeComStandIn,
-  textMessage,
-} from "./testing.ts";
-import type { WeComStandIn } from "./testing.ts";
+import { MemoryGateway, TEST_SECRETS, openReply, sealEcho, sealMessage, textMessage } from "./testing.ts";
+import { WeComNotifier } from "../../notify/wecom/notifier.ts";
+import { AppSender } from "../../notify/wecom/senders.ts";
+import { startWeComStandIn } from "../../notify/wecom/testing.ts";
+import type { WeComStandIn } from "../../notify/wecom/testing.ts";
 
 const CORP_SECRET = "app-secret-never-in-a-message-42";
 

@@ -8,6 +8,8 @@
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { WeComNotifier } from "../../notify/wecom/notifier.ts";
+import { truncateBytes } from "../../notify/wecom/wecom-api.ts";
 import type { SreGateway } from "../gateway.ts";
 import type { ApproverSource } from "./approvals.ts";
 import {
@@ -24,11 +26,9 @@ import type { FollowUpOptions } from "./follow-up.ts";
 import type { HandlerContext } from "./handler.ts";
 import { buildEncryptedReply, buildTextReply, parseEnvelope, parseMessage } from "./message.ts";
 import type { IncomingMessage } from "./message.ts";
-import type { WeComNotifier } from "./notifier.ts";
 import { ReplayGuard } from "./replay.ts";
 import type { ReplayOptions } from "./replay.ts";
 import { respond } from "./respond.ts";
-import { truncateBytes } from "./wecom-api.ts";
 import type { Handled } from "./respond.ts";
 
 /** Options of wecomPlugin. */

@@ -10,7 +10,7 @@ import { handleText } from "./handler.ts";
 import type { HandlerContext, HandlerResult } from "./handler.ts";
 import type { IncomingMessage } from "./message.ts";
 import type { ReplayGuard } from "./replay.ts";
-import { stringsFor } from "./strings.ts";
+import { stringsFor } from "../../notify/wecom/strings.ts";
 
 /** What a handled MsgId is remembered with: the task it created, once known. */
 export interface Handled {

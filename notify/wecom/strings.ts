@@ -1,12 +1,15 @@
 /**
  * Every user-facing WeCom text, one table per language (strings-zh.ts, strings-en.ts). Replies
  * use the language the user wrote in; notifications the configured one. The tables take safe
- * views (views.ts), never resources, so no unredacted text can reach a message.
+ * views (../views.ts), never resources, so no unredacted text can reach a message.
  */
-import type { CommandName, Lang } from "./commands.ts";
+import type { Lang } from "../channel.ts";
 import { EN } from "./strings-en.ts";
 import { ZH } from "./strings-zh.ts";
-import type { PlanView, TaskView } from "./views.ts";
+import type { PlanView, TaskView } from "../views.ts";
+
+/** The chat commands with a usage text (the sidecar parses them: webhooks/wecom/commands.ts). */
+export type CommandName = "diagnose" | "status" | "approve" | "reject";
 
 /** The texts of one language. Plain text for passive replies, markdown for notifications. */
 export interface Strings {

@@ -1,6 +1,6 @@
 /** English texts of the WeCom channel (see strings.ts). */
 import type { Strings } from "./strings.ts";
-import type { PlanView, TaskView } from "./views.ts";
+import type { PlanView, TaskView } from "../views.ts";
 
 const PHASES: Record<string, string> = {
   AwaitingApproval: "awaiting approval",

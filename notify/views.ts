@@ -1,10 +1,10 @@
 /**
  * Safe views of tasks and plans for chat text: every string that came from a resource is
  * redacted, flattened to one line, bounded, and dropped when it looks like a raw log line.
- * The string tables (strings-*.ts) only ever see these views, never the resources.
+ * The string tables (wecom/strings-*.ts) only ever see these views, never the resources.
  */
-import type { ObjectReference, RemediationPlan, SreTask } from "../../crds/index.ts";
-import { redact } from "../redact.ts";
+import type { ObjectReference, RemediationPlan, SreTask } from "../crds/index.ts";
+import { redact } from "./redact.ts";
 
 /** What chat text may say about an SreTask. */
 export interface TaskView {

@@ -3,7 +3,7 @@
  * 5xx and network errors. URLs carry secrets (access_token, corpsecret, robot key), so errors
  * name only the path and log nothing but the errcode and a redacted errmsg.
  */
-import type { Logger } from "./log.ts";
+import type { Logger } from "../log.ts";
 import { redactKnown } from "../redact.ts";
 
 /** errcode of "system busy, retry". */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { RemediationPlan, SreTask } from "../../crds/index.ts";
 import { typeMeta } from "../../crds/index.ts";
-import { eventForTask, renderNotification } from "./templates.ts";
-import type { TaskEventKind } from "./templates.ts";
-import { looksLikeLogLine, safeText } from "./views.ts";
+import type { NotificationKind } from "../channel.ts";
+import { looksLikeLogLine, safeText } from "../views.ts";
+import { renderNotification } from "./templates.ts";
 
 const task: SreTask = {
   ...typeMeta("SreTask"),
@@ -42,7 +42,7 @@ const plan: RemediationPlan = {
   status: { phase: "Succeeded", risk: "medium" },
 };
 
-const kinds: TaskEventKind[] = ["IncidentOpened", "Diagnosed", "AwaitingApproval", "Remediated", "Failed"];
+const kinds: NotificationKind[] = ["IncidentOpened", "Diagnosed", "AwaitingApproval", "Remediated", "Failed"];
 
 describe("notification templates", () => {
   it.each(
@@ -71,15 +71,6 @@ describe("notification templates", () => {
     const en = renderNotification({ kind: "AwaitingApproval", task, plan }, "en");
     expect(en).toContain('Reply "approve shop/plan-1"');
     expect(en).toContain("risk: medium");
-  });
-
-  it("maps task phases to events", () => {
-    const at = (phase: string) => ({ ...task, status: { ...task.status, phase } }) as SreTask;
-    expect(eventForTask(at("Diagnosing"))).toBeUndefined();
-    expect(eventForTask(at("Diagnosed"))?.kind).toBe("Diagnosed");
-    expect(eventForTask(at("AwaitingApproval"), plan)?.kind).toBe("AwaitingApproval");
-    expect(eventForTask(at("Succeeded"))?.kind).toBe("Remediated");
-    expect(eventForTask(at("Failed"))?.kind).toBe("Failed");
   });
 });
 

@@ -2,7 +2,7 @@
  * The two ways to post markdown to WeCom: the application message API (to users or departments)
  * and a group robot webhook (to its group).
  */
-import type { Logger } from "./log.ts";
+import type { Logger } from "../log.ts";
 import { AccessTokenCache } from "./token.ts";
 import { ERR_TOKEN, WeComApiError, postJson, retryDefaults, truncateBytes } from "./wecom-api.ts";
 import type { ApiContext, RetryOptions } from "./wecom-api.ts";

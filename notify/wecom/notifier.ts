@@ -3,12 +3,11 @@
  * direct messages to one user (chat follow-ups). Best effort: a failed notification is logged
  * and reported as false, never thrown, because the custom resources hold the truth.
  */
-import type { Logger } from "./log.ts";
+import type { Lang, Notification, NotificationChannel, Recipients as ChannelRecipients } from "../channel.ts";
+import type { Logger } from "../log.ts";
 import { redact } from "../redact.ts";
-import type { Lang } from "./commands.ts";
 import type { Recipients, WeComSender } from "./senders.ts";
 import { renderNotification } from "./templates.ts";
-import type { TaskEvent } from "./templates.ts";
 import { WeComApiError } from "./wecom-api.ts";
 
 /** Options of the notifier. */
@@ -17,12 +16,13 @@ export interface NotifierOptions {
   logger: Logger;
   /** Language of notifications. Default zh. */
   lang?: Lang;
-  /** Default recipients of notifications (app mode), e.g. from AgentConfig notifications.wecom. */
+  /** Default recipients of notifications (app mode; robot mode @-mentions toUser), e.g. from AgentConfig notifications.wecom. */
   to?: Recipients;
 }
 
-/** Sends task notifications and chat follow-ups through one WeCom sender. */
-export class WeComNotifier {
+/** Sends task notifications and chat follow-ups through one WeCom sender: the WeCom channel. */
+export class WeComNotifier implements NotificationChannel {
+  readonly name = "wecom";
   readonly #sender: WeComSender;
   readonly #logger: Logger;
   readonly #lang: Lang;
@@ -41,7 +41,7 @@ export class WeComNotifier {
   }
 
   /** Notifies about a task event; recipients default to the configured ones. */
-  async notify(event: TaskEvent, options: { to?: Recipients; lang?: Lang } = {}): Promise<boolean> {
+  async notify(event: Notification, options: { to?: Recipients; lang?: Lang } = {}): Promise<boolean> {
     const to = options.to ?? this.#to;
     if (this.#sender.mode === "app" && !to.toUser && !to.toParty) {
       this.#logger.warn({ event: event.kind }, "Skipped a WeCom notification without recipients");
@@ -49,6 +49,11 @@ export class WeComNotifier {
     }
     const content = renderNotification(event, options.lang ?? this.#lang);
     return this.#send(content, to, { event: event.kind, task: event.task.metadata.name });
+  }
+
+  /** The channel's send: recipients as WeCom ids (users → touser, groups → toparty), else the configured ones. */
+  send(notification: Notification, recipients?: ChannelRecipients): Promise<boolean> {
+    return this.notify(notification, recipients ? { to: wecomRecipients(recipients) } : {});
   }
 
   /** Sends markdown to one WeCom user (in robot mode: to the group, mentioning the user). */
@@ -73,4 +78,12 @@ export class WeComNotifier {
       return false;
     }
   }
+}
+
+/** Channel recipients as WeCom's touser/toparty ("|"-joined ids). */
+export function wecomRecipients(recipients: ChannelRecipients): Recipients {
+  const to: Recipients = {};
+  if (recipients.users?.length) to.toUser = recipients.users.join("|");
+  if (recipients.groups?.length) to.toParty = recipients.groups.join("|");
+  return to;
 }

@@ -1,5 +1,6 @@
 /**
- * A small redactor for text that leaves the sidecar (chat replies, notifications, log fields):
+ * A small redactor for text that leaves the operator or the sidecar (notifications, chat replies,
+ * log fields):
  * masks what looks like a credential. It is a safety net, not a guarantee; callers still never
  * put secrets or raw log lines into outgoing text on purpose.
  */

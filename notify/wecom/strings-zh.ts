@@ -1,6 +1,6 @@
 /** Chinese texts of the WeCom channel (see strings.ts). */
 import type { Strings } from "./strings.ts";
-import type { PlanView, TaskView } from "./views.ts";
+import type { PlanView, TaskView } from "../views.ts";
 
 const PHASES: Record<string, string> = {
   Pending: "待处理",
