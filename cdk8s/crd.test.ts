@@ -112,6 +112,27 @@ function celRules(schema: Node): { rule: string; message: string }[] {
   return rules;
 }
 
+/**
+ * Fields of `value` the operator would not act upon: fields the schema does not declare (the
+ * API server prunes them) and fields under a schema node described as "not yet acted upon".
+ */
+function unheededFields(value: unknown, schema: Node, path: string): string[] {
+  if (/not yet acted upon/i.test(String(schema.description ?? ""))) return [`${path}: not yet acted upon`];
+  if (schema["x-kubernetes-preserve-unknown-fields"] === true) return [];
+  if (Array.isArray(value))
+    return schema.items
+      ? value.flatMap((v, i) => unheededFields(v, schema.items as Node, `${path}[${i}]`))
+      : [];
+  if (value === null || typeof value !== "object") return [];
+  const props = schema.properties as Record<string, Node> | undefined;
+  const extra =
+    typeof schema.additionalProperties === "object" ? (schema.additionalProperties as Node) : undefined;
+  return Object.entries(value as Node).flatMap(([key, v]) => {
+    const child = props?.[key] ?? extra;
+    return child ? unheededFields(v, child, `${path}.${key}`) : [`${path}.${key}: not in the schema`];
+  });
+}
+
 describe("aisre.io CRDs", () => {
   it.each(crds.map((c) => [c.def.kind, c.crd] as const))(
     "%s has a structural, bounded schema",
@@ -227,6 +248,28 @@ describe("examples/", () => {
     expect(object.apiVersion).toBe("aisre.io/v1alpha1");
     expect((object.metadata as Node).namespace).toBeUndefined();
     expect(specErrors(object.kind as string, object.spec)).toEqual([]);
+  });
+
+  it.each(files)("%s sets only fields the operator acts upon", (file) => {
+    const object = parse(readFileSync(join(root, "examples", file), "utf8")) as Node;
+    const { crd } = crds.find((c) => c.def.kind === object.kind)!;
+    const spec = (schemaOf(crd).properties as Record<string, Node>).spec!;
+    expect(unheededFields(object.spec, spec, "spec")).toEqual([]);
+  });
+
+  it("flags fields the operator ignores", () => {
+    const { crd } = crds.find((c) => c.def.kind === "AgentConfig")!;
+    const spec = (schemaOf(crd).properties as Record<string, Node>).spec!;
+    const ignored = {
+      agents: { automation: { enabled: true }, classifier: { enabled: true } },
+      tools: { grafana: { url: "http://grafana:3000" } },
+      monitoring: { intervalSeconds: 60 },
+    };
+    expect(unheededFields(ignored, spec, "spec")).toEqual([
+      "spec.agents.classifier: not in the schema",
+      "spec.tools.grafana: not in the schema",
+      "spec.monitoring: not yet acted upon",
+    ]);
   });
 
   it("specErrors names the faulty field", () => {

@@ -118,18 +118,10 @@ export const ToolsConfig = Type.Object(
           ),
           thresholds: Type.Optional(MetricThresholds),
         },
-        { description: "Metrics: PromQL evidence for the metric root-cause categories and the LLM's tool." },
-      ),
-    ),
-    grafana: Type.Optional(
-      Type.Object(
         {
-          url: Url("Grafana base URL."),
-          tokenSecretRef: Type.Optional(
-            SecretKeyRef("The Secret key holding a Grafana service-account token."),
-          ),
+          description:
+            "Metrics: PromQL evidence for the metric root-cause categories, the LLM's PromQL tool, and the PromQL verification of RemediationPlans.",
         },
-        { description: "Dashboards and annotations." },
       ),
     ),
     aws: Type.Optional(

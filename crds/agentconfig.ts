@@ -8,16 +8,6 @@ import { LIMITS } from "./limits.ts";
 import { ConfigPhase, phaseValues } from "./phases.ts";
 import { MapList, Str, StrEnum, rule } from "./schema.ts";
 
-/** An agent switch, on unless turned off. */
-function AgentSwitch(description: string) {
-  return Type.Optional(
-    Type.Object(
-      { enabled: Type.Optional(Type.Boolean({ description: "Run this agent.", default: true })) },
-      { description, default: {} },
-    ),
-  );
-}
-
 /** Where notifications go: a WeCom (企业微信) application or a group robot. */
 export const WeComConfig = Type.Object(
   {
@@ -62,7 +52,11 @@ export const WeComConfig = Type.Object(
   },
 );
 
-/** One PromQL check of the monitoring agent; a result that holds `for` long opens an SreTask. */
+/**
+ * One PromQL check of the monitoring agent (a result that holds `for` long is to open an
+ * SreTask). Not yet acted upon: no controller runs these checks yet; the schema is kept so
+ * the monitoring agent can be built against it without another API change.
+ */
 export const MonitoringCheck = Type.Object(
   {
     name: Str(LIMITS.label, {
@@ -86,16 +80,26 @@ export const MonitoringCheck = Type.Object(
   { description: "A PromQL check." },
 );
 
-/** AgentConfig spec: agents, LLM, tools, policy, notifications, monitoring. */
+/** AgentConfig spec: agents, LLM, tools, policy, notifications, monitoring (not yet acted upon). */
 export const AgentConfigSpec = Type.Object(
   {
     agents: Type.Optional(
       Type.Object(
         {
-          classifier: AgentSwitch("Turns tasks into a type and a target."),
-          diagnosis: AgentSwitch("Finds the root cause."),
-          automation: AgentSwitch("Executes approved plans."),
-          monitoring: AgentSwitch("Runs the PromQL checks below."),
+          automation: Type.Optional(
+            Type.Object(
+              {
+                enabled: Type.Optional(
+                  Type.Boolean({
+                    description:
+                      "Off: the policy rejects every RemediationPlan of this AgentConfig (AutomationDisabled).",
+                    default: true,
+                  }),
+                ),
+              },
+              { description: "The automation agent, which executes approved plans.", default: {} },
+            ),
+          ),
         },
         { description: "Which agents run.", default: {} },
       ),
@@ -116,7 +120,10 @@ export const AgentConfigSpec = Type.Object(
             MapList(MonitoringCheck, "name", LIMITS.checks, { description: "The checks." }),
           ),
         },
-        { description: "Proactive checks." },
+        {
+          description:
+            "Proactive PromQL checks. NOT YET ACTED UPON: no controller reads this field yet, so setting it changes nothing.",
+        },
       ),
     ),
   },
@@ -136,6 +143,6 @@ export type AgentConfigSpec = Static<typeof AgentConfigSpec>;
 /** AgentConfig status: whether the configuration is usable. */
 export const AgentConfigStatus = Type.Object(
   { ...commonStatus(phaseValues(ConfigPhase)) },
-  { description: "Whether the configuration is usable (Secrets found, tools reachable)." },
+  { description: "Whether the configuration is usable (spec valid, referenced Secrets found)." },
 );
 export type AgentConfigStatus = Static<typeof AgentConfigStatus>;

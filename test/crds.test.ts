@@ -88,7 +88,8 @@ describe("aisre.io CRDs on a real API server", () => {
     });
     expect(spec.policy.enabledActions).not.toContain("Ec2RebootInstance");
     expect(spec.llm.enabled).toBe(false);
-    expect(spec.agents.classifier.enabled).toBe(true);
+    expect(spec.agents.automation.enabled).toBe(true);
+    expect(spec.agents.classifier).toBeUndefined();
     expect(
       (await create({ ...meta("SreTask", "defaults"), spec: { description: "检查 checkout" } })).stderr,
     ).toBe("");

@@ -30,6 +30,11 @@ describe("AgentConfig validity", () => {
     });
   });
 
+  it("lists the AWS credentials Secret, so a missing one makes the config Invalid", () => {
+    const aws = { region: "ap-northeast-1", credentialsSecretRef: { name: "aws-creds" } };
+    expect(secretRefs(config({ tools: { aws } }))).toEqual([{ name: "aws-creds", key: undefined }]);
+  });
+
   it("lists the LLM key only when the LLM is enabled", () => {
     const ref = { name: "llm-key", key: "apiKey" };
     expect(secretRefs(config({ llm: { enabled: false, apiKeySecretRef: ref } }))).toEqual([]);

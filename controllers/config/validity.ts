@@ -64,12 +64,11 @@ export function recordValidity(
   );
 }
 
-/** The Secret references an AgentConfig makes (LLM key, Grafana token, AWS credentials, WeCom robot). */
+/** The Secret references an AgentConfig makes (LLM key when enabled, AWS credentials, WeCom robot). */
 export function secretRefs(config: AgentConfig): Array<{ name: string; key?: string }> {
   const spec = config.spec;
   const refs: Array<{ name?: string; key?: string } | undefined> = [
     spec.llm?.enabled ? spec.llm?.apiKeySecretRef : undefined,
-    spec.tools?.grafana?.tokenSecretRef,
     spec.tools?.aws?.credentialsSecretRef,
     spec.notifications?.wecom?.robotWebhookSecretRef,
   ];
