@@ -1,6 +1,6 @@
 /**
- * `npm run synth`: writes the CRDs (crds/<plural>.aisre.io.yaml) and deploy/ manifests from
- * crds/*.ts and cdk8s/*.ts. `--check` writes nothing and exits 1 listing drifted files (CI).
+ * `npm run synth`: writes the CRDs (crds/<plural>.aisre.io.yaml), deploy/ manifests, the Helm
+ * chart and docs/actions.md from crds/*.ts, cdk8s/*.ts and the action catalog. `--check` writes nothing and exits 1 listing drifted files (CI).
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";

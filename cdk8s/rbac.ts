@@ -1,5 +1,8 @@
 import { ApiObject } from "cdk8s";
 import type { Chart } from "cdk8s";
+import { automationNamespacedRules, automationRules } from "../agents/automation/rbac.ts";
+import { ACTION_NAMES } from "../crds/actions.ts";
+import type { ActionName } from "../crds/actions.ts";
 import { API_GROUP } from "../crds/api.ts";
 import { KINDS } from "../crds/registry.ts";
 import { LABELS, NAMESPACE, SERVICE_ACCOUNT } from "./config.ts";
@@ -70,27 +73,7 @@ const platformRules = [
   { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
 ];
 
-/** Exactly the writes of the Kubernetes actions of the catalog (and their server-side dry runs). */
-const remediateRules = [
-  {
-    apiGroups: ["apps"],
-    resources: ["deployments", "statefulsets", "daemonsets"],
-    verbs: ["patch", "update"],
-  },
-  {
-    apiGroups: ["apps"],
-    resources: ["deployments/scale", "statefulsets/scale", "replicasets/scale"],
-    verbs: ["get", "patch", "update"],
-  },
-  { apiGroups: [""], resources: ["pods"], verbs: ["delete"] },
-  { apiGroups: [""], resources: ["pods/eviction"], verbs: ["create"] },
-  { apiGroups: [""], resources: ["nodes"], verbs: ["patch"] },
-  { apiGroups: ["batch"], resources: ["cronjobs"], verbs: ["patch"] },
-  { apiGroups: ["batch"], resources: ["jobs"], verbs: ["create"] },
-  { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: ["patch"] },
-];
-
-/** Namespaced needs: the leader-election Lease and the Secrets AgentConfigs in aisre-system refer to. */
+/** Operator-core namespaced needs: the leader-election Lease and the Secrets AgentConfigs in aisre-system refer to. */
 const namespacedRules = [
   {
     apiGroups: ["coordination.k8s.io"],
@@ -125,17 +108,33 @@ function role(chart: Chart, kind: "ClusterRole" | "Role", name: string, rules: o
   bind(chart, kind, name);
 }
 
+/** The ClusterRole (and Role, in aisre-system) that executes catalog actions. */
+export const EXECUTOR_ROLE = "aisre-executor";
+
 /**
- * The operator's identity and permissions. Remediation writes live in their own ClusterRole
- * so a cluster can run the operator diagnose-only by not binding it.
+ * The executor's permissions, generated from the actions' own declared rules
+ * (agents/automation/rbac.ts), so the deployed role cannot drift from what the actions call.
+ * A function of the action list: a later split of identities binds it to its own account.
  */
-export function addRbac(chart: Chart): void {
+export function addExecutorRbac(chart: Chart, actions: readonly ActionName[]): void {
+  role(chart, "ClusterRole", EXECUTOR_ROLE, automationRules(actions));
+  const namespaced = automationNamespacedRules(actions);
+  // The AWS credentials Secret of the AgentConfig, only where AgentConfigs live.
+  if (namespaced.length > 0) role(chart, "Role", EXECUTOR_ROLE, namespaced);
+}
+
+/**
+ * The operator's identity and permissions: the operator core (watch and write its CRDs and
+ * status, events, leases, read for diagnosis) and, separately, the executor of catalog
+ * actions, so a cluster can run the operator diagnose-only by not binding the executor.
+ */
+export function addRbac(chart: Chart, actions: readonly ActionName[] = ACTION_NAMES): void {
   new ApiObject(chart, "ServiceAccount", {
     apiVersion: "v1",
     kind: "ServiceAccount",
     metadata: { name: SERVICE_ACCOUNT, namespace: NAMESPACE, labels: LABELS },
   });
   role(chart, "ClusterRole", "aisre-operator", [...readRules, ...ownApiRules, ...platformRules]);
-  role(chart, "ClusterRole", "aisre-operator-remediate", remediateRules);
   role(chart, "Role", "aisre-operator", namespacedRules);
+  addExecutorRbac(chart, actions);
 }

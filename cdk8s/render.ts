@@ -1,9 +1,11 @@
 import { ApiObject, App, Chart } from "cdk8s";
 import { stringify } from "yaml";
+import { catalog } from "../agents/automation/catalog.ts";
 import { customResourceDefinition } from "../crds/crd.ts";
 import { KINDS } from "../crds/registry.ts";
 import { CRD_HEADER, DEPLOY_HEADER, LABELS, NAMESPACE } from "./config.ts";
 import { helmChart } from "./helm.ts";
+import { actionsDoc } from "./actions-doc.ts";
 import { addRbac } from "./rbac.ts";
 import { addWorkload } from "./workload.ts";
 
@@ -27,7 +29,10 @@ function chartFile(app: App, path: string, header: string, fill: (chart: Chart) 
   return { path, content: toYaml(header, chart.toJson()) };
 }
 
-/** Every generated file: one CRD per kind under crds/, plain manifests under deploy/, the Helm chart. */
+/**
+ * Every generated file: one CRD per kind under crds/, plain manifests under deploy/, the Helm
+ * chart, and docs/actions.md (the catalog's reference, from the same actions as the RBAC).
+ */
 export function renderManifests(): GeneratedFile[] {
   const app = new App();
   const crdFiles = KINDS.map((def) => {
@@ -46,7 +51,14 @@ export function renderManifests(): GeneratedFile[] {
       },
     });
   });
-  const rbac = chartFile(app, "deploy/rbac.yaml", DEPLOY_HEADER, addRbac);
+  const rbac = chartFile(app, "deploy/rbac.yaml", DEPLOY_HEADER, (chart) => addRbac(chart));
   const operator = chartFile(app, "deploy/operator.yaml", DEPLOY_HEADER, addWorkload);
-  return [...crdFiles, namespace, rbac, operator, ...helmChart(crdFiles, [rbac, operator])];
+  return [
+    ...crdFiles,
+    namespace,
+    rbac,
+    operator,
+    ...helmChart(crdFiles, [rbac, operator]),
+    actionsDoc(catalog.all()),
+  ];
 }

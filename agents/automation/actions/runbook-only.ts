@@ -25,7 +25,7 @@ export const runbookOnly: Action = {
   description: "A person follows the runbook; nothing runs automatically.",
   explain: { dryRun: "Nothing to run.", verify: "Nothing to verify.", undo: "Nothing to undo." },
   // Never executed (automatic: false), so never interrupted; declared for completeness.
-  recovery: { mode: "none", check: "what the person following the runbook did" },
+  recovery: { mode: "none", check: "the runbook's own steps (the controller never executes this one)" },
   preconditions: async () => [],
   blastRadius: async () => noBlast(),
   dryRun: async () => ({ passed: true, message: "nothing to run: a person follows the runbook" }),
