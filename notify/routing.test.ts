@@ -27,7 +27,10 @@ function capture() {
 class FakeChannel implements NotificationChannel {
   readonly sent: { notification: Notification; recipients?: Recipients }[] = [];
   ok = true;
-  constructor(readonly name = "fake") {}
+  readonly name: string;
+  constructor(name = "fake") {
+    this.name = name;
+  }
   async send(notification: Notification, recipients?: Recipients): Promise<boolean> {
     this.sent.push(recipients ? { notification, recipients } : { notification });
     return this.ok;
