@@ -23,14 +23,23 @@ export interface SecretKey {
 /** Reads one Secret value (UTF-8, trimmed); undefined when the Secret or the key is missing or empty. */
 export type SecretReader = (namespace: string, ref: SecretKey) => Promise<string | undefined>;
 
-/** Reads Secrets through the API server. */
+/**
+ * Reads Secrets through the API server. The operator may read Secrets only where it was granted
+ * (its own namespace by default): a 403 becomes a NotificationConfigError saying so.
+ */
 export function kubeSecretReader(client: KubeClient): SecretReader {
   return async (namespace, ref) => {
-    const secret = await client.getObject<V1Secret>({
-      apiVersion: "v1",
-      kind: "Secret",
-      metadata: { name: ref.name, namespace },
-    });
+    let secret: V1Secret | undefined;
+    try {
+      secret = await client.getObject<V1Secret>({
+        apiVersion: "v1",
+        kind: "Secret",
+        metadata: { name: ref.name, namespace },
+      });
+    } catch (err) {
+      if (statusCode(err) !== 403) throw err;
+      throw new NotificationConfigError(`the operator may not read Secret ${namespace}/${ref.name}`);
+    }
     const value = secret?.data?.[ref.key];
     return value ? Buffer.from(value, "base64").toString("utf8").trim() || undefined : undefined;
   };
