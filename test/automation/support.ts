@@ -71,12 +71,14 @@ export async function verifyUntilDone(
 
 /**
  * Gives the suite an ActionContext authenticated as a fresh ServiceAccount bound only to
- * automationRules(every action): the suites thereby prove the declared RBAC suffices.
+ * automationRules(every action), or to `rules()` when given (the generated executor role):
+ * the suites thereby prove those rules suffice.
  */
 export function useAutomationIdentity(
   cluster: TestCluster | undefined,
-  options: ActionContextOptions & { roleNamespace?: string } = {},
+  opts: ActionContextOptions & { roleNamespace?: string; rules?: () => k8s.V1PolicyRule[] } = {},
 ): { ctx: ActionContext; kc: k8s.KubeConfig } {
+  const { rules, ...options } = opts;
   const holder = {} as { ctx: ActionContext; kc: k8s.KubeConfig };
   const id = `aisre-automation-${randomBytes(3).toString("hex")}`;
   const namespace = id;
@@ -87,7 +89,7 @@ export function useAutomationIdentity(
     await core.createNamespace({ body: { metadata: { name: namespace } } });
     await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: id } } });
     await rbac().createClusterRole({
-      body: { metadata: { name: id }, rules: automationRules(ACTION_NAMES) },
+      body: { metadata: { name: id }, rules: rules?.() ?? automationRules(ACTION_NAMES) },
     });
     await rbac().createClusterRoleBinding({
       body: {
@@ -212,5 +214,32 @@ export async function createKwokNode(cluster: TestCluster, name: string): Promis
   await waitFor(`node ${name} Ready`, async () => {
     const node = await cluster.core.readNode({ name });
     return node.status?.conditions?.some((c) => c.type === "Ready" && c.status === "True");
+  });
+}
+
+/** Creates a one-replica StatefulSet `app=name` of kwok pods and waits until it is ready at one revision. */
+export async function createReadyStatefulSet(cluster: TestCluster, namespace: string, name: string) {
+  const apps = cluster.kc.makeApiClient(k8s.AppsV1Api);
+  const labels = { app: name };
+  const template = {
+    metadata: { labels },
+    spec: { containers: [{ name: "app", image: "example.com/app:v1" }] },
+  };
+  await apps.createNamespacedStatefulSet({
+    namespace,
+    body: {
+      metadata: { name },
+      spec: {
+        replicas: 1,
+        serviceName: name,
+        podManagementPolicy: "Parallel",
+        selector: { matchLabels: labels },
+        template,
+      },
+    },
+  });
+  await waitFor(`StatefulSet ${name} ready`, async () => {
+    const s = await apps.readNamespacedStatefulSet({ name, namespace });
+    return s.status?.readyReplicas === 1 && s.status.currentRevision === s.status.updateRevision;
   });
 }
