@@ -19,8 +19,9 @@ export const PolicyConfig = Type.Object(
     autoRemediation: Type.Optional(
       Type.Boolean({
         description:
-          "Propose a plan for every diagnosed task (not only those of type Remediate) and run plans below " +
-          "approvalRequiredAtRisk without a person. Off: only Remediate tasks get plans, and every plan waits for approval.",
+          "Propose a plan for every diagnosed task (not only those of type Remediate), and run plans below " +
+          "approvalRequiredAtRisk of tasks with remediation.mode Auto without a person. " +
+          "Off: only Remediate tasks get plans, and every plan waits for approval.",
         default: false,
       }),
     ),

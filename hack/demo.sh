@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# The local demo: a real control plane, the CRDs, the operator, one sample SreTask,
-# then `kubectl get aisre -A`. `npm run demo -- stop` tears it all down.
+# The local demo: a real control plane, the CRDs, the operator, a bad rollout and one sample
+# SreTask about it; ends when the AgentConfig and Runbook are Ready and the RemediationPlan
+# the diagnosis proposes waits for approval, printing the command that approves it.
+# `npm run demo -- stop` tears it all down. AISRE_CP_DIR sets the state dir (hack/control-plane.sh),
+# AISRE_DEMO_NAMESPACE the namespace (default shop).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 CP="bash hack/control-plane.sh"
@@ -34,6 +37,9 @@ fi
 
 echo "== a bad rollout in namespace $NS: checkout v2.3.0 is healthy, v2.3.1 crash-loops"
 kubectl get namespace "$NS" >/dev/null 2>&1 || kubectl create namespace "$NS" >/dev/null
+# A rerun starts the incident afresh: the previous task (with its run and plan) and workload go.
+kubectl -n "$NS" delete -f examples/sretask.yaml --ignore-not-found --cascade=foreground --timeout=60s >/dev/null
+kubectl -n "$NS" delete -f hack/demo/checkout.yaml --ignore-not-found --timeout=60s >/dev/null
 kubectl -n "$NS" apply -f hack/demo/checkout.yaml >/dev/null
 kubectl -n "$NS" rollout status deployment/checkout --timeout=60s >/dev/null
 kubectl -n "$NS" patch deployment checkout --type merge -p \
@@ -43,13 +49,32 @@ for _ in $(seq 60); do
   sleep 1
 done
 
-echo "== applying a sample SreTask (an Alertmanager KubePodCrashLooping alert) in namespace $NS"
-kubectl -n "$NS" apply -f examples/agentconfig.yaml -f examples/runbook.yaml -f examples/sretask.yaml
+fail() { echo "$*; last operator log lines ($dir/operator.log):"; tail -30 "$dir/operator.log"; exit 1; }
+field() { kubectl -n "$NS" get "$1" -o jsonpath="$2" 2>/dev/null || true; }
+
+echo "== applying the demo AgentConfig, a Runbook and a sample SreTask (an Alertmanager KubePodCrashLooping alert) in namespace $NS"
+kubectl -n "$NS" apply -f hack/demo/agentconfig.yaml -f examples/runbook.yaml -f examples/sretask.yaml
+runbook="runbook/$(kubectl -n "$NS" get -f examples/runbook.yaml -o jsonpath='{.metadata.name}')"
+for obj in agentconfig/default "$runbook"; do
+  kubectl -n "$NS" wait --for=jsonpath='{.status.phase}'=Ready "$obj" --timeout=60s >/dev/null ||
+    fail "$obj is not Ready: $(field "$obj" '{.status.phase}: {.status.message}')"
+done
 task="$(kubectl -n "$NS" get -f examples/sretask.yaml -o jsonpath='{.metadata.name}')"
 kubectl -n "$NS" wait --for=condition=Accepted "sretask/$task" --timeout=60s >/dev/null ||
-  { echo "SreTask was not accepted; operator log:"; tail -30 "$dir/operator.log"; exit 1; }
+  fail "sretask/$task was not accepted"
+kubectl -n "$NS" wait --for=condition=Diagnosed "sretask/$task" --timeout=120s >/dev/null ||
+  fail "sretask/$task was not diagnosed"
 
-kubectl -n "$NS" wait --for=condition=Diagnosed "sretask/$task" --timeout=60s >/dev/null || true
+echo "== waiting for the RemediationPlan the diagnosis proposes"
+plan=""
+for _ in $(seq 60); do
+  plan="$(field "sretask/$task" '{.status.remediationPlanRef.name}')"
+  [ -n "$plan" ] && break
+  sleep 1
+done
+[ -n "$plan" ] || fail "sretask/$task got no RemediationPlan"
+kubectl -n "$NS" wait --for=jsonpath='{.status.phase}'=AwaitingApproval "remediationplan/$plan" --timeout=60s >/dev/null ||
+  fail "remediationplan/$plan is not waiting for approval: $(field "remediationplan/$plan" '{.status.phase}: {.status.message}')"
 
 echo "== kubectl get aisre -A"
 kubectl get aisre -A
@@ -57,4 +82,11 @@ echo
 echo "== conditions of sretask/$task"
 kubectl -n "$NS" get sretask "$task" -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
 echo
-echo "KUBECONFIG=$KUBECONFIG ; stop everything with: npm run demo -- stop"
+echo "== remediationplan/$plan waits for a person's approval"
+kubectl -n "$NS" get remediationplan "$plan" -o jsonpath='{range .spec.steps[*]}step {.name}: {.action} {.target.kind} {.target.namespace}/{.target.name}{"\n"}{end}'
+kubectl -n "$NS" get remediationplan "$plan" -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
+echo
+echo "Approve it (the operator then dry-runs, executes and verifies the step):"
+echo "  $BIN/kubectl --kubeconfig $KUBECONFIG -n $NS patch remediationplan $plan --type merge -p '{\"spec\":{\"approval\":{\"decision\":\"Approved\"}}}'"
+echo
+echo "KUBECONFIG=$KUBECONFIG ; stop everything with: ${AISRE_CP_DIR:+AISRE_CP_DIR=$AISRE_CP_DIR }npm run demo -- stop"
