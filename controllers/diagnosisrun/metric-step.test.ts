@@ -1,5 +1,8 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { metricNamespace, thresholdsOf } from "./metric-step.ts";
+import type { AgentConfig } from "../../crds/index.ts";
+import { metricInputs, metricNamespace, thresholdsOf } from "./metric-step.ts";
 
 describe("thresholdsOf", () => {
   it("keeps the defaults when the AgentConfig sets none", () => {
@@ -30,5 +33,34 @@ describe("metricNamespace", () => {
     expect(metricNamespace({ alert: { labels: { namespace: "pay" } } }, "all")).toBe("pay");
     expect(metricNamespace({}, "ops")).toBe("ops");
     expect(metricNamespace({}, undefined)).toBeUndefined();
+  });
+});
+
+describe("metricInputs", () => {
+  it("asks the AgentConfig's Prometheus with its timeoutSeconds; what times out is an evidence gap", async () => {
+    let asked = 0;
+    const server = createServer(() => void asked++); // never answers
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const config = {
+        apiVersion: "aisre.io/v1alpha1",
+        kind: "AgentConfig",
+        metadata: { name: "default", namespace: "shop" },
+        spec: { tools: { prometheus: { url, timeoutSeconds: 1 } } },
+      } satisfies AgentConfig;
+      const { metrics } = await metricInputs(config, {}, "shop");
+      expect(asked).toBeGreaterThan(0);
+      expect(metrics?.gaps.join("\n")).toContain(
+        `Prometheus at ${url}/ unreachable: no answer within 1000 ms`,
+      );
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it("reads nothing without tools.prometheus.url", async () => {
+    expect(await metricInputs(undefined, {}, "shop")).toEqual({});
   });
 });

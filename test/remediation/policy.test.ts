@@ -37,6 +37,28 @@ describe("policy and approval expiry, on the real control plane", () => {
     expect(condition(p, "PolicyAllowed")?.message).toMatch(/NamespaceNotAllowed/);
   });
 
+  it("rejects every plan when agents.automation.enabled is false", async () => {
+    const config = agentConfig(ns.name);
+    await kubectlApply(cluster!, {
+      ...config,
+      metadata: { name: "automation-off", namespace: ns.name },
+      spec: { ...config.spec, agents: { automation: { enabled: false } } },
+    });
+    const target = { kind: "Deployment", namespace: ns.name, name: "nothing" };
+    await kubectlApply(
+      cluster!,
+      handPlan(
+        ns.name,
+        "automation-off",
+        [{ name: "scale", action: "ScaleWorkload", target, params: { replicas: 1 } }],
+        { agentConfigRef: { name: "automation-off" } },
+      ),
+    );
+    const p = await waitForPlan(cluster!, ns.name, "automation-off", ["Rejected"]);
+    expect(condition(p, "PolicyAllowed")).toMatchObject({ status: "False", reason: "PolicyDenied" });
+    expect(condition(p, "PolicyAllowed")?.message).toMatch(/AutomationDisabled/);
+  });
+
   it("ends a plan nobody approves within approvalTTLSeconds Rejected/ApprovalExpired", async () => {
     await kubectlApply(cluster!, {
       ...agentConfig(ns.name, { approvalTTLSeconds: 60 }),
