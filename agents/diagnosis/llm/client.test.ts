@@ -68,6 +68,15 @@ describe("llmSettings", () => {
       maxTokens: 1000,
     });
   });
+  it("sends the AgentConfig's model, temperature and maxTokens with every request", async () => {
+    server.script({ content: "ok" });
+    await chatModel(llmSettings({ ...spec, baseURL: server.baseURL }, "key")!).invoke([
+      new HumanMessage("hi"),
+    ]);
+    const req = server.requests.at(-1)!;
+    expect(req).toMatchObject({ model: "qwen-plus", temperature: 0.2 });
+    expect(req.max_tokens ?? req.max_completion_tokens).toBe(1000);
+  });
   it("is undefined when the LLM is off, incomplete, or the key is missing", () => {
     expect(llmSettings(undefined, "key")).toBeUndefined();
     expect(llmSettings({ ...spec, enabled: false }, "key")).toBeUndefined();
