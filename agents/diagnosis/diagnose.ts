@@ -3,7 +3,7 @@
  * operator: analyzers → dependency walk → root cause, summary, confidence,
  * catalog recommendations and matching runbooks. Pure: no I/O.
  */
-import { runAnalyzers } from "./analyzers/index.ts";
+import { factsOf, runAnalyzers } from "./analyzers/registry.ts";
 import type { Fault } from "./fault.ts";
 import { severityRank, toFinding } from "./fault.ts";
 import { resolveFocus } from "./focus.ts";
@@ -31,7 +31,7 @@ function confidence(ranked: Ranked): number {
     rival.category !== root.category
   )
     c -= 0.1;
-  if (root.category === "ServiceNoEndpoints") c -= 0.1;
+  c += factsOf(root.category).confidence ?? 0;
   return Math.round(Math.max(0.2, Math.min(0.98, c)) * 100) / 100;
 }
 

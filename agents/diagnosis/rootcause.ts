@@ -6,42 +6,21 @@
  * focus, every fault is walked to its own deepest cause and the independent
  * causes are ranked by severity and blast radius.
  */
+import { factsOf } from "./analyzers/registry.ts";
 import type { Fault } from "./fault.ts";
 import { severityRank } from "./fault.ts";
 import type { FocusRefs } from "./focus.ts";
 import { reachable } from "./graph.ts";
 import { refKey } from "./refs.ts";
+import { CATEGORIES } from "./types.ts";
 import type { Category } from "./types.ts";
 import type { ClusterView } from "./view.ts";
 
 /** Position on the chain Ingress → Service → workload → pod/container → storage/node; deeper wins. */
-export const LAYER: Record<Category, number> = {
-  ServiceNoEndpoints: 0,
-  IngressMisconfigured: 1,
-  HPAMaxedOut: 1,
-  PDBBlocking: 1,
-  HighErrorRate: 1,
-  HighLatency: 1,
-  ServiceSelectorMismatch: 2,
-  BadRollout: 3,
-  JobFailed: 3,
-  CPUThrottling: 3,
-  MemoryLeak: 3,
-  CrashLoop: 4,
-  OOMKilled: 4,
-  ImagePull: 4,
-  MissingConfig: 4,
-  ProbeFailure: 4,
-  InitContainerFailure: 4,
-  Unschedulable: 4,
-  VolumeMountFailure: 4,
-  QuotaExceeded: 4,
-  AdmissionWebhookFailure: 4,
-  DiskFillForecast: 5,
-  PVCPending: 5,
-  NodeNotReady: 5,
-  NodePressure: 5,
-};
+export const LAYER = Object.fromEntries(CATEGORIES.map((c) => [c, factsOf(c).depth])) as Record<
+  Category,
+  number
+>;
 
 /** Faults that can be a root cause: not absorbed by a higher-level explanation. */
 function eligible(faults: Fault[]): Fault[] {

@@ -13,6 +13,8 @@ import { workloadOfReplicaSet } from "../owners.ts";
 import { refOf } from "../refs.ts";
 import type { Category, ResourceRef } from "../types.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
 import type { WebhookHealth } from "./webhook.ts";
 import { webhookHealth } from "./webhook.ts";
 
@@ -146,3 +148,17 @@ export function analyzeCreation(view: ClusterView): Fault[] {
   }
   return [...out.values()];
 }
+
+/** Pods the API server refused to create; webhook and config causes are owned elsewhere. */
+export const creationAnalyzer: Analyzer = {
+  name: "creation",
+  categories: ["QuotaExceeded", "AdmissionWebhookFailure", "MissingConfig"],
+  owns: [
+    {
+      category: "QuotaExceeded",
+      depth: DEPTH.pod,
+      runbook: "raise the ResourceQuota/LimitRange or lower the pod's requests/limits",
+    },
+  ],
+  analyze: ({ view }) => analyzeCreation(view),
+};

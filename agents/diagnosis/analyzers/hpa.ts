@@ -3,6 +3,7 @@
  * target (ScalingLimited TooManyReplicas: "the desired replica count is more
  * than the maximum replica count"). At max but under target is capacity, not an incident.
  */
+import { rec } from "../catalog.ts";
 import { showEvent } from "../events.ts";
 import type { Fault } from "../fault.ts";
 import type { Condition, HorizontalPodAutoscaler, MetricSpec, MetricTarget, Pod, Workload } from "../k8s.ts";
@@ -11,6 +12,8 @@ import { podsOfWorkload } from "../owners.ts";
 import { parseQuantity } from "../quantity.ts";
 import { ref, refKey, refOf } from "../refs.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
 import { freshEvents } from "./util.ts";
 
 interface Pressure {
@@ -148,3 +151,22 @@ export function analyzeHPAs(view: ClusterView): Fault[] {
   }
   return out;
 }
+
+/** Autoscalers pinned at maxReplicas above target. */
+export const hpasAnalyzer: Analyzer = {
+  name: "hpas",
+  categories: ["HPAMaxedOut"],
+  owns: [
+    {
+      category: "HPAMaxedOut",
+      depth: DEPTH.edge,
+      runbook: "check capacity and the cost of more replicas",
+      actions: (f) => [
+        rec("PatchHPA", f.resource, `at maxReplicas ${f.facts.maxReplicas ?? "?"} above target`, {
+          maxReplicas: f.facts.proposedMaxReplicas ?? 0,
+        }),
+      ],
+    },
+  ],
+  analyze: ({ view }) => analyzeHPAs(view),
+};

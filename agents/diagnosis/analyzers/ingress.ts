@@ -7,6 +7,8 @@ import type { Fault } from "../fault.ts";
 import type { Ingress, IngressBackend, K8sObject, Pod, Service } from "../k8s.ts";
 import { refKey, refOf } from "../refs.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
 import { freshEvents, isTerminal } from "./util.ts";
 
 function backendOf(b: IngressBackend): { service: string; port?: number | string } | undefined {
@@ -94,3 +96,17 @@ export function analyzeIngresses(view: ClusterView): Fault[] {
   }
   return out;
 }
+
+/** Ingresses pointing at a missing Service, port, IngressClass or TLS secret. */
+export const ingressesAnalyzer: Analyzer = {
+  name: "ingresses",
+  categories: ["IngressMisconfigured"],
+  owns: [
+    {
+      category: "IngressMisconfigured",
+      depth: DEPTH.edge,
+      runbook: "point the Ingress at an existing Service/port, IngressClass and TLS secret",
+    },
+  ],
+  analyze: ({ view }) => analyzeIngresses(view),
+};

@@ -3,11 +3,15 @@
  * A failure already superseded by a later successful run of the same CronJob is
  * history, not an incident. The Job's own pod faults are absorbed as evidence.
  */
+import { rec } from "../catalog.ts";
 import type { Fault } from "../fault.ts";
 import type { Condition, ContainerStatus, Job, Pod } from "../k8s.ts";
 import { condition, controllerOf, humanDuration, toMs } from "../k8s.ts";
+import { logPart } from "../phrasing.ts";
 import { refKey, refOf } from "../refs.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
 import { lastMeaningfulLine } from "./util.ts";
 
 const STALE_MS = 24 * 3600_000;
@@ -111,3 +115,20 @@ export function analyzeJobs(view: ClusterView, podFaults: Fault[]): Fault[] {
   }
   return out;
 }
+
+/** Jobs that gave up; they absorb their own pods' faults. */
+export const jobsAnalyzer: Analyzer = {
+  name: "jobs",
+  categories: ["JobFailed"],
+  owns: [
+    {
+      category: "JobFailed",
+      depth: DEPTH.workload,
+      runbook: "read the failed pod's log and fix the cause before re-running",
+      actions: (f) => [rec("RerunJob", f.subject, "run the Job again once the cause is fixed")],
+      summary: (f) => `${f.message}${logPart(f)}`,
+    },
+  ],
+  needs: ["pods"],
+  analyze: ({ view, faultsOf }) => analyzeJobs(view, faultsOf("pods")),
+};

@@ -1,10 +1,14 @@
 /** Nodes that are NotReady/Unknown, or report memory, disk or PID pressure. */
+import { rec } from "../catalog.ts";
 import { showEvent } from "../events.ts";
 import type { Fault } from "../fault.ts";
 import type { Condition, Node, Pod } from "../k8s.ts";
 import { condition, humanDuration, toMs } from "../k8s.ts";
 import { refKey, refOf } from "../refs.ts";
+import type { Recommendation } from "../types.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
 import { nodeIsDown, nodePressures } from "./pod.ts";
 import { freshEvents, isTerminal } from "./util.ts";
 
@@ -109,3 +113,41 @@ export function analyzeNodes(view: ClusterView): Fault[] {
   }
   return faults;
 }
+
+function moveAway(f: Fault): Recommendation[] {
+  const out = [rec("CordonNode", f.subject, "stop new pods landing on the node")];
+  out.push(
+    rec("DrainNode", f.subject, "move the remaining pods to healthy nodes", { ignoreDaemonSets: true }),
+  );
+  const provider = f.facts.object ?? "";
+  if (f.category === "NodeNotReady" && provider.startsWith("aws://")) {
+    out.push(
+      rec("Ec2RebootInstance", f.subject, "the kubelet stopped reporting; reboot the instance", {
+        instanceId: provider.split("/").pop() ?? "",
+      }),
+    );
+  }
+  return out;
+}
+
+/** Unhealthy nodes; the pod faults they cause are folded in as evidence. */
+export const nodesAnalyzer: Analyzer = {
+  name: "nodes",
+  categories: ["NodeNotReady", "NodePressure"],
+  owns: [
+    {
+      category: "NodeNotReady",
+      depth: DEPTH.infrastructure,
+      runbook: "check the kubelet and the machine; pods will be rescheduled once the node is drained",
+      actions: moveAway,
+    },
+    {
+      category: "NodePressure",
+      depth: DEPTH.infrastructure,
+      runbook: "free disk/memory on the node or move workloads away",
+      actions: moveAway,
+    },
+  ],
+  folds: "pods",
+  analyze: ({ view }) => analyzeNodes(view),
+};

@@ -13,6 +13,8 @@ import { workloadOf } from "../owners.ts";
 import { key, refKey, refOf } from "../refs.ts";
 import type { ResourceRef } from "../types.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
 import { isFresh } from "./util.ts";
 
 const EVICTION_BLOCKED = /disruption budget|Cannot evict pod/i;
@@ -126,3 +128,17 @@ function pdbFault(view: ClusterView, pdb: PodDisruptionBudget, events: ClusterEv
     strength: blocking ? 0.9 : 0.4,
   };
 }
+
+/** PodDisruptionBudgets that allow no disruption while an eviction or a cordoned node waits on them. */
+export const pdbsAnalyzer: Analyzer = {
+  name: "pdbs",
+  categories: ["PDBBlocking"],
+  owns: [
+    {
+      category: "PDBBlocking",
+      depth: DEPTH.edge,
+      runbook: "add replicas or relax the PodDisruptionBudget so the drain can proceed",
+    },
+  ],
+  analyze: ({ view }) => analyzePDBs(view),
+};

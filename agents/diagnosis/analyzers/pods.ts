@@ -10,6 +10,8 @@ import { workloadOf } from "../owners.ts";
 import { refKey, refOf, showRef } from "../refs.ts";
 import type { ResourceRef } from "../types.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { POD_CATEGORIES } from "./pod-categories.ts";
 import { diagnosePod } from "./pod.ts";
 import type { PodProblem } from "./problem.ts";
 import { isPodReady, isTerminal } from "./util.ts";
@@ -87,3 +89,11 @@ export function analyzePods(view: ClusterView): { faults: Fault[]; counts: Map<s
   }
   return { faults: [...groups.values()].map((g) => toFault(g, counts)), counts };
 }
+
+/** Pod problems grouped per workload and cause; node and claim causes are owned (and folded) elsewhere. */
+export const podsAnalyzer: Analyzer = {
+  name: "pods",
+  categories: [...POD_CATEGORIES.map((c) => c.category), "NodeNotReady", "NodePressure", "PVCPending"],
+  owns: POD_CATEGORIES,
+  analyze: ({ view }) => analyzePods(view).faults,
+};

@@ -9,6 +9,8 @@ import type { K8sObject, PersistentVolumeClaim, Pod } from "../k8s.ts";
 import { humanDuration } from "../k8s.ts";
 import { refKey, refOf } from "../refs.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
 import { ageMs, freshEvents, isTerminal } from "./util.ts";
 
 function storageClassEvidence(view: ClusterView, pvc: PersistentVolumeClaim): string | undefined {
@@ -92,3 +94,18 @@ function claimFault(view: ClusterView, pvc: PersistentVolumeClaim): Fault | unde
     strength: detail ? 0.95 : 0.7,
   };
 }
+
+/** Claims stuck Pending or Lost; the pod faults waiting on them are folded in as evidence. */
+export const pvcsAnalyzer: Analyzer = {
+  name: "pvcs",
+  categories: ["PVCPending"],
+  owns: [
+    {
+      category: "PVCPending",
+      depth: DEPTH.infrastructure,
+      runbook: "fix the StorageClass/provisioner or create a matching PersistentVolume",
+    },
+  ],
+  folds: "pods",
+  analyze: ({ view }) => analyzePVCs(view),
+};

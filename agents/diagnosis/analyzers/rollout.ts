@@ -15,17 +15,15 @@ import { podsOf } from "../owners.ts";
 import { refKey, refOf } from "../refs.ts";
 import type { Category } from "../types.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
+import { POD_CATEGORIES } from "./pod-categories.ts";
 import { isPodReady } from "./util.ts";
 
 /** Causes that ship with a revision (rolling back fixes them); node, storage, quota and scheduling do not. */
-export const REVISION_CAUSES: ReadonlySet<Category> = new Set([
-  "CrashLoop",
-  "OOMKilled",
-  "ImagePull",
-  "MissingConfig",
-  "ProbeFailure",
-  "InitContainerFailure",
-]);
+export const REVISION_CAUSES: ReadonlySet<Category> = new Set(
+  POD_CATEGORIES.filter((c) => c.revision).map((c) => c.category),
+);
 
 function showRevision(r: Revision, pods?: number): string {
   const size =
@@ -218,3 +216,28 @@ export function analyzeRollouts(view: ClusterView, podFaults: Fault[]): Fault[] 
   }
   return out;
 }
+
+function summary(f: Fault): string {
+  const cause = f.facts.reason
+    ? ` (${f.facts.reason}${f.facts.exitCode !== undefined ? `, exit code ${f.facts.exitCode}` : ""})`
+    : "";
+  const log = f.facts.lastLog ? `: ${f.facts.lastLog}` : "";
+  return `${f.message.replace(/ \([A-Za-z]+\) while/, " while")}${cause}${log}`;
+}
+
+/** BadRollout over the pod faults of the newest revision, which it absorbs. */
+export const rolloutsAnalyzer: Analyzer = {
+  name: "rollouts",
+  categories: ["BadRollout"],
+  owns: [
+    {
+      category: "BadRollout",
+      depth: DEPTH.workload,
+      runbook: "fix the new revision before rolling forward again",
+      rollback: true,
+      summary,
+    },
+  ],
+  needs: ["pods"],
+  analyze: ({ view, faultsOf }) => analyzeRollouts(view, faultsOf("pods")),
+};

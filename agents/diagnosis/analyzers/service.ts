@@ -9,6 +9,8 @@ import { refKey, refOf } from "../refs.ts";
 import { jobsSelectedBy, nearestLabels, workloadsSelectedBy } from "../selection.ts";
 import { showSelector, asSelector } from "../selectors.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
 import { isPodReady, isTerminal } from "./util.ts";
 
 interface Spec {
@@ -170,3 +172,24 @@ export function analyzeServices(view: ClusterView): Fault[] {
   }
   return out;
 }
+
+/** Services that route nowhere: a selector or port that matches no pod, or no ready endpoint. */
+export const servicesAnalyzer: Analyzer = {
+  name: "services",
+  categories: ["ServiceSelectorMismatch", "ServiceNoEndpoints"],
+  owns: [
+    {
+      category: "ServiceSelectorMismatch",
+      depth: DEPTH.service,
+      runbook: "make the Service selector and targetPort match the pods' labels and container ports",
+    },
+    {
+      category: "ServiceNoEndpoints",
+      depth: DEPTH.endpoints,
+      runbook: "find why the selected pods are not ready",
+      // Nearly always a symptom: the cause below it was not seen.
+      confidence: -0.1,
+    },
+  ],
+  analyze: ({ view }) => analyzeServices(view),
+};

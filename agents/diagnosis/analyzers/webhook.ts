@@ -3,12 +3,15 @@
  * ready pod. Named by FailedCreate messages ('failed calling webhook "x"'), or
  * found latent when failurePolicy is Fail.
  */
+import { rec } from "../catalog.ts";
 import type { Fault } from "../fault.ts";
 import type { Pod, Service, WebhookConfiguration, WebhookClientConfig, Workload } from "../k8s.ts";
 import { ref, refKey, refOf } from "../refs.ts";
 import { workloadsSelectedBy } from "../selection.ts";
-import type { ResourceRef } from "../types.ts";
+import type { Recommendation, ResourceRef } from "../types.ts";
 import type { ClusterView } from "../view.ts";
+import type { Analyzer } from "./analyzer.ts";
+import { DEPTH } from "./analyzer.ts";
 import { isPodReady, isTerminal } from "./util.ts";
 
 const KINDS = ["ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"];
@@ -89,3 +92,24 @@ export function analyzeWebhooks(view: ClusterView): Fault[] {
       strength: 0.7,
     }));
 }
+
+function scaleBackUp(f: Fault): Recommendation[] {
+  const backend = f.facts.webhookBackend;
+  if (!backend || f.facts.webhookReplicas !== 0) return [];
+  return [rec("ScaleWorkload", backend, "the webhook backend is scaled to zero", { replicas: 1 })];
+}
+
+/** Admission webhooks whose backend cannot answer. */
+export const webhooksAnalyzer: Analyzer = {
+  name: "webhooks",
+  categories: ["AdmissionWebhookFailure"],
+  owns: [
+    {
+      category: "AdmissionWebhookFailure",
+      depth: DEPTH.pod,
+      runbook: "restore the webhook's backend, or set failurePolicy: Ignore while it is down",
+      actions: scaleBackUp,
+    },
+  ],
+  analyze: ({ view }) => analyzeWebhooks(view),
+};
