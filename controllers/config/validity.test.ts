@@ -35,6 +35,21 @@ describe("AgentConfig validity", () => {
     expect(secretRefs(config({ tools: { aws } }))).toEqual([{ name: "aws-creds", key: undefined }]);
   });
 
+  it("lists the WeCom app secret and robot webhook Secrets the notifications name", () => {
+    const wecom = {
+      mode: "app" as const,
+      corpId: "ww1",
+      agentId: 1000002,
+      toUser: "oncall",
+      appSecretRef: { name: "wecom-app", key: "secret" },
+    };
+    expect(secretRefs(config({ notifications: { wecom } }))).toEqual([{ name: "wecom-app", key: "secret" }]);
+    const robot = { mode: "robot" as const, robotWebhookSecretRef: { name: "wecom-robot", key: "url" } };
+    expect(secretRefs(config({ notifications: { wecom: robot } }))).toEqual([
+      { name: "wecom-robot", key: "url" },
+    ]);
+  });
+
   it("lists the LLM key only when the LLM is enabled", () => {
     const ref = { name: "llm-key", key: "apiKey" };
     expect(secretRefs(config({ llm: { enabled: false, apiKeySecretRef: ref } }))).toEqual([]);

@@ -71,6 +71,7 @@ export function secretRefs(config: AgentConfig): Array<{ name: string; key?: str
     spec.llm?.enabled ? spec.llm?.apiKeySecretRef : undefined,
     spec.tools?.aws?.credentialsSecretRef,
     spec.notifications?.wecom?.robotWebhookSecretRef,
+    spec.notifications?.wecom?.appSecretRef,
   ];
   return refs.flatMap((r) => (r?.name ? [{ name: r.name, key: r.key }] : []));
 }
