@@ -1,19 +1,35 @@
 // The layers of the house and what each may import, as data; eslint.config.js turns it into
 // import-x/no-restricted-paths zones, so a wrong arrow fails `npm run lint`.
 // Arrows point down only: app → controllers, webhooks → agents, notify, store → tools,
-// runtime, kube, logging → crds. Folders not listed (test/, bench/, hack/, bin/) may import anything.
+// runtime, kube, logging → redact, crds. redact/ (the one secret redactor) is pure: every layer
+// may import it and it imports nothing of ours. Folders not listed (test/, bench/, hack/, bin/)
+// may import anything.
 export const LAYERS = {
-  app: ["cdk8s", "controllers", "webhooks", "agents", "notify", "store", "tools", "runtime", "kube", "logging", "crds"],
-  cdk8s: ["agents", "crds"],
-  controllers: ["agents", "notify", "store", "tools", "runtime", "kube", "logging", "crds"],
-  webhooks: ["agents", "notify", "store", "tools", "kube", "logging", "crds"],
-  agents: ["tools", "kube", "logging", "crds"],
-  notify: ["kube", "logging", "crds"],
-  store: ["logging", "crds"],
-  tools: ["logging", "crds"],
-  runtime: ["kube", "logging", "crds"],
-  kube: ["logging", "crds"],
-  logging: [],
+  app: [
+    "cdk8s",
+    "controllers",
+    "webhooks",
+    "agents",
+    "notify",
+    "store",
+    "tools",
+    "runtime",
+    "kube",
+    "logging",
+    "redact",
+    "crds",
+  ],
+  cdk8s: ["agents", "redact", "crds"],
+  controllers: ["agents", "notify", "store", "tools", "runtime", "kube", "logging", "redact", "crds"],
+  webhooks: ["agents", "notify", "store", "tools", "kube", "logging", "redact", "crds"],
+  agents: ["tools", "kube", "logging", "redact", "crds"],
+  notify: ["kube", "logging", "redact", "crds"],
+  store: ["logging", "redact", "crds"],
+  tools: ["logging", "redact", "crds"],
+  runtime: ["kube", "logging", "redact", "crds"],
+  kube: ["logging", "redact", "crds"],
+  logging: ["redact"],
+  redact: [],
   crds: [],
 };
 

@@ -11,7 +11,9 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["{app,runtime,kube,logging,notify,crds,controllers,agents,tools,store,webhooks,cdk8s}/**/*.test.ts"],
+          include: [
+            "{app,runtime,kube,logging,redact,notify,crds,controllers,agents,tools,store,webhooks,cdk8s}/**/*.test.ts",
+          ],
         },
       },
       { test: { name: "scenarios", include: ["test/scenarios.test.ts"], testTimeout: 60_000 } },
