@@ -18,6 +18,7 @@ describe("loadConfig", () => {
       webhookToken: TOKEN,
       webhookBodyLimit: 4 << 20,
       rateLimitPerMinute: 600,
+      rateLimitUnauthenticatedPerMinute: 120,
       authCacheSeconds: 10,
       agentConfigCacheSeconds: 30,
       alertCacheSize: 20000,
@@ -52,6 +53,7 @@ describe("loadConfig", () => {
     [["--bogus"], env(), /unknown option '--bogus'/],
     [["--port"], env(), /--port needs a value/],
     [[], env({ AISRE_RATE_LIMIT: "0" }), /AISRE_RATE_LIMIT/],
+    [[], env({ AISRE_RATE_LIMIT_UNAUTHENTICATED: "x" }), /AISRE_RATE_LIMIT_UNAUTHENTICATED must be/],
   ])("rejects %j %j", (argv, e, message) => {
     expect(() => loadConfig(argv, e, noCluster)).toThrow(ConfigError);
     expect(() => loadConfig(argv, e, noCluster)).toThrow(message);

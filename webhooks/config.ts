@@ -5,6 +5,7 @@
  * notify/wecom/config.ts).
  */
 import { readFileSync } from "node:fs";
+import { DEFAULT_UNAUTHENTICATED_PER_MINUTE } from "./auth/rate-limit.ts";
 
 /** Everything the sidecar is configured with. */
 export interface SidecarConfig {
@@ -20,8 +21,13 @@ export interface SidecarConfig {
   databaseUrl?: string;
   /** Largest accepted webhook body, bytes. */
   webhookBodyLimit: number;
-  /** REST requests per minute per client. */
+  /** REST requests per minute per authenticated user. */
   rateLimitPerMinute: number;
+  /**
+   * REST requests per minute per client address that cost a TokenReview (no cached review of
+   * their token); checked before authentication. Default 120.
+   */
+  rateLimitUnauthenticatedPerMinute?: number;
   /** How long TokenReview and SubjectAccessReview answers are reused. */
   authCacheSeconds: number;
   /** How long AgentConfig namespace decisions are reused. */
@@ -49,7 +55,11 @@ export const ENV_HELP: readonly (readonly [string, string])[] = [
   ["AISRE_WECOM_SECRET", "WeCom application secret"],
   ["PORT", "listen port (default 8080); HOST: listen address (default 0.0.0.0)"],
   ["AISRE_WEBHOOK_BODY_LIMIT", "largest webhook body in bytes (default 4194304)"],
-  ["AISRE_RATE_LIMIT", "REST requests per minute per client (default 600)"],
+  ["AISRE_RATE_LIMIT", "REST requests per minute per authenticated user (default 600)"],
+  [
+    "AISRE_RATE_LIMIT_UNAUTHENTICATED",
+    "REST requests per minute per client address before authentication, counting those whose token has no cached review (default 120)",
+  ],
   ["AISRE_AUTH_CACHE_SECONDS", "TokenReview/SubjectAccessReview cache (default 10)"],
   ["AISRE_AGENTCONFIG_CACHE_SECONDS", "AgentConfig namespace-policy cache (default 30)"],
   ["AISRE_ALERT_CACHE_SIZE", "alert states remembered for deduplication (default 20000)"],
@@ -124,6 +134,13 @@ export function loadConfig(
     webhookToken: webhookToken(env),
     webhookBodyLimit: int("AISRE_WEBHOOK_BODY_LIMIT", env.AISRE_WEBHOOK_BODY_LIMIT, 4 << 20, 1024, 64 << 20),
     rateLimitPerMinute: int("AISRE_RATE_LIMIT", env.AISRE_RATE_LIMIT, 600, 1, 1_000_000),
+    rateLimitUnauthenticatedPerMinute: int(
+      "AISRE_RATE_LIMIT_UNAUTHENTICATED",
+      env.AISRE_RATE_LIMIT_UNAUTHENTICATED,
+      DEFAULT_UNAUTHENTICATED_PER_MINUTE,
+      1,
+      1_000_000,
+    ),
     authCacheSeconds: int("AISRE_AUTH_CACHE_SECONDS", env.AISRE_AUTH_CACHE_SECONDS, 10, 0, 300),
     agentConfigCacheSeconds: int(
       "AISRE_AGENTCONFIG_CACHE_SECONDS",

@@ -6,16 +6,15 @@
  */
 import Fastify, { LogController } from "fastify";
 import type { FastifyInstance } from "fastify";
-import rateLimit from "@fastify/rate-limit";
 import swagger from "@fastify/swagger";
 import type { Logger } from "pino";
 import type { Queryable } from "../store/index.ts";
 import { alertmanagerRoutes } from "./alertmanager/route.ts";
 import { NamespacePolicy } from "./alertmanager/namespace.ts";
-import { bearerToken, tokenKey } from "./auth/bearer.ts";
-import { authenticate, decorateUser } from "./auth/guard.ts";
+import { decorateUser } from "./auth/guard.ts";
 import { KubeAuthorizer } from "./auth/kube-auth.ts";
 import type { Authorizer } from "./auth/kube-auth.ts";
+import { limitAndAuthenticate } from "./auth/rate-limit.ts";
 import type { SidecarConfig } from "./config.ts";
 import { HttpError, errorHandler, sendError } from "./errors.ts";
 import type { SreGateway } from "./gateway.ts";
@@ -40,6 +39,7 @@ export type SidecarSettings = Pick<
   | "webhookToken"
   | "webhookBodyLimit"
   | "rateLimitPerMinute"
+  | "rateLimitUnauthenticatedPerMinute"
   | "authCacheSeconds"
   | "agentConfigCacheSeconds"
   | "alertCacheSize"
@@ -110,23 +110,18 @@ function observeLatency(app: FastifyInstance, metrics: SidecarMetrics): void {
 async function registerApi(app: FastifyInstance, deps: SidecarDeps, rest: RestDeps): Promise<void> {
   await app.register(
     async (api) => {
-      await api.register(rateLimit, {
-        max: deps.config.rateLimitPerMinute,
-        timeWindow: 60_000,
-        // Per caller: by token hash when there is one, else by address.
-        keyGenerator: (request) => {
-          const token = bearerToken(request.headers.authorization);
-          return token ? tokenKey(token) : request.ip;
-        },
-        errorResponseBuilder: (_request, context) =>
-          new HttpError(
-            429,
-            `rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`,
-          ),
+      // Per address before authentication, then per user (webhooks/auth/rate-limit.ts).
+      await limitAndAuthenticate(api, rest.authorizer, {
+        perUser: deps.config.rateLimitPerMinute,
+        perAddress: deps.config.rateLimitUnauthenticatedPerMinute,
+        reviewSeconds: deps.config.authCacheSeconds,
       });
-      api.addHook("preParsing", authenticate(rest.authorizer));
       await api.register(taskRoutes, rest);
-      await api.register(sseRoutes, { ...rest, ...deps.sse });
+      await api.register(sseRoutes, {
+        ...rest,
+        reauthorizeSeconds: deps.config.authCacheSeconds,
+        ...deps.sse,
+      });
       await api.register(planRoutes, rest);
       await api.register(incidentRoutes, rest);
       await api.register(agentRoutes, rest);

@@ -171,7 +171,7 @@ describe("REST facade on the fake API server", () => {
 
 describe("REST rate limiting", () => {
   beforeEach(async () => {
-    t = await testSidecar({ rateLimitPerMinute: 2 });
+    t = await testSidecar({ rateLimitPerMinute: 2, rateLimitUnauthenticatedPerMinute: 2 });
     seed(t);
   });
   afterEach(async () => t.close());
@@ -192,6 +192,12 @@ describe("REST rate limiting", () => {
     const before = reviews();
     expect((await get("/api/v1/tasks/shop/t1", "forged-1")).statusCode).toBe(429);
     expect(reviews()).toBe(before);
+    // However many tokens they forge: the address's budget is spent before any TokenReview.
+    for (let i = 0; i < 10; i++)
+      expect((await get("/api/v1/tasks/shop/t1", `forged-${i + 2}`)).statusCode).toBe(429);
+    expect(reviews()).toBe(before);
+    // A caller whose token was reviewed keeps its own budget (ADMIN has one request left).
+    expect((await get("/api/v1/tasks/shop/t1", ADMIN)).statusCode).toBe(200);
   });
 });
 
