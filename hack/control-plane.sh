@@ -125,9 +125,13 @@ start_rest() {
   launch scheduler "$bin/kube-scheduler" --kubeconfig "$kc" \
     --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
     --bind-address 127.0.0.1 --secure-port "$(free_port)" --leader-elect=false --v 1
-  launch kwok "$bin/kwok" --kubeconfig "$kc" --config "$HACK/kwok/kwok.yaml" \
+  # kwok serves the kubelet API (container logs from logs.yaml) on loopback; nodes advertise
+  # 127.0.0.1:<kwok.port> so the API server proxies `kubectl logs` there and nowhere else.
+  sed "s|__HACK__|$HACK|g" "$HACK/kwok/logs.yaml" >"$DIR/kwok-logs.yaml"
+  launch kwok "$bin/kwok" --kubeconfig "$kc" --config "$HACK/kwok/kwok.yaml" --config "$DIR/kwok-logs.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-    --node-ip 10.244.0.1 --cidr 10.244.0.0/16 --server-address 127.0.0.1:0 --v INFO
+    --node-ip 127.0.0.1 --node-port "$(cat "$DIR/kwok.port")" --cidr 10.244.0.0/16 \
+    --server-address "127.0.0.1:$(cat "$DIR/kwok.port")" --v INFO
 }
 
 create_nodes() {
@@ -152,7 +156,7 @@ cmd_start() {
   cmd_stop >/dev/null 2>&1 || true
   local bin t0; bin="$(bin_dir)"; t0=$(date +%s)
   mkdir -p "$DIR"; echo "$bin" >"$DIR/bin-dir"
-  free_port >"$DIR/etcd.port"; free_port >"$DIR/etcd-peer.port"; free_port >"$DIR/apiserver.port"
+  free_port >"$DIR/etcd.port"; free_port >"$DIR/etcd-peer.port"; free_port >"$DIR/apiserver.port"; free_port >"$DIR/kwok.port"
   make_pki; write_kubeconfig
   start_etcd "$bin"; start_apiserver "$bin"; start_rest "$bin"
   create_nodes "$bin"
