@@ -22,8 +22,10 @@ function raiseMemory(f: Fault): Recommendation[] {
   ];
 }
 
-// The revision causes (ADR 0002) ship with the pod template; OOMKilled does too, but the
-// fix proposed is more memory rather than a rollback.
+/**
+ * The facts of the pod-level categories. The revision causes (ADR 0002) ship with the pod
+ * template; OOMKilled does too, but the fix proposed is more memory rather than a rollback.
+ */
 export const POD_CATEGORIES: readonly CategoryFacts[] = [
   {
     category: "CrashLoop",

@@ -22,6 +22,7 @@ import { rolloutsAnalyzer } from "./rollout.ts";
 import { servicesAnalyzer } from "./service.ts";
 import { webhooksAnalyzer } from "./webhook.ts";
 
+/** Every snapshot analyzer, in the order their faults are listed. */
 export const ANALYZERS: readonly Analyzer[] = [
   rolloutsAnalyzer,
   jobsAnalyzer,

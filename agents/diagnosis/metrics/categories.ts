@@ -28,6 +28,7 @@ function restart(f: Fault): Recommendation[] {
   ];
 }
 
+/** The facts of the five metric categories. */
 export const METRIC_CATEGORY_FACTS: readonly CategoryFacts[] = [
   {
     category: "HighErrorRate",
