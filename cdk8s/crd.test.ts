@@ -197,7 +197,7 @@ describe("aisre.io CRDs", () => {
         "Ec2RebootInstance, Ec2StartInstance and Ec2StopInstance need target.kind Ec2Instance",
         "CordonNode, DrainNode and UncordonNode need target.kind Node",
         "steps are immutable once created; create a new RemediationPlan",
-        "approval.decision is final once set; create a new RemediationPlan to decide again",
+        "approval.decision is final once set, and so is approval.decidedBy; create a new RemediationPlan to decide again",
         "wecom robot mode needs robotWebhookSecretRef",
         "matches needs alertnames, categories or labels; a runbook that matches everything is noise",
       ]),

@@ -6,6 +6,7 @@ import { KINDS } from "../crds/registry.ts";
 import { CRD_HEADER, DEPLOY_HEADER, LABELS, NAMESPACE } from "./config.ts";
 import { helmChart } from "./helm.ts";
 import { actionsDoc } from "./actions-doc.ts";
+import { addApprovalPolicy, addChatImpersonation } from "./admission.ts";
 import { addRbac } from "./rbac.ts";
 import { addWorkload } from "./workload.ts";
 
@@ -53,12 +54,17 @@ export function renderManifests(): GeneratedFile[] {
   });
   const rbac = chartFile(app, "deploy/rbac.yaml", DEPLOY_HEADER, (chart) => addRbac(chart));
   const operator = chartFile(app, "deploy/operator.yaml", DEPLOY_HEADER, addWorkload);
+  // Approval is the RBAC verb approve, enforced by a ValidatingAdmissionPolicy (cdk8s/admission.ts).
+  const approval = chartFile(app, "deploy/approval-policy.yaml", DEPLOY_HEADER, addApprovalPolicy);
+  const impersonation = chartFile(app, "deploy/chat-impersonation.yaml", DEPLOY_HEADER, addChatImpersonation);
   return [
     ...crdFiles,
     namespace,
     rbac,
     operator,
-    ...helmChart(crdFiles, [rbac, operator]),
+    approval,
+    impersonation,
+    ...helmChart(crdFiles, [rbac, operator, approval, impersonation]),
     actionsDoc(catalog.all()),
   ];
 }

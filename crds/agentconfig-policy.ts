@@ -3,7 +3,7 @@ import { ACTION_NAMES } from "./actions.ts";
 import { RISKS } from "./common.ts";
 import { ActionName } from "./findings.ts";
 import { LIMITS } from "./limits.ts";
-import { SetOf, Str, StrEnum } from "./schema.ts";
+import { MapList, SetOf, Str, StrEnum } from "./schema.ts";
 
 /** Enabled by default: every Kubernetes action; EC2 actions are an explicit opt-in. */
 export const DEFAULT_ENABLED_ACTIONS = ACTION_NAMES.filter((a) => !a.startsWith("Ec2"));
@@ -59,6 +59,28 @@ export const PolicyConfig = Type.Object(
         description:
           "WeCom user ids allowed to approve through WeCom (Kubernetes and REST approvals obey RBAC).",
       }),
+    ),
+    chatIdentities: Type.Optional(
+      MapList(
+        Type.Object({
+          wecomUserId: Str(256, { minLength: 1, description: "The WeCom user id (FromUserName)." }),
+          kubernetesUser: Str(256, {
+            minLength: 1,
+            description: "The Kubernetes user the sidecar impersonates for this person's decisions.",
+          }),
+          groups: Type.Optional(
+            SetOf(Str(256, { minLength: 1 }), 20, { description: "Groups impersonated with the user." }),
+          ),
+        }),
+        "wecomUserId",
+        LIMITS.list,
+        {
+          description:
+            "Cluster policy, read only from the AgentConfig named default in the operator's namespace: " +
+            "the Kubernetes identity a WeCom user decides plans as (RBAC verb approve decides). An unmapped " +
+            "WeCom user cannot approve; the sidecar may impersonate only these names (aisre-chat-impersonator).",
+        },
+      ),
     ),
     approvalTTLSeconds: Limit("An approval not acted on within this long lapses.", 60, 604800, 3600),
   },

@@ -77,12 +77,21 @@ export const RemediationPlanSpec = Type.Object(
       Type.Object(
         {
           decision: StrEnum(["Approved", "Rejected"] as const, { description: "Approved or Rejected." }),
+          decidedBy: Type.Optional(
+            Str(256, {
+              description:
+                "Your own Kubernetes username (kubectl auth whoami). The aisre-remediationplan-approval " +
+                "ValidatingAdmissionPolicy admits a decision only from a user allowed the verb approve on " +
+                "this plan whose username this is; the operator executes no approval without it.",
+              minLength: 1,
+            }),
+          ),
           comment: Type.Optional(Str(LIMITS.message, { description: "Why, for the record." })),
         },
         {
           description:
-            "A decision made through the Kubernetes API. Who decided is recorded by the controller from " +
-            "the request in status.approval, never taken from this object.",
+            "The decision, set after creation (never at create) by a user allowed the verb approve on " +
+            "remediationplans, naming themselves in decidedBy; the API server checks both.",
         },
       ),
     ),
@@ -91,8 +100,9 @@ export const RemediationPlanSpec = Type.Object(
     description: "What to change, in order.",
     "x-kubernetes-validations": [
       rule(
-        "!has(oldSelf.approval) || (has(self.approval) && self.approval.decision == oldSelf.approval.decision)",
-        "approval.decision is final once set; create a new RemediationPlan to decide again",
+        "!has(oldSelf.approval) || (has(self.approval) && self.approval.decision == oldSelf.approval.decision && " +
+          "(!has(oldSelf.approval.decidedBy) || (has(self.approval.decidedBy) && self.approval.decidedBy == oldSelf.approval.decidedBy)))",
+        "approval.decision is final once set, and so is approval.decidedBy; create a new RemediationPlan to decide again",
         { fieldPath: ".approval" },
       ),
     ],

@@ -1,5 +1,6 @@
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { actingClient } from "./acting.ts";
 import { KubeGateway } from "./gateway-kube.ts";
 import { GatewayError } from "./gateway.ts";
 import { startFakeKube } from "./testing/fake-kube.ts";
@@ -9,7 +10,12 @@ let fake: FakeKube;
 let gw: KubeGateway;
 beforeEach(async () => {
   fake = await startFakeKube();
-  gw = new KubeGateway(fake.kube.client, "aisre-system", pino({ level: "silent" }));
+  gw = new KubeGateway(
+    fake.kube.client,
+    "aisre-system",
+    pino({ level: "silent" }),
+    actingClient(fake.kube.kc),
+  );
 });
 afterEach(async () => fake.close());
 
@@ -67,19 +73,39 @@ describe("KubeGateway", () => {
     expect(tasks.map((t) => t.metadata.name)).toEqual(["new", "mid"]);
   });
 
-  it("decides a plan once: spec.approval, then status.approval with who and how", async () => {
+  it("decides a plan once, as the REST caller: spec.approval with their username, their field manager", async () => {
     fake.put("remediationplans", plan);
-    const decided = await gw.decidePlan("shop", "p1", "Rejected", "lisi", "WeCom");
-    expect(decided.spec.approval).toEqual({ decision: "Rejected" });
-    expect(decided.status?.approval).toMatchObject({ decision: "Rejected", decidedBy: "lisi", via: "WeCom" });
-    const again = await gw.decidePlan("shop", "p1", "Rejected", "someone-else", "REST");
-    expect(again.status?.approval?.decidedBy).toBe("lisi");
-    await expect(gw.decidePlan("shop", "p1", "Approved", "lisi", "WeCom")).rejects.toMatchObject({
-      code: "Conflict",
-    });
-    await expect(gw.decidePlan("shop", "nope", "Approved", "lisi", "WeCom")).rejects.toMatchObject({
-      code: "NotFound",
-    });
+    const rest = { via: "REST" as const, username: "alice", token: "alice-token" };
+    const decided = await gw.decidePlan("shop", "p1", "Rejected", rest);
+    expect(decided.spec.approval).toEqual({ decision: "Rejected", decidedBy: "alice" });
+    // No status write: the operator records status.approval from spec.approval.
+    expect(fake.writes().map((w) => [w.method, w.path, w.query.get("fieldManager")])).toEqual([
+      ["PATCH", "/apis/aisre.io/v1alpha1/namespaces/shop/remediationplans/p1", "aisre-sidecar-rest"],
+    ]);
+    const again = await gw.decidePlan("shop", "p1", "Rejected", { ...rest, username: "someone-else" });
+    expect(again.spec.approval?.decidedBy).toBe("alice");
+    await expect(gw.decidePlan("shop", "p1", "Approved", rest)).rejects.toMatchObject({ code: "Conflict" });
+    await expect(gw.decidePlan("shop", "nope", "Approved", rest)).rejects.toMatchObject({ code: "NotFound" });
     expect(await gw.getPlan("shop", "nope")).toBeUndefined();
+  });
+
+  it("decides for a WeCom user only through cluster policy's chatIdentities", async () => {
+    fake.put("remediationplans", plan);
+    const wecom = { via: "WeCom" as const, wecomUserId: "lisi" };
+    await expect(gw.decidePlan("shop", "p1", "Approved", wecom)).rejects.toMatchObject({
+      code: "Forbidden",
+      message: expect.stringContaining("no Kubernetes identity in AgentConfig aisre-system/default"),
+    });
+    // A namespace's own AgentConfig maps nobody.
+    const mapping = { chatIdentities: [{ wecomUserId: "lisi", kubernetesUser: "li.si@corp" }] };
+    fake.put("agentconfigs", { metadata: { name: "default", namespace: "shop" }, spec: { policy: mapping } });
+    await expect(gw.decidePlan("shop", "p1", "Approved", wecom)).rejects.toMatchObject({ code: "Forbidden" });
+    fake.put("agentconfigs", {
+      metadata: { name: "default", namespace: "aisre-system" },
+      spec: { policy: mapping },
+    });
+    const decided = await gw.decidePlan("shop", "p1", "Approved", wecom);
+    expect(decided.spec.approval).toEqual({ decision: "Approved", decidedBy: "li.si@corp" });
+    expect(fake.writes().at(-1)?.query.get("fieldManager")).toBe("aisre-sidecar-wecom");
   });
 });

@@ -1,7 +1,8 @@
 /**
- * SreGateway on the Kubernetes API: what the WeCom plugin and the REST facade call. It acts
- * with the sidecar's own credentials; callers authorize their users first (REST: RBAC through
- * SubjectAccessReview; WeCom: AgentConfig policy.approvers).
+ * SreGateway on the Kubernetes API: what the WeCom plugin and the REST facade call. It reads and
+ * creates tasks with the sidecar's own credentials (callers authorize their users first: REST
+ * through SubjectAccessReview). Plan decisions are made as the deciding person (the REST caller's
+ * token, or a WeCom user's mapped identity impersonated), so the API server decides who may.
  */
 import type { Logger } from "pino";
 import type { RemediationPlan, SreTask } from "../crds/index.ts";
@@ -12,13 +13,16 @@ import { isKubeUnavailable } from "./errors.ts";
 import { GatewayError } from "./gateway.ts";
 import type {
   CreateTaskInput,
-  DecisionVia,
+  DecisionActor,
   ListTasksOptions,
   ObjectKey,
   PlanDecision,
   SreGateway,
 } from "./gateway.ts";
 import { SIDECAR_FIELD_MANAGER, listPathOf, pathOf } from "./kube.ts";
+import type { Acting, ActingClient } from "./acting.ts";
+import { CLUSTER_POLICY_NAME, chatIdentityOf } from "./chat-identities.ts";
+import { DECISION_FIELD_MANAGERS } from "../crds/approval.ts";
 import { REMEDIATIONPLAN, SRETASK } from "../crds/resources.ts";
 
 /** Label on tasks created through the gateway, naming the channel. */
@@ -59,9 +63,15 @@ export class KubeGateway implements SreGateway {
   private readonly client: KubeClient;
   private readonly defaultNamespace: string;
   private readonly logger: Logger;
+  private readonly acting: ActingClient | undefined;
 
-  constructor(client: KubeClient, defaultNamespace: string, logger: Logger) {
+  /**
+   * `acting` makes plan decisions as the deciding person (webhooks/acting.ts); without it the
+   * gateway cannot decide. `defaultNamespace` is also where cluster policy (chatIdentities) lives.
+   */
+  constructor(client: KubeClient, defaultNamespace: string, logger: Logger, acting?: ActingClient) {
     this.client = client;
+    this.acting = acting;
     this.defaultNamespace = defaultNamespace;
     this.logger = logger;
   }
@@ -133,8 +143,7 @@ export class KubeGateway implements SreGateway {
     namespace: string,
     name: string,
     decision: PlanDecision,
-    decidedBy: string,
-    via: DecisionVia,
+    actor: DecisionActor,
   ): Promise<RemediationPlan> {
     const what = `deciding RemediationPlan ${namespace}/${name}`;
     const plan = await this.getPlan(namespace, name);
@@ -146,30 +155,63 @@ export class KubeGateway implements SreGateway {
         `RemediationPlan ${namespace}/${name} is already ${decided}; decisions are final`,
       );
     // A repeated identical decision keeps the first decider on record.
-    if (decided && plan.status?.approval?.decision === decision) return plan;
+    if (decided) return plan;
+    if (!this.acting) throw new GatewayError("Unavailable", `${what}: no acting client is configured`);
+    const { acting, username: decidedBy } = await this.actingAs(actor);
     try {
-      if (!decided)
-        await this.patch(pathOf(REMEDIATIONPLAN, namespace, name), { spec: { approval: { decision } } });
-      const approval = {
-        decision,
-        decidedBy: decidedBy.slice(0, 256),
-        decidedAt: new Date().toISOString(),
-        via,
-      };
-      const updated = await this.patch<RemediationPlan>(pathOf(REMEDIATIONPLAN, namespace, name, "status"), {
-        status: { approval },
+      const updated = await this.acting<RemediationPlan>(acting, {
+        method: "PATCH",
+        path: pathOf(REMEDIATIONPLAN, namespace, name),
+        query: { fieldManager: DECISION_FIELD_MANAGERS[actor.via] },
+        contentType: MERGE,
+        body: { spec: { approval: { decision, decidedBy } } },
       });
-      this.logger.info({ namespace, name, decision, decidedBy, via }, "Recorded RemediationPlan decision");
+      this.logger.info(
+        {
+          namespace,
+          name,
+          decision,
+          decidedBy,
+          via: actor.via,
+          ...("wecomUserId" in actor ? { wecomUser: actor.wecomUserId } : {}),
+        },
+        "Recorded RemediationPlan decision",
+      );
       return updated;
     } catch (err) {
       // The CEL rule makes a decision final: a concurrent opposite decision is a 422 here.
       if (statusCode(err) === 422) throw new GatewayError("Conflict", `${what}: ${(err as Error).message}`);
+      // RBAC or the aisre-remediationplan-approval policy said no to this person: their words.
+      if (statusCode(err) === 403) throw new GatewayError("Forbidden", (err as Error).message);
+      if (statusCode(err) === 401)
+        throw new GatewayError(
+          "Forbidden",
+          `${what}: the API server did not accept the caller's token; a REST decision is made with it, ` +
+            "so it must be valid for the API server too (mint it with the API server's audience as well)",
+        );
       throw gatewayError(err, what);
     }
   }
 
-  private patch<T>(path: string, body: unknown): Promise<T> {
-    return this.client.request<T>("PATCH", path, { query: WRITE, contentType: MERGE, body });
+  /** The acting credentials of a decision: the REST caller's token, or a WeCom user's mapped identity. */
+  private async actingAs(actor: DecisionActor): Promise<{ acting: Acting; username: string }> {
+    if (actor.via === "REST") return { acting: { token: actor.token }, username: actor.username };
+    let identity;
+    try {
+      identity = await chatIdentityOf(this.client, this.defaultNamespace, actor.wecomUserId);
+    } catch (err) {
+      throw gatewayError(err, `reading AgentConfig ${this.defaultNamespace}/${CLUSTER_POLICY_NAME}`);
+    }
+    if (!identity)
+      throw new GatewayError(
+        "Forbidden",
+        `WeCom user ${actor.wecomUserId} has no Kubernetes identity in AgentConfig ` +
+          `${this.defaultNamespace}/${CLUSTER_POLICY_NAME} spec.policy.chatIdentities`,
+      );
+    const acting: Acting = {
+      impersonate: { user: identity.kubernetesUser, ...(identity.groups ? { groups: identity.groups } : {}) },
+    };
+    return { acting, username: identity.kubernetesUser };
   }
 
   private async read<T>(path: string, what: string): Promise<T | undefined> {

@@ -15,6 +15,16 @@ export type PlanDecision = "Approved" | "Rejected";
 /** Channels a plan decision can arrive through. */
 export type DecisionVia = "REST" | "WeCom";
 
+/**
+ * Who decides, as the API server will see them: a REST caller makes the change with their own
+ * bearer token; a WeCom user through the Kubernetes identity cluster policy maps them to
+ * (AgentConfig spec.policy.chatIdentities), which the sidecar impersonates. Either way RBAC
+ * (verb approve) and the aisre-remediationplan-approval policy decide, and the decider recorded
+ * is that Kubernetes username.
+ */
+export type DecisionActor =
+  { via: "REST"; username: string; token: string } | { via: "WeCom"; wecomUserId: string };
+
 /** What a chat message or REST call asks for. */
 export interface CreateTaskInput {
   /** Where the task goes; the gateway's default namespace (AISRE_NAMESPACE) when absent. */
@@ -48,7 +58,7 @@ export interface ListTasksOptions {
 }
 
 /** Why a gateway call failed, so each channel can answer in its own words. */
-export type GatewayErrorCode = "NotFound" | "Conflict" | "Invalid" | "Unavailable";
+export type GatewayErrorCode = "NotFound" | "Conflict" | "Invalid" | "Unavailable" | "Forbidden";
 
 /** A failure of a gateway call with a channel-neutral code. */
 export class GatewayError extends Error {
@@ -73,16 +83,17 @@ export interface SreGateway {
   /** Lists SreTasks, newest first. */
   listTasks(options: ListTasksOptions): Promise<SreTask[]>;
   /**
-   * Records a decision on a RemediationPlan: spec.approval.decision, then status.approval with
-   * decidedBy (an authenticated identity, never free text), decidedAt and via. Throws GatewayError
-   * NotFound, or Conflict when the plan was already decided differently.
+   * Records a decision on a RemediationPlan as the actor: spec.approval {decision, decidedBy},
+   * decidedBy being the actor's Kubernetes username; the operator records status.approval from
+   * it. Throws GatewayError NotFound; Conflict when the plan was already decided differently;
+   * Forbidden (with the API server's message) when the actor may not approve, or a WeCom user
+   * has no mapped identity.
    */
   decidePlan(
     namespace: string,
     name: string,
     decision: PlanDecision,
-    decidedBy: string,
-    via: DecisionVia,
+    actor: DecisionActor,
   ): Promise<RemediationPlan>;
   /** Reads a RemediationPlan; undefined when it does not exist. */
   getPlan(namespace: string, name: string): Promise<RemediationPlan | undefined>;

@@ -18,6 +18,7 @@ import { limitAndAuthenticate } from "./auth/rate-limit.ts";
 import type { SidecarConfig } from "./config.ts";
 import { HttpError, errorHandler, sendError } from "./errors.ts";
 import type { SreGateway } from "./gateway.ts";
+import { actingClient } from "./acting.ts";
 import { KubeGateway } from "./gateway-kube.ts";
 import { healthRoutes } from "./health.ts";
 import type { SidecarKube } from "./kube.ts";
@@ -134,7 +135,8 @@ async function registerApi(app: FastifyInstance, deps: SidecarDeps, rest: RestDe
 export async function buildSidecar(deps: SidecarDeps): Promise<FastifyInstance> {
   const { kube, config, logger } = deps;
   const metrics = deps.metrics ?? createMetrics();
-  const gateway = deps.gateway ?? new KubeGateway(kube.client, config.namespace, logger);
+  const gateway =
+    deps.gateway ?? new KubeGateway(kube.client, config.namespace, logger, actingClient(kube.kc));
   const authorizer =
     deps.authorizer ?? new KubeAuthorizer(kube.authn, kube.authz, config.authCacheSeconds, logger);
   const app = Fastify({

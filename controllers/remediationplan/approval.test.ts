@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { RemediationPlan } from "../../crds/index.ts";
-import { approvalMove, approvalVoid, canonicalJson, kubernetesDecider, specHash } from "./approval.ts";
+import {
+  approvalMove,
+  approvalVoid,
+  canonicalJson,
+  decisionOrigin,
+  namedDecider,
+  specHash,
+} from "./approval.ts";
 
 const T0 = Date.parse("2026-01-01T00:00:00Z");
 const plan = (extra: Partial<RemediationPlan> = {}): RemediationPlan => ({
@@ -27,8 +34,8 @@ describe("specHash", () => {
   });
 });
 
-describe("kubernetesDecider", () => {
-  it("names the field manager that set spec.approval, not the status writer", () => {
+describe("decisionOrigin", () => {
+  it("names the channel from the field manager that set spec.approval, not the status writer", () => {
     const p = plan();
     p.metadata.managedFields = [
       {
@@ -37,23 +44,36 @@ describe("kubernetesDecider", () => {
         fieldsV1: { "f:spec": { "f:steps": {} } },
       },
       {
-        manager: "kubectl-patch",
+        manager: "aisre-sidecar-rest",
         operation: "Update",
         time: new Date(T0),
         fieldsV1: { "f:spec": { "f:approval": {} } },
       },
       {
-        manager: "aisre-sidecar",
+        manager: "aisre-sidecar-wecom",
         operation: "Update",
         subresource: "status",
         fieldsV1: { "f:spec": { "f:approval": {} } },
       },
     ];
-    expect(kubernetesDecider(p)).toEqual({
-      decidedBy: "field-manager:kubectl-patch",
-      decidedAt: "2026-01-01T00:00:00.000Z",
+    expect(decisionOrigin(p)).toEqual({ via: "REST", decidedAt: "2026-01-01T00:00:00.000Z" });
+    p.metadata.managedFields[1]!.manager = "kubectl-patch";
+    expect(decisionOrigin(p).via).toBe("Kubernetes");
+    expect(decisionOrigin(plan())).toEqual({ via: "Kubernetes" });
+  });
+});
+
+describe("namedDecider", () => {
+  const decided = (decidedBy?: string) =>
+    plan({
+      spec: { ...plan().spec, approval: { decision: "Approved", ...(decidedBy ? { decidedBy } : {}) } },
     });
-    expect(kubernetesDecider(plan()).decidedBy).toBe("field-manager:unknown");
+  it("is spec.approval.decidedBy, never a field manager or the policy's name", () => {
+    expect(namedDecider(decided("li.na@corp"))).toBe("li.na@corp");
+    expect(namedDecider(decided())).toBeUndefined();
+    expect(namedDecider(decided("field-manager:security-team-lead"))).toBeUndefined();
+    expect(namedDecider(decided("policy:default"))).toBeUndefined();
+    expect(namedDecider(decided("  "))).toBeUndefined();
   });
 });
 
@@ -63,13 +83,14 @@ describe("approvalMove", () => {
     expect(approvalMove(plan(), T0, 60, T0 + 60_000).kind).toBe("expired");
   });
 
-  it("records a kubectl decision with via Kubernetes, specHash and expiresAt", () => {
-    const p = plan({ spec: { ...plan().spec, approval: { decision: "Approved" } } });
+  it("records the named decider with via, specHash and expiresAt", () => {
+    const p = plan({ spec: { ...plan().spec, approval: { decision: "Approved", decidedBy: "alice" } } });
     const m = approvalMove(p, T0, 3600, T0 + 5000);
     expect(m).toMatchObject({
       kind: "decided",
       approval: {
         decision: "Approved",
+        decidedBy: "alice",
         via: "Kubernetes",
         specHash: specHash(p),
         expiresAt: "2026-01-01T01:00:05Z",
@@ -77,33 +98,41 @@ describe("approvalMove", () => {
     });
   });
 
-  it("keeps a REST/WeCom decision's identity and adds the hash", () => {
+  it("never executes an approval without a named decider (the field-manager fallback is gone)", () => {
+    const bare = plan({ spec: { ...plan().spec, approval: { decision: "Approved" } } });
+    bare.metadata.managedFields = [
+      { manager: "security-team-lead", operation: "Update", fieldsV1: { "f:spec": { "f:approval": {} } } },
+    ];
+    expect(approvalMove(bare, T0, 60, T0).kind).toBe("unattributed");
+    const forged = plan({
+      spec: { ...plan().spec, approval: { decision: "Approved", decidedBy: "field-manager:x" } },
+    });
+    expect(approvalMove(forged, T0, 60, T0).kind).toBe("unattributed");
+  });
+
+  it("ignores a decision written only to status (status.approval is the operator's record)", () => {
     const approval = {
       decision: "Approved" as const,
       decidedBy: "li.na",
       decidedAt: "2026-01-01T00:00:01Z",
       via: "WeCom" as const,
     };
-    const p = plan({ spec: { ...plan().spec, approval: { decision: "Approved" } }, status: { approval } });
-    const m = approvalMove(p, T0, 60, T0 + 2000);
-    expect(m).toMatchObject({
-      kind: "decided",
-      approval: { ...approval, specHash: specHash(p), expiresAt: "2026-01-01T00:01:01Z" },
-    });
+    expect(approvalMove(plan({ status: { approval } }), T0, 60, T0 + 2000).kind).toBe("wait");
   });
 
-  it("records a rejection", () => {
+  it("records a rejection, attributed or not", () => {
     const p = plan({ spec: { ...plan().spec, approval: { decision: "Rejected" } } });
     expect(approvalMove(p, T0, 60, T0)).toMatchObject({
       kind: "decided",
-      approval: { decision: "Rejected" },
+      approval: { decision: "Rejected", decidedBy: "unknown" },
     });
   });
 });
 
 describe("approvalVoid", () => {
-  const approved = (specHashValue: string, expiresAt: string) =>
+  const approved = (specHashValue: string, expiresAt: string, decidedBy = "x") =>
     plan({
+      spec: { ...plan().spec, approval: { decision: "Approved", decidedBy } },
       status: {
         approval: {
           decision: "Approved",
@@ -126,5 +155,31 @@ describe("approvalVoid", () => {
       "ApprovalExpired",
     );
     expect(approvalVoid(plan(), T0)?.reason).toBe("Rejected");
+  });
+  it("voids a person's approval that spec.approval does not carry (a status-only forgery)", () => {
+    const hash = specHash(plan());
+    expect(approvalVoid(approved(hash, "2026-01-01T01:00:00Z", "mallory"), T0)?.message).toContain(
+      "does not match spec.approval",
+    );
+    const statusOnly = approved(hash, "2026-01-01T01:00:00Z");
+    delete statusOnly.spec.approval;
+    expect(approvalVoid(statusOnly, T0)?.reason).toBe("Rejected");
+  });
+  it("accepts the policy's own approval only for a plan nobody decided on", () => {
+    const auto = plan({
+      status: {
+        approval: {
+          decision: "Approved",
+          decidedBy: "policy:default",
+          decidedAt: "2026-01-01T00:00:00Z",
+          via: "Policy",
+          specHash: specHash(plan()),
+          expiresAt: "2026-01-01T01:00:00Z",
+        },
+      },
+    });
+    expect(approvalVoid(auto, T0)).toBeUndefined();
+    auto.spec.approval = { decision: "Rejected", decidedBy: "bob" };
+    expect(approvalVoid(auto, T0)?.reason).toBe("Rejected");
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RemediationPlan, RemediationPlanStatus } from "../../crds/index.ts";
 import { Reason } from "../../crds/index.ts";
+import { DECISION_FIELD_MANAGERS, RESERVED_DECIDER_PREFIXES } from "../../crds/approval.ts";
 import { formatTime } from "../../runtime/index.ts";
 
 /** Default lifetime of an approval (and of a wait for one) when the AgentConfig sets none. */
@@ -40,29 +41,46 @@ const ownsApproval = (f: ManagedField): boolean => {
   return !f.subresource && spec !== undefined && "f:approval" in spec;
 };
 
+const VIA_BY_MANAGER: Record<string, Approval["via"]> = Object.fromEntries(
+  Object.entries(DECISION_FIELD_MANAGERS).map(([via, manager]) => [manager, via as Approval["via"]]),
+);
+
 /**
- * Who set spec.approval through the Kubernetes API, from metadata.managedFields: the field
- * manager of the request (kubectl's is "kubectl-patch" / "kubectl-client-side-apply"), not
- * the authenticated user. The API server does not record users in objects.
+ * When and through which channel spec.approval was written, from metadata.managedFields: the
+ * sidecar's decision patches carry a field manager per channel (REST, WeCom), anything else is
+ * Kubernetes. Informational only; who decided is spec.approval.decidedBy.
  */
-export function kubernetesDecider(plan: RemediationPlan): { decidedBy: string; decidedAt?: string } {
+export function decisionOrigin(plan: RemediationPlan): { via: Approval["via"]; decidedAt?: string } {
   const fields = (plan.metadata.managedFields ?? []) as ManagedField[];
   const owner = fields.filter(ownsApproval).at(-1);
-  if (!owner) return { decidedBy: "field-manager:unknown" };
-  const at = owner.time instanceof Date ? owner.time.toISOString() : owner.time;
-  return { decidedBy: `field-manager:${owner.manager ?? "unknown"}`, ...(at ? { decidedAt: at } : {}) };
+  const via = (owner?.manager && VIA_BY_MANAGER[owner.manager]) || "Kubernetes";
+  const at = owner?.time instanceof Date ? owner.time.toISOString() : owner?.time;
+  return { via, ...(at ? { decidedAt: at } : {}) };
+}
+
+/**
+ * The person who decided: spec.approval.decidedBy, which the aisre-remediationplan-approval
+ * ValidatingAdmissionPolicy admits only when it is the requesting user and that user may
+ * `approve` the plan. Undefined when absent or reserved (policy:, field-manager:).
+ */
+export function namedDecider(plan: RemediationPlan): string | undefined {
+  const by = plan.spec.approval?.decidedBy?.trim();
+  if (!by || RESERVED_DECIDER_PREFIXES.some((p) => by.startsWith(p))) return undefined;
+  return by;
 }
 
 /** What an AwaitingApproval plan should do now. */
 export type ApprovalMove =
   | { kind: "wait"; untilMs: number }
   | { kind: "decided"; approval: Approval }
+  | { kind: "unattributed"; message: string }
   | { kind: "expired"; message: string };
 
 /**
- * Decides an AwaitingApproval plan: a decision recorded by REST/WeCom (status.approval) or
- * through kubectl (spec.approval, decider from managedFields); otherwise wait until the TTL
- * counted from awaitingSinceMs.
+ * Decides an AwaitingApproval plan from spec.approval alone (status.approval is the operator's own
+ * record, never a client's): a decision with a named decider is recorded; an approval without one
+ * is void (no approval executes unattributed); otherwise wait until the TTL counted from
+ * awaitingSinceMs.
  */
 export function approvalMove(
   plan: RemediationPlan,
@@ -71,22 +89,29 @@ export function approvalMove(
   now: number,
 ): ApprovalMove {
   const ttlMs = ttlSeconds * 1000;
-  const hash = specHash(plan);
-  const recorded = plan.status?.approval;
-  const decision = plan.spec.approval?.decision ?? recorded?.decision;
+  const decision = plan.spec.approval?.decision;
   if (decision) {
-    const kube = recorded && recorded.decision === decision ? undefined : kubernetesDecider(plan);
-    const base: Approval = kube
-      ? {
-          decision,
-          decidedBy: kube.decidedBy,
-          decidedAt: kube.decidedAt ?? formatTime(now),
-          via: "Kubernetes",
-        }
-      : recorded!;
-    const decidedMs = Date.parse(base.decidedAt);
-    const expiresAt = formatTime((Number.isNaN(decidedMs) ? now : decidedMs) + ttlMs);
-    return { kind: "decided", approval: { ...base, specHash: base.specHash ?? hash, expiresAt } };
+    const decidedBy = namedDecider(plan);
+    if (!decidedBy && decision === "Approved")
+      return {
+        kind: "unattributed",
+        message:
+          "spec.approval names no decider (decidedBy): an approval must record the approving user, " +
+          "which the aisre-remediationplan-approval ValidatingAdmissionPolicy checks; create a new plan",
+      };
+    const origin = decisionOrigin(plan);
+    const decidedAt = origin.decidedAt ?? formatTime(now);
+    const decidedMs = Date.parse(decidedAt);
+    const approval: Approval = {
+      decision,
+      // A rejection stops a plan whoever wrote it; an approval always has a named decider.
+      decidedBy: decidedBy ?? "unknown",
+      decidedAt,
+      via: origin.via,
+      specHash: specHash(plan),
+      expiresAt: formatTime((Number.isNaN(decidedMs) ? now : decidedMs) + ttlMs),
+    };
+    return { kind: "decided", approval };
   }
   const untilMs = awaitingSinceMs + ttlMs;
   if (now >= untilMs)
@@ -102,6 +127,18 @@ export function approvalVoid(
   const approval = plan.status?.approval;
   if (!approval || approval.decision !== "Approved")
     return { reason: Reason.Rejected, message: "no approval is recorded" };
+  // A person's approval is executed only while spec.approval (admission-checked) still says so;
+  // the policy's own approval only for a plan nobody decided on.
+  const person = approval.via !== "Policy";
+  if (
+    person
+      ? plan.spec.approval?.decision !== "Approved" || namedDecider(plan) !== approval.decidedBy
+      : plan.spec.approval !== undefined
+  )
+    return {
+      reason: Reason.Rejected,
+      message: "the recorded approval does not match spec.approval; create a new plan and approve it",
+    };
   if (approval.specHash && approval.specHash !== specHash(plan))
     return {
       reason: Reason.SpecChangedAfterApproval,

@@ -43,6 +43,8 @@ async function blastOf(d: PhaseDeps, plan: RemediationPlan): Promise<BlastRadius
 
 /** Pending: policy verdict → Rejected, deferred (cooldown, concurrency), AwaitingApproval or auto-Approved. */
 export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promise<Result | void> {
+  // Rejected before the policy ran: nothing to evaluate, and no auto-approval may override it.
+  if (plan.spec.approval?.decision === "Rejected") return approvePhase(d, plan);
   const now = d.now();
   const verdict = evaluatePolicy(
     plan,
@@ -75,13 +77,14 @@ export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promis
   if (phase === RemediationPlanPhase.Pending) return { requeueAfter: DEFERRED_RETRY_MS };
 }
 
-/** AwaitingApproval: record a decision (REST/WeCom status, or kubectl's spec patch), or expire. */
+/** AwaitingApproval: record the decision of spec.approval (kubectl, REST or WeCom, admission-checked), or expire. */
 export async function approvePhase(d: PhaseDeps, plan: RemediationPlan): Promise<Result | void> {
   const now = d.now();
   const move = approvalMove(plan, awaitingSince(plan, now), ttlOf(d), now);
   if (move.kind === "wait") return { requeueAfter: Math.max(1000, move.untilMs - now) };
   const { obj } = await d.write(plan, (s) => {
     if (move.kind === "expired") recordApprovalVoid(s, plan, Reason.ApprovalExpired, move.message, now);
+    else if (move.kind === "unattributed") recordApprovalVoid(s, plan, Reason.Rejected, move.message, now);
     else recordDecision(s, plan, move.approval, false, now);
   });
   const phase = obj.status?.phase ?? "";

@@ -94,4 +94,16 @@ export async function installCrds(cluster: TestCluster): Promise<void> {
     "crds/",
   ]);
   if (waited.code !== 0) throw new Error(`CRDs not established: ${waited.stderr}`);
+  // Shipped with the CRDs: approving a plan needs the verb approve (cdk8s/admission.ts).
+  const policy = await kubectl(cluster, [
+    "apply",
+    "--server-side",
+    "--force-conflicts",
+    "-f",
+    APPROVAL_POLICY,
+  ]);
+  if (policy.code !== 0) throw new Error(`kubectl apply ${APPROVAL_POLICY} failed: ${policy.stderr}`);
 }
+
+/** The generated approval ValidatingAdmissionPolicy, its binding and the approver ClusterRole. */
+export const APPROVAL_POLICY = "deploy/approval-policy.yaml";

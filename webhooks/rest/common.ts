@@ -32,6 +32,7 @@ const GATEWAY_STATUS: Record<GatewayError["code"], number> = {
   Conflict: 409,
   Invalid: 400,
   Unavailable: 503,
+  Forbidden: 403,
 };
 
 /** Maps a gateway or Kubernetes failure to an HttpError. */

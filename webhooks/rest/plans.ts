@@ -1,10 +1,12 @@
 /**
- * /api/v1/plans: read a RemediationPlan; approve or reject it. Deciding needs `patch` on
- * remediationplans; the decision is recorded with the caller's Kubernetes username as decidedBy
- * and via REST, so the identity comes from the request, never from the body.
+ * /api/v1/plans: read a RemediationPlan; approve or reject it. A decision is the caller's own
+ * patch of spec.approval, made with their bearer token: the API server checks `patch` and the
+ * verb `approve` (aisre-remediationplan-approval policy) and that decidedBy is their username, and
+ * answers 403 in its own words otherwise. The identity comes from the token, never from the body.
  */
 import type { FastifyPluginAsync } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import { bearerToken } from "../auth/bearer.ts";
 import { callerOf, guard } from "../auth/guard.ts";
 import { HttpError } from "../errors.ts";
 import type { PlanDecision } from "../gateway.ts";
@@ -55,13 +57,16 @@ export const planRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps) =>
           params: ObjectParams,
           response: { 200: PlanResource, ...ERRORS },
         },
-        preHandler: check("patch"),
+        // Reading is checked here; deciding is the API server's call, made with the caller's token.
+        preHandler: check("get"),
       },
       async (request) => {
         const { namespace, name } = request.params;
         const user = callerOf(request);
+        const token = bearerToken(request.headers.authorization);
+        if (!token) throw new HttpError(401, "missing Authorization: Bearer <token>");
         const plan = await deps.gateway
-          .decidePlan(namespace, name, decision, user.username, "REST")
+          .decidePlan(namespace, name, decision, { via: "REST", username: user.username, token })
           .catch((err: unknown) => {
             throw restError(err, `deciding RemediationPlan ${namespace}/${name}`);
           });

@@ -1,7 +1,9 @@
 /**
  * Plan decisions from WeCom. Only the WeCom user ids listed in the plan's AgentConfig
  * (spec.policy.approvers) may decide, and the approver is the FromUserName of the verified,
- * decrypted message: never a name written inside the message text.
+ * decrypted message: never a name written inside the message text. The decision is then made as
+ * the Kubernetes identity cluster policy maps that user to (AgentConfig spec.policy.chatIdentities
+ * in the operator's namespace), so RBAC's verb approve has the last word; unmapped users cannot.
  */
 import type { Logger } from "./log.ts";
 import { RemediationPlanPhase } from "../../crds/index.ts";
@@ -84,7 +86,8 @@ export async function decidePlan(
   if (plan.status?.approval?.decision === decision) return ctx.text.planDecided(planRef, decision);
   const phase = plan.status?.phase ?? RemediationPlanPhase.Pending;
   if (!DECIDABLE[decision].has(phase)) return ctx.text.planNotAwaiting(planRef, phase);
-  await ctx.gateway.decidePlan(namespace, ref.name, decision, userId, "WeCom");
+  // Made as the Kubernetes identity cluster policy maps userId to: RBAC (verb approve) decides.
+  await ctx.gateway.decidePlan(namespace, ref.name, decision, { via: "WeCom", wecomUserId: userId });
   ctx.logger.info({ user: userId, plan: planRef, decision }, "Recorded a WeCom plan decision");
   return ctx.text.planDecided(planRef, decision);
 }

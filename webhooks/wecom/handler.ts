@@ -103,6 +103,10 @@ function failureReply(ctx: HandlerContext, cmd: Command, err: unknown): string {
     const planRef = plan && `${plan.namespace ?? ctx.namespace}/${plan.name}`;
     if (planRef && err.code === "Conflict") return text.planConflict(planRef);
     if (planRef && err.code === "NotFound") return text.planNotFound(planRef);
+    if (planRef && err.code === "Forbidden") {
+      ctx.logger.warn({ plan: planRef, reason: err.message }, "The API server refused a WeCom plan decision");
+      return text.notApprover(planRef);
+    }
     if (err.code === "Unavailable") return text.unavailable;
     return text.invalid(err.field);
   }

@@ -8,7 +8,14 @@ import { decrypt, encrypt, getSignature } from "@wecom/crypto";
 import type { RemediationPlan, SreTask } from "../../crds/index.ts";
 import { typeMeta } from "../../crds/index.ts";
 import { GatewayError } from "../gateway.ts";
-import type { CreateTaskInput, ListTasksOptions, ObjectKey, PlanDecision, SreGateway } from "../gateway.ts";
+import type {
+  CreateTaskInput,
+  DecisionActor,
+  ListTasksOptions,
+  ObjectKey,
+  PlanDecision,
+  SreGateway,
+} from "../gateway.ts";
 
 /** Callback secrets of a test application. */
 export const TEST_SECRETS = {
@@ -95,6 +102,15 @@ export class MemoryGateway implements SreGateway {
   }[] = [];
   /** Makes every call wait this long first (to test the reply deadline). */
   delayMs = 0;
+  /**
+   * Cluster policy's chatIdentities as wecomUserId → Kubernetes user; undefined maps every WeCom
+   * user to a Kubernetes user of the same name.
+   */
+  chatIdentities: Record<string, string> | undefined;
+
+  constructor(chatIdentities?: Record<string, string>) {
+    this.chatIdentities = chatIdentities;
+  }
   #seq = 0;
 
   async #wait(): Promise<void> {
@@ -143,15 +159,22 @@ export class MemoryGateway implements SreGateway {
     namespace: string,
     name: string,
     decision: PlanDecision,
-    decidedBy: string,
-    via: "REST" | "WeCom",
+    actor: DecisionActor,
   ): Promise<RemediationPlan> {
     await this.#wait();
     const plan = this.plans.get(`${namespace}/${name}`);
     if (!plan) throw new GatewayError("NotFound", "not found");
     if (plan.spec.approval && plan.spec.approval.decision !== decision)
       throw new GatewayError("Conflict", "final");
-    plan.spec.approval = { decision };
+    const decidedBy =
+      actor.via === "REST"
+        ? actor.username
+        : this.chatIdentities
+          ? this.chatIdentities[actor.wecomUserId]
+          : actor.wecomUserId;
+    if (decidedBy === undefined) throw new GatewayError("Forbidden", `${actor.via} user is not mapped`);
+    const via = actor.via;
+    plan.spec.approval = { decision, decidedBy };
     const decidedAt = new Date().toISOString();
     plan.status = { ...plan.status, phase: decision, approval: { decision, decidedBy, decidedAt, via } };
     this.decisions.push({ namespace, name, decision, decidedBy, via });
