@@ -22,7 +22,12 @@ describe("loadConfig", () => {
       authCacheSeconds: 10,
       agentConfigCacheSeconds: 30,
       alertCacheSize: 20000,
+      tokenAudience: "aisre-sidecar",
     });
+  });
+
+  it("reads the token audience", () => {
+    expect(loadConfig([], env({ AISRE_TOKEN_AUDIENCE: "ops-api" })).tokenAudience).toBe("ops-api");
   });
 
   it("reads env and lets flags win", () => {

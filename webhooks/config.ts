@@ -34,6 +34,8 @@ export interface SidecarConfig {
   agentConfigCacheSeconds: number;
   /** Alert states remembered to make duplicate deliveries free. */
   alertCacheSize: number;
+  /** Audience REST callers' tokens must be minted for (TokenReview); unset: the API server's own. */
+  tokenAudience?: string;
 }
 
 /** A configuration problem: printed as one line, exit code 2. */
@@ -63,8 +65,14 @@ export const ENV_HELP: readonly (readonly [string, string])[] = [
   ["AISRE_AUTH_CACHE_SECONDS", "TokenReview/SubjectAccessReview cache (default 10)"],
   ["AISRE_AGENTCONFIG_CACHE_SECONDS", "AgentConfig namespace-policy cache (default 30)"],
   ["AISRE_ALERT_CACHE_SIZE", "alert states remembered for deduplication (default 20000)"],
+  ["AISRE_TOKEN_AUDIENCE", "audience of REST callers' tokens (default aisre-sidecar)"],
+  ["AISRE_TLS_CERT_FILE", "PEM certificate; with AISRE_TLS_KEY_FILE the sidecar serves HTTPS"],
+  ["AISRE_TLS_KEY_FILE", "PEM private key of AISRE_TLS_CERT_FILE"],
   ["AISRE_LOG_LEVEL", "pino level (default info)"],
 ];
+
+/** The sidecar's Service name: the default audience of REST callers' tokens. */
+export const DEFAULT_TOKEN_AUDIENCE = "aisre-sidecar";
 
 const IN_CLUSTER_NAMESPACE = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -155,5 +163,6 @@ export function loadConfig(
   if (flags.kubeconfig) config.kubeconfig = flags.kubeconfig;
   const databaseUrl = trimmed(env.DATABASE_URL);
   if (databaseUrl) config.databaseUrl = databaseUrl;
+  config.tokenAudience = trimmed(env.AISRE_TOKEN_AUDIENCE) ?? DEFAULT_TOKEN_AUDIENCE;
   return config;
 }

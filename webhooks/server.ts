@@ -44,6 +44,7 @@ export type SidecarSettings = Pick<
   | "authCacheSeconds"
   | "agentConfigCacheSeconds"
   | "alertCacheSize"
+  | "tokenAudience"
 >;
 
 /** What an extra plugin gets: the sidecar's shared parts. */
@@ -73,6 +74,8 @@ export interface SidecarDeps {
   plugins?: readonly SidecarPlugin[];
   /** Options of the SSE route (tests shorten the heartbeat). */
   sse?: { heartbeatMs?: number; maxStreams?: number };
+  /** PEM key and certificate: serve HTTPS (AISRE_TLS_KEY_FILE, AISRE_TLS_CERT_FILE); else HTTP. */
+  https?: { key: string | Buffer; cert: string | Buffer };
 }
 
 const OPENAPI = {
@@ -138,8 +141,10 @@ export async function buildSidecar(deps: SidecarDeps): Promise<FastifyInstance> 
   const gateway =
     deps.gateway ?? new KubeGateway(kube.client, config.namespace, logger, actingClient(kube.kc));
   const authorizer =
-    deps.authorizer ?? new KubeAuthorizer(kube.authn, kube.authz, config.authCacheSeconds, logger);
+    deps.authorizer ??
+    new KubeAuthorizer(kube.authn, kube.authz, config.authCacheSeconds, logger, config.tokenAudience);
   const app = Fastify({
+    ...(deps.https ? { https: deps.https } : {}),
     loggerInstance: logger,
     // Per-request logs would dominate at webhook rates; /metrics has latency, errors are logged.
     logController: new LogController({ disableRequestLogging: true }),

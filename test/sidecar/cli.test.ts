@@ -32,9 +32,14 @@ describe("aisre sidecar", () => {
 
   it("serves, then drains on SIGTERM: open SSE streams are closed and it exits 0", async () => {
     await installCrds(cluster!);
-    const token = await serviceAccountToken(cluster!, ns.name, "watcher", [
-      { resources: ["sretasks"], verbs: ["get", "watch"] },
-    ]);
+    // Minted for the sidecar's default audience (AISRE_TOKEN_AUDIENCE).
+    const token = await serviceAccountToken(
+      cluster!,
+      ns.name,
+      "watcher",
+      [{ resources: ["sretasks"], verbs: ["get", "watch"] }],
+      ["aisre-sidecar"],
+    );
     await cluster!.objects.create({
       apiVersion: "aisre.io/v1alpha1",
       kind: "SreTask",

@@ -51,12 +51,17 @@ export async function startSidecar(
   return { url: `http://127.0.0.1:${port}`, port, app, metrics, close: () => app.close() };
 }
 
-/** Creates a ServiceAccount bound to a Role of these rules (on aisre.io) and returns a token for it. */
+/**
+ * Creates a ServiceAccount bound to a Role of these rules (on aisre.io) and returns a token for
+ * it, minted for `audiences` ([]: the API server's own; a sidecar started by the CLI wants
+ * aisre-sidecar, its AISRE_TOKEN_AUDIENCE default).
+ */
 export async function serviceAccountToken(
   cluster: TestCluster,
   namespace: string,
   name: string,
   rules: { resources: string[]; verbs: string[] }[],
+  audiences: string[] = [],
 ): Promise<string> {
   const rbac = cluster.kc.makeApiClient(RbacAuthorizationV1Api);
   await cluster.core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
@@ -75,7 +80,7 @@ export async function serviceAccountToken(
   const review = await cluster.core.createNamespacedServiceAccountToken({
     name,
     namespace,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+    body: { spec: { audiences, expirationSeconds: 3600 } },
   });
   const token = review.status?.token;
   if (!token) throw new Error(`no token issued for ServiceAccount ${namespace}/${name}`);

@@ -45,9 +45,23 @@ export class KubeAuthorizer implements Authorizer {
   private readonly decisions: TtlCache<{ allowed: boolean; reason?: string }>;
   private readonly cache: boolean;
   private readonly logger: Logger;
+  private readonly audiences: string[] | undefined;
 
-  constructor(authn: AuthenticationV1Api, authz: AuthorizationV1Api, cacheSeconds: number, logger: Logger) {
+  /**
+   * `audience`: the audience callers' tokens must be minted for (`kubectl create token SA
+   * --audience aisre-sidecar`); a token for another audience, the API server's own included,
+   * is refused, so a caller's token cannot be replayed against the API server by the sidecar or
+   * the other way round. Unset: the API server's own audiences.
+   */
+  constructor(
+    authn: AuthenticationV1Api,
+    authz: AuthorizationV1Api,
+    cacheSeconds: number,
+    logger: Logger,
+    audience?: string,
+  ) {
     this.authn = authn;
+    this.audiences = audience ? [audience] : undefined;
     this.authz = authz;
     this.cache = cacheSeconds > 0;
     this.users = new TtlCache(cacheSeconds * 1000);
@@ -79,13 +93,20 @@ export class KubeAuthorizer implements Authorizer {
     let review;
     try {
       review = await this.authn.createTokenReview({
-        body: { apiVersion: "authentication.k8s.io/v1", kind: "TokenReview", spec: { token } },
+        body: {
+          apiVersion: "authentication.k8s.io/v1",
+          kind: "TokenReview",
+          spec: { token, ...(this.audiences ? { audiences: this.audiences } : {}) },
+        },
       });
     } catch (err) {
       throw fromKubeError(err, "reviewing the bearer token");
     }
     const u = review.status?.user;
     if (!review.status?.authenticated || !u?.username) return undefined;
+    // An authenticator that ignores audiences answers without them: that is no proof either.
+    if (this.audiences && !review.status.audiences?.some((a) => this.audiences!.includes(a)))
+      return undefined;
     this.logger.debug({ user: u.username }, "Authenticated REST caller");
     return { username: u.username, uid: u.uid, groups: u.groups ?? [], extra: u.extra };
   }

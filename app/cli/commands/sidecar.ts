@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { buildSidecar } from "../../../webhooks/server.ts";
 import type { SidecarPlugin } from "../../../webhooks/server.ts";
 import { ConfigError, ENV_HELP, loadConfig } from "../../../webhooks/config.ts";
@@ -38,6 +39,26 @@ function plugins(): SidecarPlugin[] {
   }
 }
 
+/**
+ * AISRE_TLS_CERT_FILE and AISRE_TLS_KEY_FILE (PEM, e.g. a mounted kubernetes.io/tls Secret):
+ * both or neither; with them the sidecar serves HTTPS.
+ */
+export function tlsFromEnv(env: NodeJS.ProcessEnv = process.env): { cert: Buffer; key: Buffer } | undefined {
+  const cert = env.AISRE_TLS_CERT_FILE?.trim();
+  const key = env.AISRE_TLS_KEY_FILE?.trim();
+  if (!cert && !key) return undefined;
+  if (!cert || !key)
+    throw new UsageError("AISRE_TLS_CERT_FILE and AISRE_TLS_KEY_FILE must be set together (HTTPS)");
+  const read = (name: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new UsageError(`${name}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  return { cert: read("AISRE_TLS_CERT_FILE", cert), key: read("AISRE_TLS_KEY_FILE", key) };
+}
+
 export const sidecarCommand: Command = {
   name: "sidecar",
   summary: "Run the webhook and REST sidecar (Alertmanager, REST, SSE, WeCom)",
@@ -45,6 +66,7 @@ export const sidecarCommand: Command = {
   async run(argv) {
     const cfg = config(argv);
     const extra = plugins();
+    const https = tlsFromEnv();
     const logger = createLogger("sidecar");
     const kube = sidecarKube(loadKubeConfig(cfg.kubeconfig));
     let store: Database | undefined;
@@ -53,9 +75,18 @@ export const sidecarCommand: Command = {
       store = await openStore({ databaseUrl: cfg.databaseUrl, migrate: false, logger });
       logger.info({ url: redactDatabaseUrl(cfg.databaseUrl) }, "Connected the incident store");
     }
-    const app = await buildSidecar({ kube, config: cfg, logger, store, plugins: extra });
+    const app = await buildSidecar({ kube, config: cfg, logger, store, plugins: extra, https });
     await app.listen({ port: cfg.port, host: cfg.host });
-    logger.info({ port: cfg.port, host: cfg.host, namespace: cfg.namespace }, "Started sidecar");
+    logger.info(
+      {
+        port: cfg.port,
+        host: cfg.host,
+        namespace: cfg.namespace,
+        tls: https !== undefined,
+        tokenAudience: cfg.tokenAudience,
+      },
+      "Started sidecar",
+    );
     return new Promise<number>((resolve) => {
       const off = onShutdownSignals(process, (signal, count) => {
         if (count > 1) {
