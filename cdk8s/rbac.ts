@@ -1,61 +1,28 @@
 import { ApiObject } from "cdk8s";
 import type { Chart } from "cdk8s";
-import { automationNamespacedRules, automationRules } from "../agents/automation/rbac.ts";
+import type { V1PolicyRule } from "@kubernetes/client-node";
+import { automationNamespacedRules, automationRules, mergeRules } from "../agents/automation/rbac.ts";
+import { LIVE_KINDS } from "../agents/diagnosis/live/kinds.ts";
 import { ACTION_NAMES } from "../crds/actions.ts";
 import type { ActionName } from "../crds/actions.ts";
 import { API_GROUP } from "../crds/api.ts";
 import { KINDS } from "../crds/registry.ts";
-import { LABELS, NAMESPACE, SERVICE_ACCOUNT } from "./config.ts";
+import { AGENTCONFIG, REMEDIATIONPLAN, SRETASK } from "../crds/resources.ts";
+import { LABELS, NAMESPACE, SERVICE_ACCOUNT, SIDECAR, SIDECAR_LABELS } from "./config.ts";
 
 const READ = ["get", "list", "watch"];
 
-/** Read access to everything the diagnosis engine looks at; Secrets deliberately excluded. */
-const readRules = [
-  {
-    apiGroups: [""],
-    resources: [
-      "pods",
-      "pods/log",
-      "services",
-      "endpoints",
-      "events",
-      "configmaps",
-      "nodes",
-      "namespaces",
-      "persistentvolumeclaims",
-      "persistentvolumes",
-      "resourcequotas",
-      "limitranges",
-      "replicationcontrollers",
-      "serviceaccounts",
-    ],
-    verbs: READ,
-  },
-  {
-    apiGroups: ["apps"],
-    resources: ["deployments", "replicasets", "statefulsets", "daemonsets", "controllerrevisions"],
-    verbs: READ,
-  },
-  { apiGroups: ["batch"], resources: ["jobs", "cronjobs"], verbs: READ },
-  { apiGroups: ["autoscaling"], resources: ["horizontalpodautoscalers"], verbs: READ },
-  { apiGroups: ["policy"], resources: ["poddisruptionbudgets"], verbs: READ },
-  {
-    apiGroups: ["networking.k8s.io"],
-    resources: ["ingresses", "ingressclasses", "networkpolicies"],
-    verbs: READ,
-  },
-  { apiGroups: ["discovery.k8s.io"], resources: ["endpointslices"], verbs: READ },
-  {
-    apiGroups: ["storage.k8s.io"],
-    resources: ["storageclasses", "volumeattachments", "csidrivers"],
-    verbs: READ,
-  },
-  {
-    apiGroups: ["admissionregistration.k8s.io"],
-    resources: ["validatingwebhookconfigurations", "mutatingwebhookconfigurations"],
-    verbs: READ,
-  },
-];
+/**
+ * The diagnosis reader: get/list/watch on exactly the kinds the engine reads live
+ * (agents/diagnosis/live/kinds.ts LIVE_KINDS), plus the previous-run logs of crashing
+ * containers (controllers/diagnosisrun/pod-logs.ts). Secrets are not among them.
+ */
+export function diagnosisReaderRules(): V1PolicyRule[] {
+  return mergeRules([
+    ...LIVE_KINDS.map((k) => ({ apiGroups: [k.group], resources: [k.plural], verbs: READ })),
+    { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
+  ]);
+}
 
 /** Full access to the aisre.io API, its status and finalizers (owner references need the latter). */
 const plurals = KINDS.map((k) => k.plural);
@@ -65,10 +32,22 @@ const ownApiRules = [
   { apiGroups: [API_GROUP], resources: plurals.map((p) => `${p}/finalizers`), verbs: ["update"] },
 ];
 
-/** Events on any object, TokenReview/SubjectAccessReview so the REST facade obeys RBAC. */
+/** Events on any object (the operator's Events on the objects it reconciles). */
 const platformRules = [
   { apiGroups: [""], resources: ["events"], verbs: ["create", "patch"] },
   { apiGroups: ["events.k8s.io"], resources: ["events"], verbs: [...READ, "create", "patch"] },
+];
+
+/**
+ * The sidecar's own identity (webhooks/): it creates and follows SreTasks (Alertmanager, REST,
+ * WeCom), reads RemediationPlans and AgentConfigs for REST and the namespace policy, and asks
+ * the API server who a REST caller is and what they may do. It writes nothing else; plan
+ * decisions are made as the deciding user (the impersonation role of cdk8s/admission.ts,
+ * limited to the names cluster policy maps).
+ */
+export const SIDECAR_RULES: V1PolicyRule[] = [
+  { apiGroups: [API_GROUP], resources: [SRETASK.plural], verbs: [...READ, "create", "patch"] },
+  { apiGroups: [API_GROUP], resources: [REMEDIATIONPLAN.plural, AGENTCONFIG.plural], verbs: ["get", "list"] },
   { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
   { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
 ];
@@ -83,29 +62,43 @@ const namespacedRules = [
   { apiGroups: [""], resources: ["secrets"], verbs: ["get"] },
 ];
 
-const subject = { kind: "ServiceAccount", name: SERVICE_ACCOUNT, namespace: NAMESPACE };
-
-/** Binds a role of `kind` to the operator's ServiceAccount. */
-function bind(chart: Chart, kind: "ClusterRole" | "Role", name: string): void {
+/** Binds a role of `kind` to a ServiceAccount in the operator's namespace (default: the operator's). */
+function bind(chart: Chart, kind: "ClusterRole" | "Role", name: string, account = SERVICE_ACCOUNT): void {
   const bindingKind = kind === "ClusterRole" ? "ClusterRoleBinding" : "RoleBinding";
+  const labels = account === SIDECAR ? SIDECAR_LABELS : LABELS;
   new ApiObject(chart, `${bindingKind}-${name}`, {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: bindingKind,
-    metadata: { name, labels: LABELS, ...(kind === "Role" ? { namespace: NAMESPACE } : {}) },
+    metadata: { name, labels, ...(kind === "Role" ? { namespace: NAMESPACE } : {}) },
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind, name },
-    subjects: [subject],
+    subjects: [{ kind: "ServiceAccount", name: account, namespace: NAMESPACE }],
   });
 }
 
 /** Adds a role with its binding. */
-function role(chart: Chart, kind: "ClusterRole" | "Role", name: string, rules: object[]): void {
+function role(
+  chart: Chart,
+  kind: "ClusterRole" | "Role",
+  name: string,
+  rules: object[],
+  account = SERVICE_ACCOUNT,
+): void {
+  const labels = account === SIDECAR ? SIDECAR_LABELS : LABELS;
   new ApiObject(chart, `${kind}-${name}`, {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind,
-    metadata: { name, labels: LABELS, ...(kind === "Role" ? { namespace: NAMESPACE } : {}) },
+    metadata: { name, labels, ...(kind === "Role" ? { namespace: NAMESPACE } : {}) },
     rules,
   });
-  bind(chart, kind, name);
+  bind(chart, kind, name, account);
+}
+
+function serviceAccount(chart: Chart, name: string, labels: Record<string, string>): void {
+  new ApiObject(chart, `ServiceAccount-${name}`, {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name, namespace: NAMESPACE, labels },
+  });
 }
 
 /** The ClusterRole (and Role, in aisre-system) that executes catalog actions. */
@@ -123,18 +116,26 @@ export function addExecutorRbac(chart: Chart, actions: readonly ActionName[]): v
   if (namespaced.length > 0) role(chart, "Role", EXECUTOR_ROLE, namespaced);
 }
 
+/** The operator core's ClusterRole (and Role in aisre-system: leases, its AgentConfigs' Secrets). */
+export const OPERATOR_ROLE = "aisre-operator";
+/** The ClusterRole that reads what the diagnosis engine looks at. */
+export const READER_ROLE = "aisre-diagnosis-reader";
+/** The sidecar's ClusterRole, bound to its own ServiceAccount. */
+export const SIDECAR_ROLE = SIDECAR;
+
 /**
- * The operator's identity and permissions: the operator core (watch and write its CRDs and
- * status, events, leases, read for diagnosis) and, separately, the executor of catalog
- * actions, so a cluster can run the operator diagnose-only by not binding the executor.
+ * The identities, each role generated separately so each is auditable: the operator process
+ * (one ServiceAccount, split processes are out of scope) gets the operator core (its CRDs and
+ * their status, Events, the Lease), the diagnosis reader and the executor of catalog actions
+ * (a cluster runs diagnose-only by not binding the executor); the sidecar, its own Deployment,
+ * gets its own ServiceAccount with SIDECAR_RULES only.
  */
 export function addRbac(chart: Chart, actions: readonly ActionName[] = ACTION_NAMES): void {
-  new ApiObject(chart, "ServiceAccount", {
-    apiVersion: "v1",
-    kind: "ServiceAccount",
-    metadata: { name: SERVICE_ACCOUNT, namespace: NAMESPACE, labels: LABELS },
-  });
-  role(chart, "ClusterRole", "aisre-operator", [...readRules, ...ownApiRules, ...platformRules]);
-  role(chart, "Role", "aisre-operator", namespacedRules);
+  serviceAccount(chart, SERVICE_ACCOUNT, LABELS);
+  role(chart, "ClusterRole", OPERATOR_ROLE, [...ownApiRules, ...platformRules]);
+  role(chart, "Role", OPERATOR_ROLE, namespacedRules);
+  role(chart, "ClusterRole", READER_ROLE, diagnosisReaderRules());
   addExecutorRbac(chart, actions);
+  serviceAccount(chart, SIDECAR, SIDECAR_LABELS);
+  role(chart, "ClusterRole", SIDECAR_ROLE, SIDECAR_RULES, SIDECAR);
 }

@@ -4,15 +4,25 @@ import { catalog } from "../agents/automation/catalog.ts";
 import { automationNamespacedRules, automationRules } from "../agents/automation/rbac.ts";
 import { ACTION_NAMES } from "../crds/actions.ts";
 import { KINDS } from "../crds/registry.ts";
+import { LIVE_KINDS } from "../agents/diagnosis/live/kinds.ts";
 import { renderManifests } from "./render.ts";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const READ = ["get", "list", "watch"];
 
 /** The objects of one generated file. */
 function objects(path: string): Obj[] {
   const file = renderManifests().find((f) => f.path === path);
   if (!file) throw new Error(`not generated: ${path}`);
   return parseAllDocuments(file.content).map((d) => d.toJS() as Obj);
+}
+
+/** A ClusterRole of deploy/rbac.yaml by name. */
+function clusterRole(name: string): Obj {
+  const role = objects("deploy/rbac.yaml").find((o) => o.kind === "ClusterRole" && o.metadata.name === name);
+  if (!role) throw new Error(`no ClusterRole ${name} in deploy/rbac.yaml`);
+  return role;
 }
 
 describe("deploy/ manifests and docs/actions.md", () => {
@@ -25,22 +35,60 @@ describe("deploy/ manifests and docs/actions.md", () => {
     }
   });
 
-  it("run both containers non-root on a read-only root filesystem with probes", () => {
-    const deployment = objects("deploy/operator.yaml").find((o) => o.kind === "Deployment")!;
-    const pod = deployment.spec.template.spec;
-    expect(pod.securityContext.runAsNonRoot).toBe(true);
-    expect(pod.containers.map((c: Obj) => c.command.join(" "))).toEqual(["aisre operator", "aisre sidecar"]);
-    for (const c of pod.containers) {
-      expect(c.image).toBe("ghcr.io/ai-sre-operator/aisre:0.1.0");
-      expect(c.securityContext).toMatchObject({
-        readOnlyRootFilesystem: true,
-        allowPrivilegeEscalation: false,
-      });
-      expect(c.livenessProbe.httpGet.path).toBe("/healthz");
-      expect(c.readinessProbe.httpGet.path).toBe("/readyz");
+  it("run the operator and the sidecar as two Deployments, non-root on a read-only root filesystem with probes", () => {
+    const deployments = objects("deploy/operator.yaml").filter((o) => o.kind === "Deployment");
+    expect(deployments.map((d) => d.metadata.name)).toEqual(["aisre-operator", "aisre-sidecar"]);
+    const pods = deployments.map((d) => d.spec.template.spec);
+    expect(pods.map((p) => p.containers.map((c: Obj) => c.command.join(" ")))).toEqual([
+      ["aisre operator"],
+      ["aisre sidecar"],
+    ]);
+    expect(pods.map((p) => p.serviceAccountName)).toEqual(["aisre-operator", "aisre-sidecar"]);
+    expect(deployments.map((d) => d.spec.replicas)).toEqual([2, 2]);
+    for (const pod of pods) {
+      expect(pod.securityContext.runAsNonRoot).toBe(true);
+      for (const c of pod.containers) {
+        expect(c.image).toBe("ghcr.io/ai-sre-operator/aisre:0.1.0");
+        expect(c.securityContext).toMatchObject({
+          readOnlyRootFilesystem: true,
+          allowPrivilegeEscalation: false,
+        });
+        expect(c.livenessProbe.httpGet.path).toBe("/healthz");
+        expect(c.readinessProbe.httpGet.path).toBe("/readyz");
+      }
     }
-    const ports = pod.containers.flatMap((c: Obj) => c.ports.map((p: Obj) => `${p.name}:${p.containerPort}`));
+    const ports = pods.flatMap((p) =>
+      p.containers.flatMap((c: Obj) => c.ports.map((x: Obj) => `${x.name}:${x.containerPort}`)),
+    );
     expect(ports).toEqual(["metrics:8080", "health:8081", "webhooks:8443"]);
+    // Each Deployment selects only its own pods; the sidecar's Service only the sidecar's.
+    const [operator, sidecar] = deployments;
+    expect(operator!.spec.selector.matchLabels["app.kubernetes.io/component"]).toBe("operator");
+    expect(sidecar!.spec.selector.matchLabels["app.kubernetes.io/component"]).toBe("sidecar");
+    const service = objects("deploy/operator.yaml").find(
+      (o) => o.kind === "Service" && o.metadata.name === "aisre-sidecar",
+    )!;
+    expect(service.spec.selector).toEqual(sidecar!.spec.selector.matchLabels);
+    expect(service.spec.ports.map((p: Obj) => p.port)).toEqual([8443]);
+  });
+
+  it("gives the sidecar a token audience, TLS from a Secret, and a NetworkPolicy", () => {
+    const all = objects("deploy/operator.yaml");
+    const sidecar = all.find((o) => o.kind === "Deployment" && o.metadata.name === "aisre-sidecar")!;
+    const pod = sidecar.spec.template.spec;
+    const env = Object.fromEntries(pod.containers[0].env.map((e: Obj) => [e.name, e.value]));
+    expect(env).toMatchObject({ AISRE_TOKEN_AUDIENCE: "aisre-sidecar", AISRE_TLS_CERT_FILE: "" });
+    expect(pod.volumes).toContainEqual({
+      name: "tls",
+      secret: { secretName: "aisre-sidecar-tls", optional: true },
+    });
+    const policy = all.find((o) => o.kind === "NetworkPolicy")!;
+    expect(policy.spec.podSelector.matchLabels).toEqual(sidecar.spec.selector.matchLabels);
+    expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
+    expect(policy.spec.ingress).toEqual([{ from: [], ports: [{ port: 8443, protocol: "TCP" }] }]);
+    const egressPorts = policy.spec.egress.flatMap((r: Obj) => r.ports.map((p: Obj) => p.port));
+    expect(egressPorts.sort()).toEqual([443, 53, 53, 6443]);
+    expect(all.filter((o) => o.kind === "PodDisruptionBudget")).toHaveLength(2);
   });
 
   it("grants the aisre.io API with status, but no Secrets cluster-wide", () => {
@@ -52,19 +100,104 @@ describe("deploy/ manifests and docs/actions.md", () => {
     for (const k of KINDS)
       expect(resources).toEqual(expect.arrayContaining([k.plural, `${k.plural}/status`]));
     expect(clusterRules.flatMap((r) => r.resources)).not.toContain("secrets");
-    const bindings = rbac.filter((o) => o.kind.endsWith("Binding"));
-    expect(bindings.map((b) => b.roleRef.name).sort()).toEqual([
-      "aisre-executor",
-      "aisre-executor",
+  });
+
+  it("binds core, reader and executor to the operator's ServiceAccount and the sidecar role to the sidecar's own", () => {
+    const rbac = objects("deploy/rbac.yaml");
+    expect(rbac.filter((o) => o.kind === "ServiceAccount").map((o) => o.metadata.name)).toEqual([
       "aisre-operator",
-      "aisre-operator",
+      "aisre-sidecar",
     ]);
+    const bindings = rbac
+      .filter((o) => o.kind.endsWith("Binding"))
+      .map((b) => `${b.kind}/${b.roleRef.name} -> ${b.subjects.map((s: Obj) => s.name).join(",")}`);
+    expect(bindings.sort()).toEqual([
+      "ClusterRoleBinding/aisre-diagnosis-reader -> aisre-operator",
+      "ClusterRoleBinding/aisre-executor -> aisre-operator",
+      "ClusterRoleBinding/aisre-operator -> aisre-operator",
+      "ClusterRoleBinding/aisre-sidecar -> aisre-sidecar",
+      "RoleBinding/aisre-executor -> aisre-operator",
+      "RoleBinding/aisre-operator -> aisre-operator",
+    ]);
+  });
+
+  it("the diagnosis reader reads exactly LIVE_KINDS (and pod logs), read-only, no Secrets", () => {
+    const reader = clusterRole("aisre-diagnosis-reader").rules as Obj[];
+    for (const r of reader)
+      expect(
+        r.verbs.filter((v: string) => !READ.includes(v)),
+        JSON.stringify(r),
+      ).toEqual([]);
+    const granted = reader
+      .flatMap((r) => r.resources.map((res: string) => `${r.apiGroups[0]}/${res}`))
+      .sort();
+    const expected = [...LIVE_KINDS.map((k) => `${k.group}/${k.plural}`), "/pods/log"].sort();
+    expect(granted).toEqual(expected);
+    expect(granted).not.toContain("/secrets");
+  });
+
+  it("the operator core writes only its own API, its status, Events and (in its namespace) the Lease", () => {
+    const core = clusterRole("aisre-operator").rules as Obj[];
+    const writes = core
+      .filter((r) => r.verbs.some((v: string) => !READ.includes(v)))
+      .flatMap((r) => r.apiGroups.flatMap((g: string) => r.resources.map((res: string) => `${g}/${res}`)));
+    for (const w of writes) expect(w, w).toMatch(/^(aisre\.io\/|\/events$|events\.k8s\.io\/events$)/);
+    expect(core.flatMap((r) => r.apiGroups)).not.toContain("authentication.k8s.io");
+  });
+
+  it("the sidecar writes nothing but SreTasks, reads no Secrets, and impersonates no one by itself", () => {
+    const rules = clusterRole("aisre-sidecar").rules as Obj[];
+    const writes = rules
+      .filter((r) => r.verbs.some((v: string) => !READ.includes(v)))
+      .flatMap((r) => r.apiGroups.flatMap((g: string) => r.resources.map((res: string) => `${g}/${res}`)));
+    expect(writes.sort()).toEqual([
+      "aisre.io/sretasks",
+      "authentication.k8s.io/tokenreviews",
+      "authorization.k8s.io/subjectaccessreviews",
+    ]);
+    for (const r of rules.filter((x) => !x.apiGroups.includes("aisre.io")))
+      expect(r.verbs).toEqual(["create"]);
+    expect(rules).toEqual([
+      {
+        apiGroups: ["aisre.io"],
+        resources: ["sretasks"],
+        verbs: ["get", "list", "watch", "create", "patch"],
+      },
+      { apiGroups: ["aisre.io"], resources: ["remediationplans", "agentconfigs"], verbs: ["get", "list"] },
+      { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
+      { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
+    ]);
+    const all = rules.flatMap((r) => r.resources);
+    expect(all).not.toContain("secrets");
+    expect(rules.flatMap((r) => r.verbs)).not.toContain("impersonate");
+    expect(rules.flatMap((r) => r.verbs)).not.toContain("*");
+  });
+
+  it("limits every impersonate rule by resourceNames; only the sidecar's account may hold one", () => {
+    const generated = renderManifests().filter((f) => f.path.startsWith("deploy/"));
+    const all = generated.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Obj));
+    const roles = all.filter((o) => o.kind === "ClusterRole" || o.kind === "Role");
+    // An impersonate (or *) rule without resourceNames would let its holder act as anyone.
+    for (const role of roles)
+      for (const rule of (role.rules ?? []) as Obj[])
+        if (rule.verbs.includes("impersonate") || rule.verbs.includes("*"))
+          expect(rule.resourceNames?.length ?? 0, role.metadata.name).toBeGreaterThan(0);
+    // The impersonation role (cdk8s/admission.ts; its names come from cluster policy or the chart
+    // value sidecar.impersonation.users) is the sidecar's, never the operator's.
+    for (const b of all.filter((o) => o.roleRef && /impersonat/.test(o.roleRef.name)))
+      expect(b.subjects.map((s: Obj) => s.name)).toEqual(["aisre-sidecar"]);
+    // The operator's ServiceAccount impersonates no one.
+    const operatorRoles = all
+      .filter((o) => o.kind.endsWith("Binding") && o.subjects?.some((s: Obj) => s.name === "aisre-operator"))
+      .map((b) => b.roleRef.name as string);
+    const operatorVerbs = roles
+      .filter((r) => operatorRoles.includes(r.metadata.name))
+      .flatMap((r) => (r.rules ?? []).flatMap((x: Obj) => x.verbs));
+    expect(operatorVerbs).not.toContain("impersonate");
   });
 
   it("generates the executor's ClusterRole from the catalog; the operator core writes no workload", () => {
     const rbac = objects("deploy/rbac.yaml");
-    const clusterRole = (name: string) =>
-      rbac.find((o) => o.kind === "ClusterRole" && o.metadata.name === name)!;
     expect(clusterRole("aisre-executor").rules).toEqual(automationRules(ACTION_NAMES));
     const verbs = (rules: Obj[], group: string, resource: string) =>
       rules

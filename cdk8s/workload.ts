@@ -1,6 +1,16 @@
 import { ApiObject } from "cdk8s";
 import type { Chart } from "cdk8s";
-import { IMAGE, LABELS, NAMESPACE, PORTS, SELECTOR, SERVICE_ACCOUNT } from "./config.ts";
+import {
+  IMAGE,
+  LABELS,
+  NAMESPACE,
+  PORTS,
+  SELECTOR,
+  SERVICE_ACCOUNT,
+  SIDECAR,
+  SIDECAR_LABELS,
+  SIDECAR_SELECTOR,
+} from "./config.ts";
 
 /** Non-root, no privilege escalation, nothing writable but /tmp. */
 const containerSecurity = {
@@ -16,9 +26,21 @@ const podEnv = [
 ];
 
 /** An HTTP probe; readiness checks often, liveness tolerates a slow event loop. */
-function probe(path: string, port: string, failureThreshold: number) {
-  return { httpGet: { path, port }, periodSeconds: 10, timeoutSeconds: 3, failureThreshold };
+function probe(path: string, port: string, failureThreshold: number, scheme?: string) {
+  return {
+    httpGet: { path, port, ...(scheme ? { scheme } : {}) },
+    periodSeconds: 10,
+    timeoutSeconds: 3,
+    failureThreshold,
+  };
 }
+
+/**
+ * The sidecar's TLS: the Secret (kubernetes.io/tls) mounted at TLS_DIR. The plain manifests
+ * serve HTTP (empty file variables); the chart's sidecar.tls.secretName turns HTTPS on.
+ */
+export const TLS_DIR = "/etc/aisre/tls";
+export const TLS_SECRET = "aisre-sidecar-tls";
 
 const operator = {
   name: "operator",
@@ -57,56 +79,116 @@ const sidecar = {
   command: ["aisre", "sidecar"],
   env: [
     ...podEnv,
-    // The operator serves metrics on 8080 in the same pod.
     { name: "PORT", value: String(PORTS.webhooks) },
     // Optional so the pod starts; the sidecar refuses to start without it and says which variable.
     {
       name: "AISRE_WEBHOOK_TOKEN",
       valueFrom: { secretKeyRef: { name: "aisre-sidecar", key: "webhook-token", optional: true } },
     },
+    // REST callers' tokens must be minted for this audience: kubectl create token SA --audience aisre-sidecar.
+    { name: "AISRE_TOKEN_AUDIENCE", value: SIDECAR },
+    // Empty: plain HTTP. The chart fills both when sidecar.tls.secretName is set.
+    { name: "AISRE_TLS_CERT_FILE", value: "" },
+    { name: "AISRE_TLS_KEY_FILE", value: "" },
   ],
   ports: [{ name: "webhooks", containerPort: PORTS.webhooks, protocol: "TCP" }],
-  livenessProbe: probe("/healthz", "webhooks", 6),
-  readinessProbe: probe("/readyz", "webhooks", 3),
+  livenessProbe: probe("/healthz", "webhooks", 6, "HTTP"),
+  readinessProbe: probe("/readyz", "webhooks", 3, "HTTP"),
   resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
   securityContext: containerSecurity,
-  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+  volumeMounts: [
+    { name: "tmp", mountPath: "/tmp" },
+    { name: "tls", mountPath: TLS_DIR, readOnly: true },
+  ],
 };
 
-/** The pod: operator (leader-elected) and sidecar (stateless) share one ServiceAccount. */
+const podSecurity = {
+  runAsNonRoot: true,
+  runAsUser: 65532,
+  runAsGroup: 65532,
+  fsGroup: 65532,
+  seccompProfile: { type: "RuntimeDefault" },
+};
+
+/** Spread replicas over nodes. */
+const spread = (selector: Record<string, string>) => ({
+  podAntiAffinity: {
+    preferredDuringSchedulingIgnoredDuringExecution: [
+      {
+        weight: 100,
+        podAffinityTerm: { topologyKey: "kubernetes.io/hostname", labelSelector: { matchLabels: selector } },
+      },
+    ],
+  },
+});
+
+/** The operator's pod: the operator alone, under the operator's ServiceAccount. */
 const podSpec = {
   serviceAccountName: SERVICE_ACCOUNT,
-  securityContext: {
-    runAsNonRoot: true,
-    runAsUser: 65532,
-    runAsGroup: 65532,
-    fsGroup: 65532,
-    seccompProfile: { type: "RuntimeDefault" },
-  },
+  securityContext: podSecurity,
   terminationGracePeriodSeconds: 30,
-  affinity: {
-    podAntiAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [
-        {
-          weight: 100,
-          podAffinityTerm: {
-            topologyKey: "kubernetes.io/hostname",
-            labelSelector: { matchLabels: SELECTOR },
-          },
-        },
-      ],
-    },
-  },
-  containers: [operator, sidecar],
+  affinity: spread(SELECTOR),
+  containers: [operator],
   volumes: [
     { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
     { name: "data", emptyDir: { sizeLimit: "1Gi" } },
   ],
 };
 
-/** Two replicas: one leads the controllers, both serve webhooks; a PDB keeps one during drains. */
+/** The sidecar's pod: stateless, its own ServiceAccount, the TLS Secret when there is one. */
+const sidecarPodSpec = {
+  serviceAccountName: SIDECAR,
+  securityContext: podSecurity,
+  terminationGracePeriodSeconds: 30,
+  affinity: spread(SIDECAR_SELECTOR),
+  containers: [sidecar],
+  volumes: [
+    { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+    { name: "tls", secret: { secretName: TLS_SECRET, optional: true } },
+  ],
+};
+
+/**
+ * The sidecar's NetworkPolicy: ingress only on its port, from anywhere by default (Alertmanager
+ * and WeCom come from outside; the chart's sidecar.networkPolicy.ingressFrom restricts it);
+ * egress only to DNS and HTTPS (the API server, on 443 or 6443, and the WeCom API; the chart's
+ * sidecar.networkPolicy.apiServer restricts it, e.g. to the API server's ipBlock).
+ */
+function sidecarNetworkPolicy() {
+  return {
+    podSelector: { matchLabels: SIDECAR_SELECTOR },
+    policyTypes: ["Ingress", "Egress"],
+    ingress: [{ from: [], ports: [{ port: PORTS.webhooks, protocol: "TCP" }] }],
+    egress: [
+      {
+        to: [],
+        ports: [
+          { port: 53, protocol: "UDP" },
+          { port: 53, protocol: "TCP" },
+        ],
+      },
+      {
+        to: [],
+        ports: [
+          { port: 443, protocol: "TCP" },
+          { port: 6443, protocol: "TCP" },
+        ],
+      },
+    ],
+  };
+}
+
+/**
+ * The operator (two replicas: one leads the controllers) and the sidecar (its own Deployment,
+ * two stateless replicas behind the aisre-sidecar Service, its NetworkPolicy); a PDB for each
+ * keeps one replica during drains.
+ */
 export function addWorkload(chart: Chart): void {
-  const metadata = (name: string) => ({ name, namespace: NAMESPACE, labels: LABELS });
+  const metadata = (name: string, labels: Record<string, string> = LABELS) => ({
+    name,
+    namespace: NAMESPACE,
+    labels,
+  });
   new ApiObject(chart, "Deployment", {
     apiVersion: "apps/v1",
     kind: "Deployment",
@@ -117,17 +199,14 @@ export function addWorkload(chart: Chart): void {
       template: { metadata: { labels: LABELS }, spec: podSpec },
     },
   });
-  new ApiObject(chart, "Service", {
+  new ApiObject(chart, "Service-operator", {
     apiVersion: "v1",
     kind: "Service",
-    metadata: metadata("aisre-sidecar"),
+    metadata: metadata("aisre-operator-metrics"),
     spec: {
       type: "ClusterIP",
       selector: SELECTOR,
-      ports: [
-        { name: "webhooks", port: PORTS.webhooks, targetPort: "webhooks", protocol: "TCP" },
-        { name: "metrics", port: PORTS.metrics, targetPort: "metrics", protocol: "TCP" },
-      ],
+      ports: [{ name: "metrics", port: PORTS.metrics, targetPort: "metrics", protocol: "TCP" }],
     },
   });
   new ApiObject(chart, "PodDisruptionBudget", {
@@ -135,5 +214,37 @@ export function addWorkload(chart: Chart): void {
     kind: "PodDisruptionBudget",
     metadata: metadata("aisre-operator"),
     spec: { maxUnavailable: 1, selector: { matchLabels: SELECTOR } },
+  });
+  new ApiObject(chart, "Deployment-sidecar", {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: metadata(SIDECAR, SIDECAR_LABELS),
+    spec: {
+      replicas: 2,
+      selector: { matchLabels: SIDECAR_SELECTOR },
+      template: { metadata: { labels: SIDECAR_LABELS }, spec: sidecarPodSpec },
+    },
+  });
+  new ApiObject(chart, "Service", {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: metadata(SIDECAR, SIDECAR_LABELS),
+    spec: {
+      type: "ClusterIP",
+      selector: SIDECAR_SELECTOR,
+      ports: [{ name: "webhooks", port: PORTS.webhooks, targetPort: "webhooks", protocol: "TCP" }],
+    },
+  });
+  new ApiObject(chart, "PodDisruptionBudget-sidecar", {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: metadata(SIDECAR, SIDECAR_LABELS),
+    spec: { maxUnavailable: 1, selector: { matchLabels: SIDECAR_SELECTOR } },
+  });
+  new ApiObject(chart, "NetworkPolicy-sidecar", {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: metadata(SIDECAR, SIDECAR_LABELS),
+    spec: sidecarNetworkPolicy(),
   });
 }
