@@ -9,7 +9,7 @@ import { ApiObject } from "cdk8s";
 import type { Chart } from "cdk8s";
 import { API_GROUP } from "../crds/api.ts";
 import { APPROVE_VERB } from "../crds/approval.ts";
-import { LABELS, NAMESPACE, SERVICE_ACCOUNT } from "./config.ts";
+import { LABELS, NAMESPACE, SIDECAR } from "./config.ts";
 
 /** The policy and its binding. */
 export const APPROVAL_POLICY = "aisre-remediationplan-approval";
@@ -160,6 +160,6 @@ export function addChatImpersonation(chart: Chart): void {
     kind: "ClusterRoleBinding",
     metadata: { name: IMPERSONATOR_ROLE, labels: LABELS },
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: IMPERSONATOR_ROLE },
-    subjects: [{ kind: "ServiceAccount", name: SERVICE_ACCOUNT, namespace: NAMESPACE }],
+    subjects: [{ kind: "ServiceAccount", name: SIDECAR, namespace: NAMESPACE }],
   });
 }
