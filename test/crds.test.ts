@@ -5,6 +5,7 @@ import { beforeAll, describe, expect } from "vitest";
 import { KINDS } from "../crds/registry.ts";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "./support/cluster.ts";
 import type { TestCluster } from "./support/cluster.ts";
+import { kubectlUser } from "./remediation/support.ts";
 
 const cluster = controlPlane();
 const it = itOnCluster(cluster);
@@ -186,8 +187,14 @@ describe("aisre.io CRDs on a real API server", () => {
       JSON.stringify([{ op: "replace", path: "/spec/steps/0/params/toRevision", value: 3 }]),
     ]);
     expect(changed.stderr).toContain("steps are immutable once created");
-    expect((await patch("rp", "immutable", { spec: { approval: { decision: "Approved" } } })).code).toBe(0);
-    const flipped = await patch("rp", "immutable", { spec: { approval: { decision: "Rejected" } } });
+    // The approver names themselves (the aisre-remediationplan-approval policy checks it).
+    const decidedBy = await kubectlUser(cluster!);
+    expect(
+      (await patch("rp", "immutable", { spec: { approval: { decision: "Approved", decidedBy } } })).code,
+    ).toBe(0);
+    const flipped = await patch("rp", "immutable", {
+      spec: { approval: { decision: "Rejected", decidedBy } },
+    });
     expect(flipped.stderr).toContain("approval.decision is final once set");
     const removed = await k([
       "patch",

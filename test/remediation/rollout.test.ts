@@ -66,7 +66,7 @@ describe("SreTask remediation of a bad rollout, on the real control plane with k
     expect(plan.status?.phase).toBe("AwaitingApproval");
     expect(plan.status?.policy?.allowed).toBe(true);
 
-    await approveWithKubectl(cluster!, ns.name, "fix-api");
+    const approver = await approveWithKubectl(cluster!, ns.name, "fix-api");
     const done = await watchPhase("Succeeded");
     expect(done.status?.conditions?.find((c) => c.type === "Remediated")).toMatchObject({ status: "True" });
     expect(seen.has("Remediating") || seen.has("Succeeded")).toBe(true);
@@ -76,7 +76,7 @@ describe("SreTask remediation of a bad rollout, on the real control plane with k
     expect(finished.status?.approval).toMatchObject({
       decision: "Approved",
       via: "Kubernetes",
-      decidedBy: "field-manager:kubectl-patch",
+      decidedBy: approver,
     });
     expect(finished.status?.approval?.specHash).toMatch(/^sha256:[0-9a-f]{64}$/);
     const step = finished.status?.steps?.[0];

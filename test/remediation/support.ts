@@ -84,12 +84,23 @@ export function waitForPlan(
   }, timeoutMs);
 }
 
-/** Approves a plan the documented kubectl way. */
+/** The username the API server sees for the test kubeconfig (`kubectl auth whoami`). */
+export async function kubectlUser(cluster: TestCluster): Promise<string> {
+  const r = await kubectl(cluster, ["auth", "whoami", "-o", "jsonpath={.status.userInfo.username}"]);
+  if (r.code !== 0 || !r.stdout) throw new Error(`kubectl auth whoami failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/**
+ * Approves a plan the documented kubectl way: spec.approval with the approver's own username
+ * (the aisre-remediationplan-approval policy checks it and the verb approve). Returns that user.
+ */
 export async function approveWithKubectl(
   cluster: TestCluster,
   namespace: string,
   name: string,
-): Promise<void> {
+): Promise<string> {
+  const user = await kubectlUser(cluster);
   const r = await kubectl(cluster, [
     "-n",
     namespace,
@@ -99,9 +110,10 @@ export async function approveWithKubectl(
     "--type",
     "merge",
     "-p",
-    '{"spec":{"approval":{"decision":"Approved"}}}',
+    JSON.stringify({ spec: { approval: { decision: "Approved", decidedBy: user } } }),
   ]);
   if (r.code !== 0) throw new Error(`kubectl patch failed: ${r.stderr}`);
+  return user;
 }
 
 /** Applies an object as YAML/JSON through kubectl (as a user would). */

@@ -41,7 +41,7 @@ describe("REST facade with Kubernetes RBAC", () => {
     ]);
     operator = await serviceAccountToken(cluster, ns.name, "operator", [
       { resources: ["sretasks"], verbs: ["get", "list", "watch", "create"] },
-      { resources: ["remediationplans"], verbs: ["get", "patch"] },
+      { resources: ["remediationplans"], verbs: ["get", "patch", "approve"] },
       { resources: ["agentconfigs"], verbs: ["get", "list"] },
     ]);
     sidecar = await startSidecar(cluster.kc, { namespace: ns.name, authCacheSeconds: 0 });
@@ -84,7 +84,7 @@ describe("REST facade with Kubernetes RBAC", () => {
     expect((await call("GET", "/api/v1/tasks", viewer)).status).toBe(403);
   });
 
-  it("approves through REST with the caller as decidedBy; the viewer may not; the decision is final", async () => {
+  it("approves through REST as the caller (their token, verb approve), recording them; the viewer may not; the decision is final", async () => {
     await createRaw({
       apiVersion: "aisre.io/v1alpha1",
       kind: "RemediationPlan",
@@ -101,7 +101,12 @@ describe("REST facade with Kubernetes RBAC", () => {
       },
     });
     const path = `/api/v1/plans/${ns.name}/restart-checkout`;
-    expect((await call("POST", `${path}/approve`, viewer)).status).toBe(403);
+    // The viewer may read the plan, so the sidecar tries: the API server refuses its patch.
+    const refused = await call("POST", `${path}/approve`, viewer);
+    expect(refused.status).toBe(403);
+    expect(((await refused.json()) as { message: string }).message).toContain(
+      `system:serviceaccount:${ns.name}:viewer`,
+    );
     const res = await call("POST", `${path}/approve`, operator);
     expect(res.status).toBe(200);
     const plan = (await cluster!.objects.read({
@@ -109,12 +114,13 @@ describe("REST facade with Kubernetes RBAC", () => {
       kind: "RemediationPlan",
       metadata: { name: "restart-checkout", namespace: ns.name },
     })) as unknown as RemediationPlan;
-    expect(plan.spec.approval).toEqual({ decision: "Approved" });
-    expect(plan.status?.approval).toMatchObject({
+    // Made with the caller's own token: the API server saw them, and decidedBy is their username.
+    expect(plan.spec.approval).toEqual({
       decision: "Approved",
       decidedBy: `system:serviceaccount:${ns.name}:operator`,
-      via: "REST",
     });
+    const manager = plan.metadata.managedFields?.find((f) => f.manager === "aisre-sidecar-rest");
+    expect(manager?.fieldsV1).toHaveProperty(["f:spec", "f:approval"]);
     const flip = await call("POST", `${path}/reject`, operator);
     expect(flip.status).toBe(409);
     const after = (await (await call("GET", path, viewer)).json()) as RemediationPlan;

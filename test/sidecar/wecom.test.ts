@@ -9,6 +9,7 @@ import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it as plainIt } from "vitest";
 import type { RemediationPlan, SreTask } from "../../crds/index.ts";
 import { KubeClient } from "../../kube/kube-api.ts";
+import { actingClient } from "../../webhooks/acting.ts";
 import { KubeGateway } from "../../webhooks/gateway-kube.ts";
 import type { SreGateway } from "../../webhooks/gateway.ts";
 import { listPathOf, pathOf } from "../../webhooks/kube.ts";
@@ -31,6 +32,8 @@ import type { WeComStandIn } from "../../notify/wecom/testing.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 
 const APP_SECRET = "e2e-app-secret-9f2c7d";
+/** The Kubernetes user cluster policy maps the WeCom user lisi to. */
+const LISI = "li.si@example.com";
 const logger = pino({ level: process.env.AISRE_TEST_LOG ?? "silent" });
 
 /** A sidecar-like server: wecomPlugin configured from the environment, listening on loopback. */
@@ -168,11 +171,25 @@ describe("WeCom through the real gateway on the API server", () => {
         apiVersion: "aisre.io/v1alpha1",
         kind: "AgentConfig",
         metadata: { name: "default", namespace: ns.name },
-        spec: { policy: { approvers: ["lisi"] } },
+        // The namespace is this sidecar's AISRE_NAMESPACE, so this is cluster policy: it maps lisi
+        // (and not wangwu) to a Kubernetes user, which the generated aisre-plan-approver role binds.
+        spec: {
+          policy: {
+            approvers: ["lisi", "wangwu"],
+            chatIdentities: [{ wecomUserId: "lisi", kubernetesUser: LISI }],
+          },
+        },
+      },
+    });
+    await client.request("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns.name}/rolebindings`, {
+      body: {
+        metadata: { name: "lisi-approves" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "aisre-plan-approver" },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: LISI }],
       },
     });
     api = await startWeComStandIn();
-    const gateway = new KubeGateway(client, ns.name, logger);
+    const gateway = new KubeGateway(client, ns.name, logger, actingClient(cluster.kc));
     server = await startServer(api, gateway, kubeApprovers(client), ns.name);
   });
   afterAll(async () => {
@@ -183,7 +200,7 @@ describe("WeCom through the real gateway on the API server", () => {
   it("creates one SreTask when a retried message reaches a second replica", async () => {
     const other = await startServer(
       api!,
-      new KubeGateway(client, ns.name, logger),
+      new KubeGateway(client, ns.name, logger, actingClient(cluster!.kc)),
       kubeApprovers(client),
       ns.name,
     );
@@ -248,11 +265,16 @@ describe("WeCom through the real gateway on the API server", () => {
 
     const refused = await say(base, "zhangsan", `批准 ${ns.name}/plan-1`);
     expect(refused.reply).toContain("不是修复方案");
+    // An approver the cluster policy maps to no Kubernetes user cannot approve either.
+    const unmapped = await say(base, "wangwu", `批准 ${ns.name}/plan-1`);
+    expect(unmapped.reply).toContain("不是修复方案");
     const approved = await say(base, "lisi", `批准 ${ns.name}/plan-1`);
     expect(approved.reply).toContain(`已批准修复方案 ${ns.name}/plan-1`);
     const plan = await client.request<RemediationPlan>("GET", pathOf(REMEDIATIONPLAN, ns.name, "plan-1"));
-    expect(plan.spec.approval?.decision).toBe("Approved");
-    expect(plan.status?.approval).toMatchObject({ decision: "Approved", decidedBy: "lisi", via: "WeCom" });
+    // Made as the mapped user (impersonated): the API server checked their verb approve.
+    expect(plan.spec.approval).toEqual({ decision: "Approved", decidedBy: LISI });
+    const manager = plan.metadata.managedFields?.find((f) => f.manager === "aisre-sidecar-wecom");
+    expect(manager?.fieldsV1).toHaveProperty(["f:spec", "f:approval"]);
     const rejectLater = await say(base, "lisi", `reject ${ns.name}/plan-1`);
     expect(rejectLater.reply).toMatch(/already decided|not awaiting approval/);
     expectNoSecretsSent(api);
