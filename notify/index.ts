@@ -1,13 +1,12 @@
 /**
  * Notifications: the channel interface, the one table from task phase to notification, the
  * routing from a task's AgentConfig spec.notifications (or the operator-wide default) to
- * channels, and the safe views and redaction every message is built with. Channels live in
+ * channels, and the safe views every message is built with (redacted by redact/). Channels live in
  * one folder each (wecom/).
  */
 export type { Lang, Notification, NotificationChannel, NotificationKind, Recipients } from "./channel.ts";
 export { PHASE_NOTIFICATIONS, SETTLED_PHASES, notificationFor } from "./events.ts";
 export type { Logger } from "./log.ts";
-export { MASK, redact, redactKnown } from "./redact.ts";
 export { NotificationConfigError, NotificationRouter, kubeSecretReader, requireSecret } from "./routing.ts";
 export type {
   ChannelProvider,

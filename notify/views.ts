@@ -4,7 +4,7 @@
  * The string tables (wecom/strings-*.ts) only ever see these views, never the resources.
  */
 import type { ObjectReference, RemediationPlan, SreTask } from "../crds/index.ts";
-import { redact } from "./redact.ts";
+import { redactText } from "../redact/index.ts";
 
 /** What chat text may say about an SreTask. */
 export interface TaskView {
@@ -50,7 +50,7 @@ export function looksLikeLogLine(text: string): boolean {
 export function safeText(text: string | undefined, max = 200): string | undefined {
   if (!text) return undefined;
   const lines = text.split(/\r?\n/).filter((line) => !looksLikeLogLine(line));
-  const flat = redact(lines.join(" "))
+  const flat = redactText(lines.join(" "))
     .replace(/\s+/g, " ")
     .replace(/[<>[\]`]/g, (c) => ({ "<": "＜", ">": "＞", "[": "［", "]": "］", "`": "'" })[c] ?? c)
     .trim();

@@ -107,7 +107,6 @@ function redactEntries(obj: Json, depth: number): Json {
 function redactValue(value: unknown, depth: number): unknown {
   if (depth > 64) return MASK;
   if (typeof value === "string") return redactText(value);
-  if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return redactList(value, depth);
   if (!isPlain(value)) return value;
   if (value.kind === "Secret" && ("data" in value || "stringData" in value || "metadata" in value))
@@ -119,7 +118,7 @@ function redactValue(value: unknown, depth: number): unknown {
  * A redacted deep copy of plain data: Secret objects keep only their key names, env[].value and
  * fields named like secrets are masked, the value after a secret flag in a list is masked,
  * managedFields and last-applied annotations are dropped, and every string goes through
- * redactText. Class instances (Errors, Buffers) are kept as they are.
+ * redactText. Class instances (Dates, Errors, Buffers) are kept as they are.
  */
 export function redactObject<T>(value: T): T {
   return redactValue(value, 0) as T;

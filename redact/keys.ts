@@ -93,6 +93,19 @@ function decidingWords(name: string): string[] {
  * token_ttl, password_reset_url, --password-file, tokenizer, max_tokens).
  */
 export function isSecretKey(name: string): boolean {
+  let known = verdicts.get(name);
+  if (known === undefined) {
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(name, (known = judge(name)));
+  }
+  return known;
+}
+
+// Log lines repeat their keys (user=, id=, level=): remember the verdicts, boundedly.
+const MAX_VERDICTS = 4096;
+const verdicts = new Map<string, boolean>();
+
+function judge(name: string): boolean {
   const words = decidingWords(name);
   const last = words.at(-1);
   if (last === undefined || words.length > 8) return false;

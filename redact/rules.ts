@@ -66,7 +66,8 @@ function credentialShaped(value: string): boolean {
   return /[0-9+/=_.~-]/.test(value) || (/[A-Z]/.test(value.slice(1)) && /[a-z]/.test(value));
 }
 
-const KEY_VALUE = String.raw`(\\*["']?)([A-Za-z_][A-Za-z0-9_.-]*|${FLAG})\1([ \t]*[=:][ \t]*)(${QUOTED}|${BARE})`;
+// The key starts where a name starts (the lookbehind): no retrying from inside every word.
+const KEY_VALUE = String.raw`(\\*["']?)(?<![A-Za-z0-9_.-])([A-Za-z_][A-Za-z0-9_.-]*|${FLAG})\1([ \t]*[=:][ \t]*)(${QUOTED}|${BARE})`;
 
 // replace() collects every match before calling back, so the recursion below may reuse it.
 const KEY_VALUE_INNER = new RegExp(KEY_VALUE, "g");

@@ -10,6 +10,7 @@ import {
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "./clock.ts";
 import { FIELD_MANAGER, isNotFound } from "../kube/kube-api.ts";
+import { redactText } from "../redact/index.ts";
 
 /** Event severity, as `kubectl describe` shows it. */
 export type EventType = "Normal" | "Warning";
@@ -89,9 +90,11 @@ export class EventRecorder {
     return this.event(obj, "Warning", reason, message);
   }
 
-  /** Records an event; resolves when written (or when writing failed and was logged). */
+  /** Records an event (its message redacted of secrets); resolves when written (or when writing failed and was logged). */
   event(obj: KubernetesObject, type: EventType, reason: string, message: string): Promise<void> {
-    const msg = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE - 3)}...` : message;
+    // Anyone who may list Events reads this: no secret from a log or a status goes in.
+    const safe = redactText(message);
+    const msg = safe.length > MAX_MESSAGE ? `${safe.slice(0, MAX_MESSAGE - 3)}...` : safe;
     // Writes are serialized so two repeats of one event cannot both create it.
     const at = new Date(this.clock.now());
     const next = this.tail.then(() => this.write(obj, type, reason, msg, at));

@@ -1,3 +1,4 @@
+import { redactObject } from "../redact/index.ts";
 import type { Queryable } from "./database.ts";
 import { json, required, ts } from "./sql.ts";
 import type { ChatSession, ChatSessionInput, WriteOutcome } from "./types.ts";
@@ -17,7 +18,8 @@ interface ChatRow {
  * Creates or updates a chat user's session: the task they last talked about and the
  * conversation context (replaced when given). An older write (by `at`) never overwrites a newer one.
  */
-export async function upsertChatSession(db: Queryable, input: ChatSessionInput): Promise<WriteOutcome> {
+export async function upsertChatSession(db: Queryable, raw: ChatSessionInput): Promise<WriteOutcome> {
+  const input = redactObject(raw);
   const task = input.lastTask;
   const rows = await db.query<{ inserted: boolean }>(
     `INSERT INTO chat_sessions (channel, user_id, last_task_uid, last_task_name, last_task_namespace, context,

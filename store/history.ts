@@ -1,3 +1,4 @@
+import { redactObject } from "../redact/index.ts";
 import type { Queryable } from "./database.ts";
 import { json, opt, required, requiredTs, resourceVersion, StoreInputError, ts } from "./sql.ts";
 import type { DiagnosisInput, RemediationActionInput, WriteOutcome } from "./types.ts";
@@ -10,7 +11,8 @@ const outcome = (rows: { inserted: boolean }[]): WriteOutcome =>
  * Records (or advances) one DiagnosisRun in the diagnosis history, idempotently by its uid;
  * older state (by resourceVersion) is "stale" and changes nothing.
  */
-export async function recordDiagnosis(db: Queryable, input: DiagnosisInput): Promise<WriteOutcome> {
+export async function recordDiagnosis(db: Queryable, raw: DiagnosisInput): Promise<WriteOutcome> {
+  const input = redactObject(raw);
   const rows = await db.query<{ inserted: boolean }>(
     `INSERT INTO diagnoses (diagnosis_uid, task_uid, name, namespace, phase, root_cause, category, confidence,
        findings, ai_analysis, recommended_actions, started_at, completed_at, cr_resource_version)
@@ -51,8 +53,9 @@ export async function recordDiagnosis(db: Queryable, input: DiagnosisInput): Pro
  */
 export async function recordRemediationAction(
   db: Queryable,
-  input: RemediationActionInput,
+  raw: RemediationActionInput,
 ): Promise<WriteOutcome> {
+  const input = redactObject(raw);
   if (!Number.isInteger(input.stepIndex) || input.stepIndex < 0) {
     throw new StoreInputError(`stepIndex must be a non-negative integer, got ${input.stepIndex}`);
   }

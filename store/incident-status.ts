@@ -1,3 +1,4 @@
+import { redactObject } from "../redact/index.ts";
 import type { Queryable } from "./database.ts";
 import { json, opt, required, requiredTs, resourceVersion, ts } from "./sql.ts";
 import type { DiagnosedInput, Timestamp, WriteOutcome } from "./types.ts";
@@ -31,7 +32,8 @@ async function guardedUpdate(
  * phases). Guarded by the run's resourceVersion; "missing" when the incident is not projected
  * yet (retry later).
  */
-export async function markDiagnosed(db: Queryable, input: DiagnosedInput): Promise<WriteOutcome> {
+export async function markDiagnosed(db: Queryable, raw: DiagnosedInput): Promise<WriteOutcome> {
+  const input = redactObject(raw);
   return guardedUpdate(
     db,
     BY_TASK,

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from "./database.ts";
+import { redactObject } from "../redact/index.ts";
 import { isUniqueViolation } from "./errors.ts";
 import { json, opt, required, requiredTs, resourceVersion, StoreInputError, ts } from "./sql.ts";
 import { INCIDENT_STATUSES, type IncidentInput, type IncidentStatus, type WriteOutcome } from "./types.ts";
@@ -132,7 +133,9 @@ async function upsertOnce(
  * fingerprint while an incident is open (a refiring alert updates it). State older than or
  * equal to what is stored (by resourceVersion) changes nothing and returns "stale".
  */
-export async function upsertIncident(db: Database, input: IncidentInput): Promise<UpsertIncidentResult> {
+export async function upsertIncident(db: Database, raw: IncidentInput): Promise<UpsertIncidentResult> {
+  // Incident rows outlive the cluster and are read by people and the sidecar: no secret goes in.
+  const input = redactObject(raw);
   const params = incidentParams(input);
   for (let attempt = 1; ; attempt++) {
     try {

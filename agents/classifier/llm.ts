@@ -20,7 +20,7 @@ import {
 } from "../diagnosis/llm/client.ts";
 import type { LLMSettings, LLMUsage } from "../diagnosis/llm/config.ts";
 import { FENCE_CLOSE, FENCE_OPEN, fence } from "../diagnosis/llm/fence.ts";
-import { redactObject, redactText } from "../diagnosis/llm/redact.ts";
+import { redactObject, redactText } from "../../redact/index.ts";
 import { classifyTask, validTarget } from "./classify.ts";
 import type { Target, TaskClassification } from "./types.ts";
 import { UNSURE_BELOW, round } from "./types.ts";

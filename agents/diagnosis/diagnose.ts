@@ -18,6 +18,7 @@ import { matchRunbooks } from "./runbooks.ts";
 import { summarize } from "./summary.ts";
 import type { DiagnosisResult, Focus, ResourceRef, RootCause } from "./types.ts";
 import type { ClusterView } from "./view.ts";
+import { redactObject } from "../../redact/index.ts";
 
 const MAX_FINDINGS = 30;
 
@@ -67,8 +68,15 @@ function allFaults(view: ClusterView, opts: DiagnoseOptions): Fault[] {
   return faults;
 }
 
-/** Diagnoses a cluster view, starting from the alert or target when given. */
+/**
+ * Diagnoses a cluster view, starting from the alert or target when given. The result is
+ * redacted: evidence quotes logs, events and object fields, and none of it may carry a secret.
+ */
 export function diagnose(view: ClusterView, focus: Focus = {}, opts: DiagnoseOptions = {}): DiagnosisResult {
+  return redactObject(diagnoseView(view, focus, opts));
+}
+
+function diagnoseView(view: ClusterView, focus: Focus, opts: DiagnoseOptions): DiagnosisResult {
   const gaps = opts.metrics?.gaps.length ? { evidenceGaps: opts.metrics.gaps } : {};
   const faults = allFaults(view, opts);
   const ranked = rankRootCause(view, faults, resolveFocus(view, focus));

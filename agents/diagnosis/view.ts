@@ -3,6 +3,7 @@
  * the live informer cache both feed `MemoryView`, so the engine runs the same
  * offline and in the operator. Every lookup is indexed (no pods x events scans).
  */
+import { redactText } from "../../redact/index.ts";
 import type { ClusterEvent } from "./events.ts";
 import { isEvent, normaliseEvent } from "./events.ts";
 import type { K8sObject, LabelSelector, Labels, Pod } from "./k8s.ts";
@@ -75,7 +76,8 @@ export class MemoryView implements ClusterView {
     opts: { now?: number; logs?: Record<string, string>; prometheus?: PromQuery } = {},
   ) {
     this.now = opts.now ?? Date.now();
-    this.logs = new Map(Object.entries(opts.logs ?? {}));
+    // Container logs enter the engine redacted: a log line may become evidence or a summary.
+    this.logs = new Map(Object.entries(opts.logs ?? {}).map(([k, text]) => [k, redactText(text)]));
     if (opts.prometheus) this.prometheus = opts.prometheus;
     for (const obj of objects) this.add(obj);
   }

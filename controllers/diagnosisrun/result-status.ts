@@ -1,22 +1,28 @@
 import type { DiagnosisResult } from "../../agents/diagnosis/types.ts";
 import type { DiagnosisRunStatus } from "../../crds/index.ts";
 import { LIMITS } from "../../crds/index.ts";
+import { redactObject, redactText } from "../../redact/index.ts";
 
 type StatusResult = Pick<
   DiagnosisRunStatus,
   "rootCause" | "findings" | "recommendations" | "runbooks" | "truncated" | "evidenceGaps"
 >;
 
-/** Cuts a string to max characters, marking the cut with an ellipsis. */
+/**
+ * Redacts secrets from a status string, then cuts it to max characters, marking the cut with an
+ * ellipsis. Redacting first means a cut can never leave half a secret the rules no longer see.
+ */
 export function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  const safe = redactText(text);
+  return safe.length <= max ? safe : `${safe.slice(0, max - 1)}…`;
 }
 
 /**
- * Fits an engine result into the bounded DiagnosisRun status: lists capped at LIMITS,
+ * Fits an engine result into the bounded DiagnosisRun status: secrets redacted, lists capped at LIMITS,
  * strings clipped, and `truncated` saying what was cut (the incident store keeps it all).
  */
-export function boundedResult(result: DiagnosisResult): StatusResult {
+export function boundedResult(unsafe: DiagnosisResult): StatusResult {
+  const result = redactObject(unsafe);
   let evidenceCut = false;
   const findings = result.findings.slice(0, LIMITS.findings).map((f) => {
     const evidence = f.evidence.slice(0, LIMITS.evidence).map((e) => clip(e, LIMITS.evidenceLine));

@@ -5,7 +5,8 @@
  */
 import { classifyTask, classifyWithLLM } from "../../agents/classifier/index.ts";
 import type { TaskClassification } from "../../agents/classifier/index.ts";
-import { REDACTED, llmSettings, redactText } from "../../agents/diagnosis/llm/index.ts";
+import { llmSettings } from "../../agents/diagnosis/llm/index.ts";
+import { MASK, redactText } from "../../redact/index.ts";
 import type {
   LLMFallbackReason,
   LLMSettings,
@@ -49,7 +50,7 @@ const firstLine = (err: unknown): string =>
 
 /** Removes the API key from a line, in case an endpoint echoed it back. */
 function scrub(line: string | undefined, apiKey: string): string | undefined {
-  return line === undefined || !apiKey ? line : line.split(apiKey).join(REDACTED);
+  return line === undefined || !apiKey ? line : line.split(apiKey).join(MASK);
 }
 
 /** The LLM settings of the task's AgentConfig, or the reason there are none. */

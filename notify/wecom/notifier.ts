@@ -5,7 +5,7 @@
  */
 import type { Lang, Notification, NotificationChannel, Recipients as ChannelRecipients } from "../channel.ts";
 import type { Logger } from "../log.ts";
-import { redact } from "../redact.ts";
+import { redactText } from "../../redact/index.ts";
 import type { Recipients, WeComSender } from "./senders.ts";
 import { renderNotification } from "./templates.ts";
 import { WeComApiError } from "./wecom-api.ts";
@@ -58,7 +58,7 @@ export class WeComNotifier implements NotificationChannel {
 
   /** Sends markdown to one WeCom user (in robot mode: to the group, mentioning the user). */
   sendToUser(userId: string, markdown: string): Promise<boolean> {
-    return this.#send(redact(markdown), { toUser: userId }, { user: userId });
+    return this.#send(redactText(markdown), { toUser: userId }, { user: userId });
   }
 
   async #send(content: string, to: Recipients, context: Record<string, unknown>): Promise<boolean> {
@@ -70,7 +70,7 @@ export class WeComNotifier implements NotificationChannel {
       const fields =
         err instanceof WeComApiError
           ? { errcode: err.errcode, path: err.path, error: err.message }
-          : { error: redact((err as Error).message) };
+          : { error: redactText((err as Error).message) };
       this.#logger.error(
         { ...context, ...fields, mode: this.#sender.mode },
         "Failed to send a WeCom message",

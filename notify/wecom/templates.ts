@@ -4,7 +4,7 @@
  * more as a whole, so neither a secret nor a raw log line can reach a message.
  */
 import type { Lang, Notification } from "../channel.ts";
-import { redact } from "../redact.ts";
+import { redactText } from "../../redact/index.ts";
 import { planView, taskView } from "../views.ts";
 import { stringsFor } from "./strings.ts";
 
@@ -31,5 +31,5 @@ export function renderNotification(event: Notification, lang: Lang): string {
       text = t.failed(task);
       break;
   }
-  return redact(text);
+  return redactText(text);
 }

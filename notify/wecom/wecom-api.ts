@@ -4,7 +4,7 @@
  * name only the path and log nothing but the errcode and a redacted errmsg.
  */
 import type { Logger } from "../log.ts";
-import { redactKnown } from "../redact.ts";
+import { redactKnown } from "../../redact/index.ts";
 
 /** errcode of "system busy, retry". */
 export const ERR_BUSY = -1;

@@ -225,12 +225,12 @@ describe("explainWithLLM against an OpenAI-protocol server", () => {
     expect(logMsg.endsWith(FENCE_CLOSE)).toBe(true);
     expect(logMsg).toContain(INJECTION);
     expect(logMsg.split(FENCE_CLOSE)).toHaveLength(2);
-    expect(logMsg).toContain("DB_PASSWORD=[REDACTED]");
+    expect(logMsg).toContain("DB_PASSWORD=***");
     const toolMsgs = server.requests[3]!.messages.filter((m) => m.role === "tool").map((m) =>
       String(m.content),
     );
     expect(toolMsgs[1]).toContain('"dataKeys":["password","url"]');
-    expect(toolMsgs[2]).toContain('"value":"[REDACTED]"');
+    expect(toolMsgs[2]).toContain('"value":"***"');
     expect(toolMsgs[3]).toMatch(/unknown tool delete_namespace/);
   });
 

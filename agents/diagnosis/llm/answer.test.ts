@@ -161,7 +161,7 @@ describe("mergeAnswer", () => {
       {
         action: "ScaleWorkload",
         target: api,
-        params: { replicas: 3, note: "password=[REDACTED]" },
+        params: { replicas: 3, note: "password=***" },
         risk: "medium",
         rationale: "more",
       },
@@ -197,6 +197,6 @@ describe("mergeAnswer", () => {
       answer({ explanation: "use password=hunter2 with Bearer abcdefghijklmnop1234" }),
       s,
     );
-    expect(out.explanation).toBe("use password=[REDACTED] with Bearer [REDACTED]");
+    expect(out.explanation).toBe("use password=*** with Bearer ***");
   });
 });

@@ -43,7 +43,7 @@ describe("chat model client", () => {
     const err = Object.assign(new Error("Incorrect API key provided: sk-abcdefghijklmnopqrstu\nmore"), {
       status: 401,
     });
-    expect(fallbackDetail(err)).toBe("HTTP 401: Incorrect API key provided: [REDACTED:token]");
+    expect(fallbackDetail(err)).toBe("HTTP 401: Incorrect API key provided: sk-***");
   });
 });
 

@@ -8,7 +8,7 @@ import { ChatOpenAICompletions } from "@langchain/openai";
 import { Reason } from "../../../crds/reasons.ts";
 import type { LLMFallbackReason, LLMSettings, LLMUsage } from "./config.ts";
 import { LLM_DEFAULTS } from "./config.ts";
-import { redactText } from "./redact.ts";
+import { redactText } from "../../../redact/index.ts";
 
 /** The model answered, but not with something the schema accepts. */
 export class LLMAnswerError extends Error {

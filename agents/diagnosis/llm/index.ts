@@ -8,4 +8,3 @@ export { LLM_DEFAULTS, llmSettings } from "./config.ts";
 export type { LLMFallbackReason, LLMSettings, LLMUsage } from "./config.ts";
 export { fence } from "./fence.ts";
 export { createLLMMetrics } from "./metrics.ts";
-export { REDACTED, redactObject, redactText } from "./redact.ts";

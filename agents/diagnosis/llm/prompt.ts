@@ -42,7 +42,7 @@ export function systemPrompt(maxToolCalls: number): string {
     `3. rootCause.category must be one of: ${CATEGORIES.join(", ")}.`,
     "   Keep the engine's root cause unless the evidence shows a deeper cause on the same dependency chain",
     "   (Ingress -> Service -> Pods -> containers -> their config, volumes, image, scheduling, node).",
-    '4. Secret values are never shown; "[REDACTED]" marks removed values. Never ask for or guess them.',
+    '4. Secret values are never shown; "***" marks removed values. Never ask for or guess them.',
     `5. Make at most ${maxToolCalls} tool calls, then answer.`,
     "",
     "Answer with exactly one JSON object and nothing else:",

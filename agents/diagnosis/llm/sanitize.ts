@@ -5,7 +5,7 @@
  */
 import type { Anonymizer } from "./anonymize.ts";
 import { fence, truncate } from "./fence.ts";
-import { redactObject, redactText } from "./redact.ts";
+import { redactObject, redactText } from "../../../redact/index.ts";
 
 /** Redaction and anonymization for one consultation. */
 export interface Sanitizer {

@@ -78,7 +78,7 @@ describe("read-only tools", () => {
       "Warning BackOff x5 last=2026-11-20T09:59:00.000Z: Back-off restarting failed container",
     );
     const log = await tools().run("get_logs", { namespace: "web", pod: "api-1", tailLines: 3 });
-    expect(log).toContain("line 98\nline 99\napi_key=[REDACTED]");
+    expect(log).toContain("line 98\nline 99\napi_key=***");
     expect(log).not.toContain("line 97");
     expect(await tools().run("get_logs", { namespace: "web", pod: "api-1", previous: true })).toContain(
       "no previous log",

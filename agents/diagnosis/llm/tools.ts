@@ -9,7 +9,7 @@ import { condition } from "../k8s.ts";
 import { ref } from "../refs.ts";
 import type { ClusterView } from "../view.ts";
 import { tailLines } from "./fence.ts";
-import { redactObject } from "./redact.ts";
+import { redactObject } from "../../../redact/index.ts";
 import type { Sanitizer } from "./sanitize.ts";
 import { runbookHits } from "./runbook-search.ts";
 import type { ToolDefinition } from "./tool-defs.ts";
