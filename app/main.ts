@@ -59,7 +59,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
   addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
   addDiagnosisRunController(mgr, { ...opts, operatorNamespace: cfg.namespace });
-  addConfigControllers(mgr, cfg.watchNamespace);
+  addConfigControllers(mgr, cfg.watchNamespace, cfg.namespace);
   const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
   addNotificationController(mgr, notificationRouter(mgr, logger), {

@@ -3,10 +3,45 @@ import { ACTION_NAMES } from "./actions.ts";
 import { RISKS } from "./common.ts";
 import { ActionName } from "./findings.ts";
 import { LIMITS } from "./limits.ts";
-import { MapList, SetOf, Str, StrEnum } from "./schema.ts";
+import { List, MapList, SetOf, Str, StrEnum } from "./schema.ts";
 
 /** Enabled by default: every Kubernetes action; EC2 actions are an explicit opt-in. */
 export const DEFAULT_ENABLED_ACTIONS = ACTION_NAMES.filter((a) => !a.startsWith("Ec2"));
+
+/**
+ * Actions on cluster-scoped targets (Nodes, EC2 instances): only the cluster policy (the
+ * AgentConfig `default` of the operator's namespace) grants them, namespace by namespace.
+ */
+export const CLUSTER_SCOPED_ACTIONS = [
+  "CordonNode",
+  "DrainNode",
+  "UncordonNode",
+  "Ec2RebootInstance",
+  "Ec2StartInstance",
+  "Ec2StopInstance",
+] as const;
+
+/** A namespace name, or * (every namespace but kube-system, which must be named). */
+const NamespaceName = Str(LIMITS.label, { pattern: "^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$" });
+
+/** Node and EC2 actions the cluster policy grants to the plans of some namespaces. */
+const ClusterGrant = Type.Object({
+  namespaces: SetOf(NamespaceName, LIMITS.list, {
+    minItems: 1,
+    description: "Namespaces whose plans get the grant; * means every namespace but kube-system.",
+  }),
+  actions: SetOf(StrEnum(CLUSTER_SCOPED_ACTIONS), CLUSTER_SCOPED_ACTIONS.length, {
+    minItems: 1,
+    description: "The Node and EC2 actions granted.",
+  }),
+  podNamespaces: Type.Optional(
+    SetOf(NamespaceName, LIMITS.list, {
+      description:
+        "Namespaces besides the plan's own whose pods these actions may disrupt (a drain's evictions); " +
+        "* means every namespace but kube-system. Absent: only the plan's own namespace.",
+    }),
+  ),
+});
 
 /** Bounded integer with a default. */
 function Limit(description: string, minimum: number, maximum: number, def: number) {
@@ -27,14 +62,28 @@ export const PolicyConfig = Type.Object(
     ),
     enabledActions: Type.Optional(
       SetOf(ActionName, ACTION_NAMES.length, {
-        description: "Catalog actions plans may execute; EC2 actions also need tools.aws.allowTag.",
+        description:
+          "Catalog actions plans may execute: the namespace's AgentConfig and the cluster policy must both " +
+          "enable one. The cluster policy enables Node and EC2 actions through clusterGrants only; EC2 actions " +
+          "also need tools.aws.allowTag.",
         default: DEFAULT_ENABLED_ACTIONS,
       }),
     ),
     allowedNamespaces: Type.Optional(
       SetOf(Str(LIMITS.label, { pattern: "^(\\*|[a-z0-9]([-a-z0-9]*[a-z0-9])?)$" }), LIMITS.list, {
         description:
-          "Namespaces plans may change; absent means only this AgentConfig's namespace; * means all.",
+          "A plan only ever changes its own namespace (plus what clusterGrants give it). In the cluster policy " +
+          "(AgentConfig default of the operator's namespace): the namespaces whose plans may remediate; absent " +
+          "means all. Elsewhere it only narrows: the namespaces (its own, and those whose pods a granted drain " +
+          "disrupts) its plans may affect; absent narrows nothing. * never covers kube-system.",
+      }),
+    ),
+    clusterGrants: Type.Optional(
+      List(ClusterGrant, LIMITS.list, {
+        description:
+          "Cluster policy only (AgentConfig default of the operator's namespace): which namespaces' plans may " +
+          "run Node and EC2 actions, and whose pods those may disrupt. None: no plan may. Ignored in any other " +
+          "AgentConfig (its PolicyScope condition says so).",
       }),
     ),
     maxAffectedPods: Limit("Most pods one plan may restart, evict or delete.", 0, 10000, 10),

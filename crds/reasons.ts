@@ -32,6 +32,8 @@ export const ConditionType = {
   SecretsResolved: "SecretsResolved",
   /** AgentConfig: configured tools (Prometheus, Grafana, AWS, LLM) answered. */
   ToolsReachable: "ToolsReachable",
+  /** AgentConfig: whether it is the cluster policy or narrows it; False when cluster-only fields are ignored. */
+  PolicyScope: "PolicyScope",
 } as const;
 export type ConditionTypeName = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -98,6 +100,12 @@ export const Reason = {
   SecretKeyNotFound: "SecretKeyNotFound",
   ToolsReachable: "ToolsReachable",
   ToolUnreachable: "ToolUnreachable",
+  /** AgentConfig: the `default` of the operator's namespace, which bounds every namespace's policy. */
+  ClusterPolicy: "ClusterPolicy",
+  /** AgentConfig: a namespace's policy, which only narrows the cluster policy. */
+  NamespacePolicy: "NamespacePolicy",
+  /** AgentConfig: a namespace's policy sets fields only the cluster policy may set; they are ignored. */
+  ClusterFieldsIgnored: "ClusterFieldsIgnored",
 } as const;
 export type ReasonName = (typeof Reason)[keyof typeof Reason];
 

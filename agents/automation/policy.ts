@@ -1,16 +1,20 @@
 /**
- * The automation policy of an AgentConfig, as a pure function of the plan, the config and
- * what is going on (no I/O). Missing config or fields fall back to the safe defaults:
- * every plan needs approval, no auto-remediation, only the AgentConfig's own namespace,
- * kube-system never unless listed by name, EC2 off unless an allow tag is set.
+ * The automation policy, as a pure function of the plan, the governing AgentConfigs (the
+ * cluster policy bounds, the namespace's narrows: policy-merge.ts) and what is going on (no
+ * I/O). Missing configs or fields fall back to the safe defaults: every plan needs approval,
+ * no auto-remediation, a plan changes its own namespace only, kube-system never unless listed
+ * by name, no Node or EC2 action unless the cluster policy grants it, EC2 off without an allow tag.
  */
 import { ACTION_RISKS, isActionName } from "../../crds/actions.ts";
 import type { Risk } from "../../crds/actions.ts";
 import { actionFitsKind } from "../../crds/action-targets.ts";
-import { DEFAULT_ENABLED_ACTIONS } from "../../crds/agentconfig-policy.ts";
-import type { AgentConfigSpec } from "../../crds/agentconfig.ts";
 import type { ObjectReference } from "../../crds/common.ts";
 import type { BlastRadius } from "./action.ts";
+import { actionEnabled, mergePolicy, namespaceAllowed } from "./policy-merge.ts";
+import type { EffectivePolicy, GoverningConfigs } from "./policy-merge.ts";
+
+export { POLICY_DEFAULTS, mergePolicy, namespaceAllowed } from "./policy-merge.ts";
+export type { EffectivePolicy, GoverningConfigs, PolicyConfig } from "./policy-merge.ts";
 
 /** Stable rule names: violations (plan Rejected or deferred) and approval reasons. */
 export const POLICY_RULES = {
@@ -30,15 +34,6 @@ export const POLICY_RULES = {
 } as const;
 export type PolicyRuleName = (typeof POLICY_RULES)[keyof typeof POLICY_RULES];
 
-/** The defaults of crds/agentconfig-policy.ts, restated where the engine needs numbers. */
-export const POLICY_DEFAULTS = {
-  maxAffectedPods: 10,
-  maxAffectedInstances: 1,
-  cooldownSeconds: 600,
-  maxConcurrentPlans: 1,
-  approvalRequiredAtRisk: "low" as Risk,
-} as const;
-
 /** One broken rule. retryable: the plan may pass later unchanged (cooldown, concurrency). */
 export interface PolicyViolation {
   rule: PolicyRuleName;
@@ -50,12 +45,6 @@ export interface PolicyViolation {
 export interface PolicyPlan {
   metadata?: { namespace?: string };
   spec: { steps: { name: string; action: string; target: ObjectReference; risk?: Risk }[] };
-}
-
-/** The AgentConfig as policy sees it; absent means every default. */
-export interface PolicyConfig {
-  metadata?: { namespace?: string };
-  spec?: AgentConfigSpec;
 }
 
 /** What is going on around the plan. */
@@ -77,6 +66,8 @@ export interface PolicyVerdict {
   approvalReasons: PolicyViolation[];
   /** The highest risk of any step. */
   risk: Risk;
+  /** What was ignored (cluster-only fields of a namespace's AgentConfig), for the plan's status. */
+  notes?: string[];
 }
 
 const RANK: Record<Risk, number> = { low: 0, medium: 1, high: 2 };
@@ -98,95 +89,113 @@ export function planRisk(plan: PolicyPlan): Risk {
   return risk;
 }
 
-/** True when policy lets plans change this namespace. */
-export function namespaceAllowed(ns: string, allowed: readonly string[]): boolean {
-  // kube-system is never covered by "*": it must be listed by name.
-  if (ns === "kube-system") return allowed.includes("kube-system");
-  return allowed.includes("*") || allowed.includes(ns);
-}
+type PlanStep = PolicyPlan["spec"]["steps"][number];
 
-/** Whether the step's action is a catalog action, enabled, fitting its target, and configured. */
-function actionViolations(
-  s: PolicyPlan["spec"]["steps"][number],
-  enabled: readonly string[],
-  ec2Configured: boolean,
-): PolicyViolation[] {
+/** Kinds with no namespace: only actions the cluster policy grants may change them. */
+const CLUSTER_SCOPED_KINDS: readonly string[] = ["Node", "Ec2Instance"];
+
+/** Whether the step's action is a catalog action, enabled by both policies, fitting its target, and configured. */
+function actionViolations(s: PlanStep, p: EffectivePolicy): PolicyViolation[] {
   const where = `step ${s.name}`;
   if (!isActionName(s.action))
     return [v(POLICY_RULES.ActionNotEnabled, `${where}: ${s.action} is not a catalog action`)];
-  if (!enabled.includes(s.action))
-    return [v(POLICY_RULES.ActionNotEnabled, `${where}: ${s.action} is not in policy.enabledActions`)];
+  const enabled = actionEnabled(p, s.action);
+  if (enabled === "namespace")
+    return [
+      v(
+        POLICY_RULES.ActionNotEnabled,
+        `${where}: ${s.action} is not in policy.enabledActions${p.namespaceSource ? ` of ${p.namespaceSource}` : ""}`,
+      ),
+    ];
+  // A Node or EC2 action the cluster does not grant: scopeViolations says so (ClusterScopeNotAllowed).
+  if (enabled === "cluster" && CLUSTER_SCOPED_KINDS.includes(s.target.kind)) return [];
+  if (enabled === "cluster")
+    return [
+      v(
+        POLICY_RULES.ActionNotEnabled,
+        `${where}: ${s.action} is not in policy.enabledActions of ${p.clusterSource}`,
+      ),
+    ];
   if (!actionFitsKind(s.action, s.target.kind))
     return [v(POLICY_RULES.TargetKindMismatch, `${where}: ${s.action} cannot act on ${s.target.kind}`)];
-  if (s.action.startsWith("Ec2") && !ec2Configured)
+  if (s.action.startsWith("Ec2") && !p.ec2Configured)
     return [v(POLICY_RULES.Ec2NotConfigured, `${where}: EC2 actions need tools.aws.allowTag`)];
   return [];
 }
 
-/** Whether the step's target lies where policy lets plans act. */
-function scopeViolations(
-  s: PolicyPlan["spec"]["steps"][number],
-  allowedNs: readonly string[],
-): PolicyViolation[] {
+/** Why plans of home may not change home, or undefined when they may. */
+function homeRefusal(p: EffectivePolicy): string | undefined {
+  if (!p.homeByCluster) return `namespace ${p.home} is not in policy.allowedNamespaces of ${p.clusterSource}`;
+  if (p.narrowing && !namespaceAllowed(p.home, p.narrowing))
+    return `namespace ${p.home} is not in policy.allowedNamespaces of ${p.namespaceSource ?? "its AgentConfig"}`;
+  return undefined;
+}
+
+/** Whether the step's target lies where the plan may act: its own namespace, or a granted cluster-scoped target. */
+function scopeViolations(s: PlanStep, p: EffectivePolicy): PolicyViolation[] {
+  const where = `step ${s.name}`;
   const ns = s.target.namespace;
-  if (ns)
-    return namespaceAllowed(ns, allowedNs)
-      ? []
-      : [
-          v(
-            POLICY_RULES.NamespaceNotAllowed,
-            `step ${s.name}: namespace ${ns} is not in policy.allowedNamespaces`,
-          ),
-        ];
-  // A Node affects every namespace: only an AgentConfig trusted with all of them ("*") may change one.
-  const clusterScoped = s.target.kind !== "Ec2Instance" && s.action !== "RunbookOnly";
-  if (!clusterScoped || allowedNs.includes("*")) return [];
-  const what = `${s.target.kind} ${s.target.name}`;
+  if (ns && ns !== p.home)
+    return [
+      v(
+        POLICY_RULES.NamespaceNotAllowed,
+        `${where}: ${show(s.target)} is in namespace ${ns}; a plan in ${p.home} may change only ${p.home}`,
+      ),
+    ];
+  if (ns) {
+    const refusal = homeRefusal(p);
+    return refusal ? [v(POLICY_RULES.NamespaceNotAllowed, `${where}: ${refusal}`)] : [];
+  }
+  // RunbookOnly executes nothing: a person follows the runbook.
+  if (s.action === "RunbookOnly") return [];
+  if (!CLUSTER_SCOPED_KINDS.includes(s.target.kind))
+    return [v(POLICY_RULES.NamespaceNotAllowed, `${where}: ${show(s.target)} names no namespace`)];
+  if (p.grants.has(s.action)) return [];
   return [
     v(
       POLICY_RULES.ClusterScopeNotAllowed,
-      `step ${s.name}: ${what} is cluster-scoped; it needs policy.allowedNamespaces ["*"]`,
+      `${where}: ${s.action} on ${show(s.target)} is cluster-scoped; ${p.clusterSource} grants it to no plan ` +
+        `of namespace ${p.home} (policy.clusterGrants)`,
     ),
   ];
 }
 
-function stepViolations(plan: PolicyPlan, config: PolicyConfig | undefined, allowedNs: readonly string[]) {
-  const enabled: readonly string[] = config?.spec?.policy?.enabledActions ?? DEFAULT_ENABLED_ACTIONS;
-  const ec2Configured = config?.spec?.tools?.aws?.allowTag !== undefined;
-  return plan.spec.steps.flatMap((s) => [
-    ...actionViolations(s, enabled, ec2Configured),
-    ...scopeViolations(s, allowedNs),
-  ]);
+/** Why pods of ns may not be disrupted by this plan, or undefined when they may. */
+function podRefusal(ns: string, plan: PolicyPlan, p: EffectivePolicy): string | undefined {
+  if (ns === p.home) return homeRefusal(p);
+  const granted = plan.spec.steps.flatMap((s) => p.grants.get(s.action) ?? []);
+  if (!namespaceAllowed(ns, granted))
+    return `${p.clusterSource} grants plans of ${p.home} no disruption there (policy.clusterGrants podNamespaces)`;
+  if (p.narrowing && !namespaceAllowed(ns, p.narrowing))
+    return `it is not in policy.allowedNamespaces of ${p.namespaceSource ?? "the plan's AgentConfig"}`;
+  return undefined;
 }
 
-function blastViolations(config: PolicyConfig | undefined, ctx: PolicyContext, allowedNs: readonly string[]) {
-  const policy = config?.spec?.policy;
+/** The blast radius: every pod counts, whatever its namespace, and each namespace must be allowed. */
+function blastViolations(plan: PolicyPlan, p: EffectivePolicy, ctx: PolicyContext): PolicyViolation[] {
   const out: PolicyViolation[] = [];
   const pods = new Set(ctx.blastRadius.pods);
   const instances = new Set(ctx.blastRadius.instances);
-  const maxPods = policy?.maxAffectedPods ?? POLICY_DEFAULTS.maxAffectedPods;
-  const maxInstances = policy?.maxAffectedInstances ?? POLICY_DEFAULTS.maxAffectedInstances;
-  if (pods.size > maxPods)
+  if (pods.size > p.maxAffectedPods)
     out.push(
-      v(POLICY_RULES.TooManyPodsAffected, `the plan affects ${pods.size} pods; policy allows ${maxPods}`),
+      v(
+        POLICY_RULES.TooManyPodsAffected,
+        `the plan affects ${pods.size} pods; policy allows ${p.maxAffectedPods}`,
+      ),
     );
-  if (instances.size > maxInstances)
+  if (instances.size > p.maxAffectedInstances)
     out.push(
       v(
         POLICY_RULES.TooManyInstancesAffected,
-        `the plan affects ${instances.size} EC2 instances; policy allows ${maxInstances}`,
+        `the plan affects ${instances.size} EC2 instances; policy allows ${p.maxAffectedInstances}`,
       ),
     );
-  // Pods a node drain would evict count too: draining must not reach into forbidden namespaces.
-  const podNamespaces = new Set([...pods].map((p) => p.split("/")[0] ?? ""));
+  // Pods a node drain would evict count too: draining must not reach into namespaces not granted.
+  const podNamespaces = new Set([...pods].map((x) => x.split("/")[0] ?? ""));
   for (const ns of [...podNamespaces].sort()) {
-    if (ns && !namespaceAllowed(ns, allowedNs))
-      out.push(
-        v(
-          POLICY_RULES.NamespaceNotAllowed,
-          `the plan disrupts pods in namespace ${ns}, which is not in policy.allowedNamespaces`,
-        ),
-      );
+    const why = ns ? podRefusal(ns, plan, p) : undefined;
+    if (why)
+      out.push(v(POLICY_RULES.NamespaceNotAllowed, `the plan disrupts pods in namespace ${ns}: ${why}`));
   }
   return out;
 }
@@ -194,10 +203,9 @@ function blastViolations(config: PolicyConfig | undefined, ctx: PolicyContext, a
 const sameTarget = (a: ObjectReference, b: ObjectReference) =>
   a.kind === b.kind && a.name === b.name && (a.namespace ?? "") === (b.namespace ?? "");
 
-function timingViolations(plan: PolicyPlan, config: PolicyConfig | undefined, ctx: PolicyContext) {
-  const policy = config?.spec?.policy;
+function timingViolations(plan: PolicyPlan, p: EffectivePolicy, ctx: PolicyContext) {
   const out: PolicyViolation[] = [];
-  const cooldownMs = (policy?.cooldownSeconds ?? POLICY_DEFAULTS.cooldownSeconds) * 1000;
+  const cooldownMs = p.cooldownSeconds * 1000;
   for (const s of plan.spec.steps) {
     const last = ctx.recentTargets
       .filter((r) => sameTarget(r.target, s.target))
@@ -212,26 +220,24 @@ function timingViolations(plan: PolicyPlan, config: PolicyConfig | undefined, ct
         ),
       );
   }
-  const maxPlans = policy?.maxConcurrentPlans ?? POLICY_DEFAULTS.maxConcurrentPlans;
-  if (ctx.activePlans >= maxPlans)
+  if (ctx.activePlans >= p.maxConcurrentPlans)
     out.push(
       v(
         POLICY_RULES.TooManyConcurrentPlans,
-        `${ctx.activePlans} plans already running; policy allows ${maxPlans}`,
+        `${ctx.activePlans} plans already running; policy allows ${p.maxConcurrentPlans}`,
         true,
       ),
     );
   return out;
 }
 
-function approvalReasons(config: PolicyConfig | undefined, risk: Risk): PolicyViolation[] {
-  const policy = config?.spec?.policy;
+function approvalReasons(p: EffectivePolicy, risk: Risk): PolicyViolation[] {
   const out: PolicyViolation[] = [];
-  if (policy?.autoRemediation !== true)
+  if (!p.autoRemediation)
     out.push(
       v(POLICY_RULES.AutoRemediationDisabled, "policy.autoRemediation is off: a person approves every plan"),
     );
-  const threshold = policy?.approvalRequiredAtRisk ?? POLICY_DEFAULTS.approvalRequiredAtRisk;
+  const threshold = p.approvalRequiredAtRisk;
   if (RANK[risk] >= RANK[threshold])
     out.push(
       v(
@@ -244,36 +250,32 @@ function approvalReasons(config: PolicyConfig | undefined, risk: Risk): PolicyVi
   return out;
 }
 
-/** The namespaces plans may change: the listed ones, else only the AgentConfig's (or plan's) own. */
-function allowedNamespaces(plan: PolicyPlan, config: PolicyConfig | undefined): readonly string[] {
-  const listed = config?.spec?.policy?.allowedNamespaces;
-  if (listed) return listed;
-  const home = config?.metadata?.namespace ?? plan.metadata?.namespace;
-  return home ? [home] : [];
-}
+/** The plan's namespace (the governing AgentConfig's, for a plan object without one). */
+const homeOf = (plan: PolicyPlan, configs: GoverningConfigs) =>
+  plan.metadata?.namespace ?? configs.namespace?.metadata?.namespace ?? "";
 
-/** Evaluates the plan against the AgentConfig policy. */
+/** Evaluates the plan against the cluster policy narrowed by its namespace's AgentConfig. */
 export function evaluatePolicy(
   plan: PolicyPlan,
-  config: PolicyConfig | undefined,
+  configs: GoverningConfigs,
   ctx: PolicyContext,
 ): PolicyVerdict {
-  const allowedNs = allowedNamespaces(plan, config);
+  const p = mergePolicy(homeOf(plan, configs), configs);
   const violations: PolicyViolation[] = [];
-  if (config?.spec?.agents?.automation?.enabled === false)
-    violations.push(v(POLICY_RULES.AutomationDisabled, "agents.automation.enabled is false"));
-  violations.push(
-    ...stepViolations(plan, config, allowedNs),
-    ...blastViolations(config, ctx, allowedNs),
-    ...timingViolations(plan, config, ctx),
-  );
+  if (p.disabledBy) violations.push(v(POLICY_RULES.AutomationDisabled, p.disabledBy));
+  for (const s of plan.spec.steps) violations.push(...actionViolations(s, p), ...scopeViolations(s, p));
+  violations.push(...blastViolations(plan, p, ctx), ...timingViolations(plan, p, ctx));
   const risk = planRisk(plan);
-  const reasons = approvalReasons(config, risk);
+  const reasons = approvalReasons(p, risk);
   return {
     allowed: violations.length === 0,
     violations,
     approvalRequired: reasons.length > 0,
     approvalReasons: reasons,
     risk,
+    notes: p.ignored.map(
+      (f) =>
+        `${f} of ${p.namespaceSource ?? "the plan's AgentConfig"} ignored: it counts only in the cluster policy`,
+    ),
   };
 }

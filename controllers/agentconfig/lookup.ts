@@ -28,6 +28,21 @@ export async function findAgentConfig(
   return (await get(namespace, refName ?? "default")) ?? (await get(operatorNamespace, "default"));
 }
 
+/**
+ * The cluster policy: the AgentConfig `default` of the operator's namespace, which bounds the
+ * remediation policy of every namespace (docs/adr/0006-cluster-policy.md); undefined when absent.
+ */
+export function findClusterPolicy(
+  client: KubeClient,
+  operatorNamespace: string,
+): Promise<AgentConfig | undefined> {
+  return client.getObject<AgentConfig>({
+    apiVersion: API_GROUP_VERSION,
+    kind: AGENTCONFIG.kind,
+    metadata: { name: "default", namespace: operatorNamespace },
+  });
+}
+
 /** Reads the LLM API key from the Secret `spec.llm.apiKeySecretRef` names; undefined when none is set. */
 export async function llmApiKey(client: KubeClient, config: AgentConfig): Promise<string | undefined> {
   const ref = config.spec.llm?.apiKeySecretRef;

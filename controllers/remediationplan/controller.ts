@@ -8,7 +8,7 @@ import { RemediationPlanPhase } from "../../crds/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import type { Manager, Reconciler, ResourceType, Result } from "../../runtime/index.ts";
 import { formatTime, isNotFound, objectPath } from "../../runtime/index.ts";
-import { findAgentConfig } from "../agentconfig/lookup.ts";
+import { findAgentConfig, findClusterPolicy } from "../agentconfig/lookup.ts";
 import { REMEDIATIONPLAN, SRETASK } from "../../crds/resources.ts";
 import type { AuditSink } from "./audit.ts";
 import { runPlan } from "./run.ts";
@@ -89,7 +89,11 @@ export function addRemediationPlanController(
     // Execution decides on a fresh read: the fence write is guarded by the resourceVersion read here.
     const plan = (await get<RemediationPlan>(REMEDIATIONPLAN, namespace, name)) ?? cached;
     const log = logger.child({ plan: `${namespace}/${name}` });
-    const agentConfig = await agentConfigOf(plan);
+    // The cluster policy bounds what the plan's own AgentConfig allows (docs/adr/0006-cluster-policy.md).
+    const [agentConfig, clusterPolicy] = await Promise.all([
+      agentConfigOf(plan),
+      findClusterPolicy(mgr.client, opts.operatorNamespace ?? "aisre-system"),
+    ]);
     const ctx = createActionContext(mgr.kubeConfig, { ...(agentConfig ? { agentConfig } : {}), log });
     const write: MoveDeps["write"] = (p, mutate) => mgr.statusWriter.update(REMEDIATIONPLAN, p, mutate);
     const deps: PhaseDeps & PlanVerifyDeps = {
@@ -99,6 +103,7 @@ export function addRemediationPlanController(
       report: report(log),
       now: () => Date.now(),
       agentConfig,
+      clusterPolicy,
       log,
       others: () => plans.list(),
       task: (ref) => tasks.get(namespace, ref),

@@ -1,12 +1,12 @@
 import type { BlastRadius } from "../../agents/automation/action.ts";
 import { noBlast } from "../../agents/automation/action.ts";
-import { evaluatePolicy } from "../../agents/automation/policy.ts";
+import { evaluatePolicy, mergePolicy } from "../../agents/automation/policy.ts";
 import type { AgentConfig, RemediationPlan, SreTask } from "../../crds/index.ts";
 import { Reason, RemediationPlanPhase } from "../../crds/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import type { Result } from "../../runtime/index.ts";
 import { formatTime } from "../../runtime/index.ts";
-import { DEFAULT_APPROVAL_TTL_SECONDS, approvalMove, approvalVoid, specHash } from "./approval.ts";
+import { approvalMove, approvalVoid, specHash } from "./approval.ts";
 import type { MoveDeps } from "./moves.ts";
 import { policyContext, unionBlast } from "./policy-context.ts";
 import {
@@ -20,15 +20,19 @@ import {
 
 /** What the phase handlers need besides the step moves. */
 export interface PhaseDeps extends MoveDeps {
+  /** The AgentConfig the plan uses: its namespace's, else the cluster policy. */
   agentConfig: AgentConfig | undefined;
+  /** The cluster policy (AgentConfig `default` of the operator's namespace); it bounds agentConfig. */
+  clusterPolicy: AgentConfig | undefined;
   log: Logger;
   others(): RemediationPlan[];
   task(name: string): SreTask | undefined;
 }
 
 const DEFERRED_RETRY_MS = 15_000;
-const ttlOf = (d: PhaseDeps) =>
-  d.agentConfig?.spec.policy?.approvalTTLSeconds ?? DEFAULT_APPROVAL_TTL_SECONDS;
+const governing = (d: PhaseDeps) => ({ cluster: d.clusterPolicy, namespace: d.agentConfig });
+const ttlOf = (d: PhaseDeps, plan: RemediationPlan) =>
+  mergePolicy(plan.metadata.namespace ?? "", governing(d)).approvalTTLSeconds;
 
 async function blastOf(d: PhaseDeps, plan: RemediationPlan): Promise<BlastRadius> {
   const parts = await Promise.all(
@@ -48,7 +52,7 @@ export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promis
   const now = d.now();
   const verdict = evaluatePolicy(
     plan,
-    d.agentConfig,
+    governing(d),
     policyContext(plan, d.others(), await blastOf(d, plan), now),
   );
   const mode = plan.spec.taskRef ? d.task(plan.spec.taskRef.name)?.spec.remediation?.mode : undefined;
@@ -67,7 +71,7 @@ export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promis
       decidedBy: `policy:${plan.spec.agentConfigRef?.name ?? "default"}`,
       decidedAt: formatTime(now),
       via: "Policy" as const,
-      expiresAt: formatTime(now + ttlOf(d) * 1000),
+      expiresAt: formatTime(now + ttlOf(d, plan) * 1000),
       specHash: specHash(plan),
     };
     recordDecision(s, plan, approval, true, now);
@@ -80,7 +84,7 @@ export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promis
 /** AwaitingApproval: record the decision of spec.approval (kubectl, REST or WeCom, admission-checked), or expire. */
 export async function approvePhase(d: PhaseDeps, plan: RemediationPlan): Promise<Result | void> {
   const now = d.now();
-  const move = approvalMove(plan, awaitingSince(plan, now), ttlOf(d), now);
+  const move = approvalMove(plan, awaitingSince(plan, now), ttlOf(d, plan), now);
   if (move.kind === "wait") return { requeueAfter: Math.max(1000, move.untilMs - now) };
   const { obj } = await d.write(plan, (s) => {
     if (move.kind === "expired") recordApprovalVoid(s, plan, Reason.ApprovalExpired, move.message, now);

@@ -59,6 +59,8 @@ export function recordPolicy(s: Status, plan: RemediationPlan, verdict: PolicyVe
       : {}),
   };
   s.observedGeneration = plan.metadata.generation;
+  // Ignored cluster-only fields of the namespace's AgentConfig are said, so nobody relies on them.
+  const notes = (verdict.notes ?? []).map((n) => `; ${n}`).join("");
   if (verdict.allowed) {
     cond(
       s,
@@ -67,7 +69,7 @@ export function recordPolicy(s: Status, plan: RemediationPlan, verdict: PolicyVe
         type: ConditionType.PolicyAllowed,
         status: "True",
         reason: Reason.PolicyAllowed,
-        message: "policy allows every step",
+        message: `policy allows every step${notes}`,
       },
       now,
     );
@@ -80,7 +82,12 @@ export function recordPolicy(s: Status, plan: RemediationPlan, verdict: PolicyVe
       : Reason.ConcurrencyLimited
     : Reason.PolicyDenied;
   const message = verdict.violations.map((v) => `${v.rule}: ${v.message}`).join("; ");
-  cond(s, plan, { type: ConditionType.PolicyAllowed, status: "False", reason, message }, now);
+  cond(
+    s,
+    plan,
+    { type: ConditionType.PolicyAllowed, status: "False", reason, message: message + notes },
+    now,
+  );
   if (reason === Reason.PolicyDenied)
     finish(s, plan, { phase: RemediationPlanPhase.Rejected, reason, message }, now);
   else {
