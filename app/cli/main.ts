@@ -1,8 +1,8 @@
-import type { Command } from "./command.ts";
 import { UsageError, wantsHelp } from "./command.ts";
+import type { CommandEntry } from "./commands/index.ts";
 import { commands } from "./commands/index.ts";
 
-function printHelp(all: readonly Command[]): void {
+function printHelp(all: readonly CommandEntry[]): void {
   console.log("aisre: Kubernetes-native AI SRE assistant\n\nUsage: aisre <command> [options]\n\nCommands:");
   for (const c of all) console.log(`  ${c.name.padEnd(12)} ${c.summary}`);
   console.log("\nRun 'aisre <command> --help' for the options of one command.");
@@ -15,11 +15,13 @@ export async function main(argv: string[]): Promise<number> {
     printHelp(commands);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     console.error(`aisre: unknown command '${name}' (try 'aisre --help')`);
     return 2;
   }
+  // Only now load the command's module and what it imports (docs/adr/0007-cli-startup.md).
+  const command = await entry.load();
   if (wantsHelp(rest)) {
     console.log(`${command.summary}\n\nUsage: ${command.usage}`);
     return 0;

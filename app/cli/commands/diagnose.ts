@@ -1,12 +1,8 @@
 import { readFileSync } from "node:fs";
+import { parseArgs as parseArgv } from "node:util";
 import { diagnose } from "../../../agents/diagnosis/diagnose.ts";
 import { canonicalKind } from "../../../agents/diagnosis/focus.ts";
 import { renderText } from "../../../agents/diagnosis/render.ts";
-import { KubeConfig } from "@kubernetes/client-node";
-import { apiLister } from "../../../agents/diagnosis/live/api-lister.ts";
-import { liveView } from "../../../agents/diagnosis/live/view.ts";
-import { collectMetrics } from "../../../agents/diagnosis/metrics/index.ts";
-import { PrometheusClient } from "../../../tools/prometheus/client.ts";
 import { SnapshotError, parseSnapshot, snapshotView } from "../../../agents/diagnosis/snapshot.ts";
 import type { DiagnosisResult, Focus, ResourceRef } from "../../../agents/diagnosis/types.ts";
 import type { Command } from "../command.ts";
@@ -20,20 +16,38 @@ interface Options {
   prometheus?: string;
 }
 
-const VALUED = new Set(["--snapshot", "--output", "-o", "--namespace", "-n", "--target", "--prometheus"]);
+const OPTIONS = {
+  snapshot: { type: "string" },
+  output: { type: "string", short: "o" },
+  namespace: { type: "string", short: "n" },
+  target: { type: "string" },
+  prometheus: { type: "string" },
+} as const;
+
+type Token = NonNullable<ReturnType<typeof parseArgv>["tokens"]>[number];
+
+/** The value of one option token, or a UsageError naming the option. */
+function optionValue(token: Token & { kind: "option" }): string {
+  const flag = token.rawName;
+  if (!Object.hasOwn(OPTIONS, token.name))
+    throw new UsageError(`unknown option '${flag}' (try 'aisre diagnose --help')`);
+  // `-o=json` as before parseArgs: the short form's inline value without its "=".
+  const value = token.inlineValue && !flag.startsWith("--") ? token.value?.replace(/^=/, "") : token.value;
+  if (value === undefined || value === "") throw new UsageError(`${flag} needs a value`);
+  return value;
+}
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { output: "text" };
   if (process.env.AISRE_PROMETHEUS_URL) opts.prometheus = process.env.AISRE_PROMETHEUS_URL;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
-    if (!VALUED.has(flag)) throw new UsageError(`unknown option '${flag}' (try 'aisre diagnose --help')`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || value === "") throw new UsageError(`${flag} needs a value`);
-    if (flag === "--snapshot") opts.snapshot = value;
-    else if (flag === "--namespace" || flag === "-n") opts.namespace = value;
-    else if (flag === "--target") opts.target = value;
-    else if (flag === "--prometheus") opts.prometheus = value;
+  // Not strict: the tokens let every usage error name its option in our own words.
+  const { tokens } = parseArgv({ args: argv, options: OPTIONS, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === "positional") throw new UsageError(`unexpected argument '${token.value}'`);
+    if (token.kind === "option-terminator") continue;
+    const value = optionValue(token);
+    const name = token.name as keyof typeof OPTIONS;
+    if (name !== "output") opts[name] = value;
     else if (value === "json" || value === "text") opts.output = value;
     else throw new UsageError(`--output must be json or text, not '${value}'`);
   }
@@ -83,6 +97,16 @@ async function diagnoseLive(
   target: ResourceRef | undefined,
   prometheusUrl: string | undefined,
 ): Promise<DiagnosisResult | undefined> {
+  // The live path alone needs the Kubernetes client and the Prometheus client: a snapshot
+  // diagnosis does not load them (docs/adr/0007-cli-startup.md).
+  const [{ KubeConfig }, { apiLister }, { liveView }, { collectMetrics }, { PrometheusClient }] =
+    await Promise.all([
+      import("@kubernetes/client-node"),
+      import("../../../agents/diagnosis/live/api-lister.ts"),
+      import("../../../agents/diagnosis/live/view.ts"),
+      import("../../../agents/diagnosis/metrics/index.ts"),
+      import("../../../tools/prometheus/client.ts"),
+    ]);
   const kc = new KubeConfig();
   try {
     kc.loadFromDefault();

@@ -1,13 +1,36 @@
 import type { Command } from "../command.ts";
-import { diagnoseCommand } from "./diagnose.ts";
-import { operatorCommand } from "./operator.ts";
-import { sidecarCommand } from "./sidecar.ts";
-import { versionCommand } from "./version.ts";
+
+/**
+ * One `aisre` subcommand as `aisre --help` lists it; `load` imports its module only when the
+ * command runs, so `aisre version` never loads the Kubernetes client, Fastify, LangChain or
+ * PGlite that `operator` and `sidecar` need (docs/adr/0007-cli-startup.md).
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
 
 /** Every `aisre` subcommand, in the order `aisre --help` lists them. */
-export const commands: readonly Command[] = [
-  operatorCommand,
-  versionCommand,
-  diagnoseCommand,
-  sidecarCommand,
+export const commands: readonly CommandEntry[] = [
+  {
+    name: "operator",
+    summary: "Run the controllers (SreTask, DiagnosisRun, RemediationPlan, ...) with leader election",
+    load: async () => (await import("./operator.ts")).operatorCommand,
+  },
+  {
+    name: "version",
+    summary: "Print the aisre version",
+    load: async () => (await import("./version.ts")).versionCommand,
+  },
+  {
+    name: "diagnose",
+    summary: "Find the root cause of an incident, in a cluster snapshot or the live cluster",
+    load: async () => (await import("./diagnose.ts")).diagnoseCommand,
+  },
+  {
+    name: "sidecar",
+    summary: "Run the webhook and REST sidecar (Alertmanager, REST, SSE, WeCom)",
+    load: async () => (await import("./sidecar.ts")).sidecarCommand,
+  },
 ];
