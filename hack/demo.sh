@@ -24,6 +24,8 @@ dir="$(dirname "$KUBECONFIG")"
 echo "== installing the CRDs"
 kubectl apply --server-side -f crds/ >/dev/null
 kubectl wait --for=condition=Established --timeout=60s -f crds/ >/dev/null
+# Shipped with the CRDs: approving a plan is the verb approve, the approver recorded by name.
+kubectl apply --server-side -f deploy/approval-policy.yaml >/dev/null
 
 echo "== starting the operator (logs: $dir/operator.log)"
 if [ -f "$dir/operator.pid" ] && kill -0 "$(cat "$dir/operator.pid")" 2>/dev/null; then
@@ -87,6 +89,7 @@ kubectl -n "$NS" get remediationplan "$plan" -o jsonpath='{range .spec.steps[*]}
 kubectl -n "$NS" get remediationplan "$plan" -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}): {.message}{"\n"}{end}'
 echo
 echo "Approve it (the operator then dry-runs, executes and verifies the step):"
-echo "  $BIN/kubectl --kubeconfig $KUBECONFIG -n $NS patch remediationplan $plan --type merge -p '{\"spec\":{\"approval\":{\"decision\":\"Approved\"}}}'"
+me="$(kubectl auth whoami -o jsonpath='{.status.userInfo.username}')"
+echo "  $BIN/kubectl --kubeconfig $KUBECONFIG -n $NS patch remediationplan $plan --type merge -p '{\"spec\":{\"approval\":{\"decision\":\"Approved\",\"decidedBy\":\"$me\"}}}'"
 echo
 echo "KUBECONFIG=$KUBECONFIG ; stop everything with: ${AISRE_CP_DIR:+AISRE_CP_DIR=$AISRE_CP_DIR }npm run demo -- stop"
