@@ -126,6 +126,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
         result: engine(view, focus, evidence ? { metrics: evidence, thresholds } : {}),
         focus,
         config,
+        operatorNamespace: opts.operatorNamespace ?? "aisre-system",
       },
       { signal, metrics: llmMetrics },
     );

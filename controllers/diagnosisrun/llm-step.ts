@@ -53,6 +53,8 @@ export async function consultLLM(
     result: DiagnosisResult;
     focus: Focus;
     config?: AgentConfig;
+    /** The operator's namespace: its Runbooks are shared guidance the tools may read. */
+    operatorNamespace?: string;
   },
   opts: { signal?: AbortSignal; metrics?: LLMUsageSink },
 ): Promise<Consulted> {
@@ -61,8 +63,14 @@ export async function consultLLM(
     return { result: input.result, llm: off(Reason.LLMDisabled) };
   const settings = llmSettings(config.spec.llm, await llmApiKey(client, config));
   if (!settings) return { result: input.result, llm: off(Reason.LLMUnavailable) };
+  // The tools read the run's own namespace only (and the cluster objects it uses).
+  const scope = {
+    namespace: run.metadata.namespace ?? "",
+    runbookNamespaces: input.operatorNamespace ? [input.operatorNamespace] : [],
+  };
   const { result, llm } = await explainWithLLM(input.view, input.result, settings, {
     focus: input.focus,
+    scope,
     ...opts,
   });
   const { explanation, llmNotes: _notes, ...contract } = result;

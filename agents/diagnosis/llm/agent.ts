@@ -19,6 +19,7 @@ import { LLM_DEFAULTS } from "./config.ts";
 import { ANSWER_NOW, systemPrompt, userPrompt } from "./prompt.ts";
 import type { Sanitizer } from "./sanitize.ts";
 import { makeSanitizer } from "./sanitize.ts";
+import type { ToolScope } from "./scope.ts";
 import type { ToolBox } from "./tools.ts";
 import { readOnlyTools } from "./tools.ts";
 
@@ -34,6 +35,16 @@ export interface ExplainOptions {
   /** Aborts the whole consultation (e.g. the DiagnosisRun's own timeout); counts as LLMTimedOut. */
   signal?: AbortSignal;
   metrics?: LLMUsageSink;
+  /**
+   * Where the tools may read: the task's namespace (and the cluster objects it uses). Default:
+   * the focus's namespace; without one, no namespace at all.
+   */
+  scope?: ToolScope;
+}
+
+/** The focus's namespace as the scope, when the caller names none. */
+function scopeOf(focus: Focus | undefined): ToolScope {
+  return { namespace: focus?.target?.namespace || focus?.alert?.labels?.namespace || "" };
 }
 
 /** The outcome: the (possibly refined) diagnosis and what the LLM step cost. */
@@ -98,12 +109,17 @@ export async function explainWithLLM(
   const meter = new UsageMeter();
   const maxSteps = cfg.maxSteps ?? LLM_DEFAULTS.maxSteps;
   const s = sanitizerFor(view, deterministic, cfg);
-  const tools = readOnlyTools(view, s, {
-    maxCalls: maxSteps,
-    maxChars: cfg.maxToolChars ?? LLM_DEFAULTS.maxToolChars,
-    maxTotalChars: cfg.maxContextChars ?? LLM_DEFAULTS.maxContextChars,
-    queryTimeoutMs: cfg.timeoutMs ?? LLM_DEFAULTS.timeoutMs,
-  });
+  const tools = readOnlyTools(
+    view,
+    s,
+    {
+      maxCalls: maxSteps,
+      maxChars: cfg.maxToolChars ?? LLM_DEFAULTS.maxToolChars,
+      maxTotalChars: cfg.maxContextChars ?? LLM_DEFAULTS.maxContextChars,
+      queryTimeoutMs: cfg.timeoutMs ?? LLM_DEFAULTS.timeoutMs,
+    },
+    opts.scope ?? scopeOf(opts.focus),
+  );
   const model = chatModel(cfg);
   const messages: BaseMessage[] = [
     new SystemMessage(systemPrompt(maxSteps)),

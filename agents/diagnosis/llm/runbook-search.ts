@@ -20,15 +20,20 @@ function score(rb: Runbook, category: string | undefined, words: string[]): numb
   return n;
 }
 
-/** The five best-matching runbooks (most specific first), as plain data. */
-export function runbookHits(view: ClusterView, category?: string, query?: string): unknown {
+/** The five best-matching runbooks (most specific first) among the visible ones, as plain data. */
+export function runbookHits(
+  view: ClusterView,
+  category?: string,
+  query?: string,
+  visible: (rb: K8sObject) => boolean = () => true,
+): unknown {
   const words = (query ?? "")
     .toLowerCase()
     .split(/\s+/)
     .filter((w) => w.length > 2);
   const hits = view
     .list<Runbook>("Runbook")
-    .filter((rb) => !rb.apiVersion || rb.apiVersion.startsWith("aisre.io/"))
+    .filter((rb) => (!rb.apiVersion || rb.apiVersion.startsWith("aisre.io/")) && visible(rb))
     .map((rb) => ({ rb, n: score(rb, category, words) }))
     .filter((h) => h.n > 0)
     .sort((a, b) => b.n - a.n)

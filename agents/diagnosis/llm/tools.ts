@@ -1,17 +1,21 @@
 /**
  * The executor behind the read-only tools: reads the ClusterView, never writes; every
  * result is redacted, anonymized when asked, bounded and fenced as untrusted data, and
- * the whole consultation has a budget of calls and characters.
+ * the whole consultation has a budget of calls and characters. Every read is held to the
+ * task's namespace and the cluster-scoped objects it depends on (scope.ts): anything else is
+ * refused with an error naming the refusal.
  */
 import { canonicalKind } from "../focus.ts";
 import type { K8sObject, Pod, Workload } from "../k8s.ts";
 import { condition } from "../k8s.ts";
-import { ref } from "../refs.ts";
+import { isClusterScoped, ref } from "../refs.ts";
 import type { ClusterView } from "../view.ts";
 import { tailLines } from "./fence.ts";
 import { redactObject } from "../../../redact/index.ts";
 import type { Sanitizer } from "./sanitize.ts";
 import { runbookHits } from "./runbook-search.ts";
+import { ScopeGuard } from "./scope.ts";
+import type { ToolScope } from "./scope.ts";
 import type { ToolDefinition } from "./tool-defs.ts";
 import { CLUSTER_TOOLS, PROMQL_TOOL } from "./tool-defs.ts";
 
@@ -33,7 +37,13 @@ export interface ToolBox {
 }
 
 type Args = Record<string, unknown>;
-type Impl = (view: ClusterView, args: Args, s: Sanitizer, limits: ToolLimits) => Promise<unknown> | unknown;
+type Impl = (
+  view: ClusterView,
+  args: Args,
+  s: Sanitizer,
+  limits: ToolLimits,
+  scope: ScopeGuard,
+) => Promise<unknown> | unknown;
 
 const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -77,22 +87,28 @@ function status(o: K8sObject): string {
 }
 
 const IMPLS: Record<string, Impl> = {
-  get_object(view, args, s) {
+  get_object(view, args, s, _limits, scope) {
     const r = target(args, s);
-    const obj = view.get(r.kind, r.namespace, r.name);
-    return obj ? redactObject(obj) : `not found: ${r.kind} ${r.namespace}/${r.name}`;
+    const ns = scope.resolve(r.kind, r.namespace || undefined, r.name);
+    const obj = view.get(r.kind, ns, r.name);
+    return obj ? redactObject(obj) : `not found: ${r.kind} ${ns ? `${ns}/` : ""}${r.name}`;
   },
-  list_objects(view, args, s) {
+  list_objects(view, args, s, _limits, scope) {
     const kind = canonicalKind(arg(args, "kind", s)!);
-    const items = view.list(kind, arg(args, "namespace", s, false));
+    const ns = scope.namespaceOf(arg(args, "namespace", s, false));
+    const items = (isClusterScoped(kind) ? view.list(kind) : view.list(kind, ns)).filter((o) =>
+      scope.visible(o),
+    );
     const out = items
       .slice(0, 100)
       .map((o) => [o.metadata?.namespace, o.metadata?.name, status(o)].join(" "));
     if (items.length > 100) out.push(`... ${items.length - 100} more`);
     return out.length ? out.join("\n") : `no ${kind} objects`;
   },
-  get_events(view, args, s) {
-    const events = [...view.eventsFor(target(args, s))]
+  get_events(view, args, s, _limits, scope) {
+    const r = target(args, s);
+    const at = ref(r.kind, scope.resolve(r.kind, r.namespace || undefined, r.name), r.name);
+    const events = [...view.eventsFor(at)]
       .sort((a, b) => (b.lastSeen ?? 0) - (a.lastSeen ?? 0))
       .slice(0, 30)
       .map((e) => {
@@ -101,8 +117,8 @@ const IMPLS: Record<string, Impl> = {
       });
     return events.length ? events.join("\n") : "no events";
   },
-  get_logs(view, args, s) {
-    const ns = arg(args, "namespace", s)!;
+  get_logs(view, args, s, _limits, scope) {
+    const ns = scope.namespaceOf(arg(args, "namespace", s)!);
     const podName = arg(args, "pod", s)!;
     const pod = view.get<Pod>("Pod", ns, podName);
     const container = arg(args, "container", s, false) ?? pod?.spec?.containers?.[0]?.name ?? "";
@@ -113,16 +129,20 @@ const IMPLS: Record<string, Impl> = {
       typeof args.tailLines === "number" ? Math.min(200, Math.max(1, Math.floor(args.tailLines))) : 50;
     return tailLines(text, n);
   },
-  search_runbooks(view, args, s) {
-    return runbookHits(view, arg(args, "category", s, false), arg(args, "query", s, false));
+  search_runbooks(view, args, s, _limits, scope) {
+    return runbookHits(view, arg(args, "category", s, false), arg(args, "query", s, false), (rb) =>
+      scope.runbookVisible(rb),
+    );
   },
-  async query_prometheus(view, args, s, limits) {
+  async query_prometheus(view, args, s, limits, scope) {
     const timeoutMs = limits.queryTimeoutMs ?? 10_000;
     const promql = args.promql;
     if (typeof promql !== "string" || !promql || promql.length > 4096) throw new Error("promql is required");
     if (!view.prometheus) return "Prometheus is not configured";
+    const expr = s.real(promql);
+    scope.promql(expr);
     const samples = await Promise.race([
-      view.prometheus(s.real(promql)),
+      view.prometheus(expr),
       new Promise<never>((_, reject) =>
         setTimeout(() => reject(new Error("query timed out")), timeoutMs).unref(),
       ),
@@ -144,8 +164,14 @@ function label(name: string, args: Args): string {
   return `tool ${name} ${shown}`.slice(0, 160);
 }
 
-/** The read-only tools over a view, with their budget. */
-export function readOnlyTools(view: ClusterView, sanitizer: Sanitizer, limits: ToolLimits): ToolBox {
+/** The read-only tools over a view, with their budget, reading only within scope. */
+export function readOnlyTools(
+  view: ClusterView,
+  sanitizer: Sanitizer,
+  limits: ToolLimits,
+  scope: ToolScope,
+): ToolBox {
+  const guard = new ScopeGuard(view, scope);
   let calls = 0;
   let chars = 0;
   const definitions = view.prometheus ? [...CLUSTER_TOOLS, PROMQL_TOOL] : [...CLUSTER_TOOLS];
@@ -164,7 +190,7 @@ export function readOnlyTools(view: ClusterView, sanitizer: Sanitizer, limits: T
         return `error: unknown tool ${sanitizer.text(name).slice(0, 64)}; only the listed read-only tools exist`;
       const args = typeof rawArgs === "object" && rawArgs !== null ? (rawArgs as Args) : {};
       try {
-        const value = await impl(view, args, sanitizer, limits);
+        const value = await impl(view, args, sanitizer, limits, guard);
         const text = typeof value === "string" ? value : JSON.stringify(value);
         const out = sanitizer.untrusted(
           label(name, args),
