@@ -5,11 +5,29 @@ import { findCondition, formatTime, setCondition } from "../../runtime/index.ts"
 /** What acceptance decided: the task is taken on, or refused for a reason a user can fix. */
 export type Acceptance = { accepted: true; message: string } | { accepted: false; message: string };
 
+/**
+ * Why the task's target lies outside the task's own namespace, naming the field; undefined when
+ * it does not. Whoever may create a task in one namespace must not get another namespace read
+ * (diagnosed, its logs shown to an LLM) or changed by it. Cluster-scoped targets (Node,
+ * Ec2Instance) have no namespace; a Namespace target must be the task's own.
+ */
+export function foreignTarget(task: SreTask): string | undefined {
+  const own = task.metadata.namespace ?? "";
+  const target = task.spec.target;
+  if (target?.namespace !== undefined && target.namespace !== own)
+    return `spec.target.namespace: ${target.namespace} is not the task's namespace ${own}; a task may only target its own namespace (create it in ${target.namespace})`;
+  if (target?.kind === "Namespace" && target.name !== own)
+    return `spec.target.name: Namespace ${target.name} is not the task's namespace ${own}; a task may only target its own namespace`;
+  return undefined;
+}
+
 /** Decides whether a task can be taken on: its spec must pass the same schema the API server checks. */
 export function judgeTask(task: SreTask): Acceptance {
   const errors = specErrors("SreTask", task.spec);
   if (errors.length > 0)
     return { accepted: false, message: `invalid spec: ${errors.slice(0, 3).join("; ")}` };
+  const foreign = foreignTarget(task);
+  if (foreign) return { accepted: false, message: foreign };
   const what = task.spec.target
     ? `${task.spec.target.kind} ${task.spec.target.namespace ?? task.metadata.namespace}/${task.spec.target.name}`
     : task.spec.alert

@@ -1,11 +1,6 @@
-import type { DiagnosisRun, SreTask, SreTaskStatus } from "../../crds/index.ts";
+import type { DiagnosisRun, ObjectReference, SreTask, SreTaskStatus } from "../../crds/index.ts";
 import { ConditionType, DiagnosisRunPhase, Reason, SreTaskPhase, typeMeta } from "../../crds/index.ts";
-import {
-  findCondition,
-  formatTime,
-  setControllerReference,
-  setCondition,
-} from "../../runtime/index.ts";
+import { findCondition, formatTime, setControllerReference, setCondition } from "../../runtime/index.ts";
 import { currentRunName } from "./episode.ts";
 
 /**
@@ -15,7 +10,7 @@ import { currentRunName } from "./episode.ts";
  * follow a replaced pod to its workload.
  */
 export function desiredRun(task: SreTask): DiagnosisRun {
-  const target = task.spec.target ?? (task.spec.alert ? undefined : task.status?.classification?.target);
+  const target = task.spec.target ?? (task.spec.alert ? undefined : ownClassifiedTarget(task));
   const run: DiagnosisRun = {
     ...typeMeta("DiagnosisRun"),
     metadata: {
@@ -31,6 +26,20 @@ export function desiredRun(task: SreTask): DiagnosisRun {
     },
   };
   return setControllerReference(task, run);
+}
+
+/**
+ * The classified target (guessed from the description) when it lies in the task's namespace or
+ * is cluster-scoped; one in another namespace is dropped, so the run looks at the task's own
+ * namespace instead (judgeTask refuses an explicit spec.target elsewhere).
+ */
+function ownClassifiedTarget(task: SreTask): ObjectReference | undefined {
+  const guess = task.status?.classification?.target;
+  if (!guess) return undefined;
+  const own = task.metadata.namespace;
+  if (guess.namespace !== undefined && guess.namespace !== own) return undefined;
+  if (guess.kind === "Namespace" && guess.name !== own) return undefined;
+  return guess;
 }
 
 /** True once the task's diagnosis is settled (mirrored from a finished run). */

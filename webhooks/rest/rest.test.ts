@@ -123,6 +123,14 @@ describe("REST facade on the fake API server", () => {
     expect((await post("/api/v1/tasks", VIEWER, { namespace: "shop", description: "x" })).statusCode).toBe(
       403,
     );
+    // A task may only target its own namespace.
+    const across = await post("/api/v1/tasks", ADMIN, {
+      namespace: "shop",
+      description: "x",
+      target: { kind: "Deployment", namespace: "bank", name: "ledger" },
+    });
+    expect(across.statusCode).toBe(400);
+    expect(across.json().field).toBe("target.namespace");
   });
 
   it("approves a plan recording the caller, and refuses to flip the decision", async () => {

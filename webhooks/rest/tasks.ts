@@ -80,6 +80,13 @@ export const taskRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps) =>
     },
     async (request, reply) => {
       const { namespace = deps.defaultNamespace, description, target } = request.body;
+      // A task may only target its own namespace: the operator would refuse it anyway.
+      if (target?.namespace !== undefined && target.namespace !== namespace)
+        throw new HttpError(
+          400,
+          `target.namespace ${target.namespace} is not the task's namespace ${namespace}; create the task in ${target.namespace}`,
+          "target.namespace",
+        );
       const user = callerOf(request);
       const created = await deps.gateway
         .createTask({ namespace, description, target, source: "REST", requestedBy: user.username })
