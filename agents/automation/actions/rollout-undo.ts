@@ -3,6 +3,7 @@
  * `kubectl rollout undo` does (a JSON patch replacing spec.template, guarded by the
  * resourceVersion it read). Undo rolls forward again to the revision it left.
  */
+import { createHash } from "node:crypto";
 import { Type } from "@sinclair/typebox";
 import type { V1Deployment } from "@kubernetes/client-node";
 import { ACTION_RISKS } from "../../../crds/actions.ts";
@@ -93,19 +94,52 @@ async function rollTo(
   });
 }
 
-const rolledBackFrom = async (ctx: ActionContext, step: Step): Promise<string> =>
-  (await readWorkload(ctx, workloadRef(step))).metadata?.annotations?.[ROLLED_BACK_FROM] ?? "";
+/** JSON with object keys sorted, so equal templates always print the same. */
+const canonical = (v: unknown): string =>
+  Array.isArray(v)
+    ? `[${v.map(canonical).join(",")}]`
+    : v !== null && typeof v === "object"
+      ? `{${Object.keys(v)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+          .join(",")}}`
+      : JSON.stringify(v);
+
+/** A fingerprint of the workload's pod template: a rollback always replaces it. */
+export const templateFingerprint = (w: Workload): string =>
+  createHash("sha256")
+    .update(canonical(w.spec?.template ?? {}))
+    .digest("hex")
+    .slice(0, 16);
+
+/** What the observer compares: the rolled-back-from mark and the template's fingerprint. */
+async function observe(ctx: ActionContext, step: Step) {
+  const w = await readWorkload(ctx, workloadRef(step));
+  return {
+    rolledBackFrom: w.metadata?.annotations?.[ROLLED_BACK_FROM] ?? "",
+    template: templateFingerprint(w),
+  };
+}
 
 /**
  * Crash recovery: the template and the rolled-back-from annotation change in one JSON patch,
  * so a new annotation value means the rollback happened, and names the revision to undo to.
+ * The value is not always new: rolling back again away from a revision already rolled back
+ * from once (then deployed again) writes the same mark, so with an unchanged mark a moved
+ * template is the evidence.
  */
 const rolledBackObserver: Observer = {
-  how: `the template and the ${ROLLED_BACK_FROM} annotation change in one JSON patch: a new annotation value means the rollback ran and names the revision undo restores; an unchanged one means it did not, and it executes again`,
-  before: async (ctx, step) => ({ rolledBackFrom: await rolledBackFrom(ctx, step) }),
+  how: `the template and the ${ROLLED_BACK_FROM} annotation change in one JSON patch: a new annotation value, or the same value with a pod template that moved since the fence (rolling back again from a revision already rolled back from once), means the rollback ran and names the revision undo restores; otherwise it did not, and it executes again`,
+  before: (ctx, step) => observe(ctx, step),
   after: async (ctx, step, before) => {
-    const now = await rolledBackFrom(ctx, step);
-    return now && now !== before.rolledBackFrom ? { fromRevisionName: now } : undefined;
+    const now = await observe(ctx, step);
+    if (!now.rolledBackFrom) return undefined;
+    const ran =
+      now.rolledBackFrom !== before.rolledBackFrom ||
+      // Observations fenced before the fingerprint existed carry none: the mark alone decides.
+      (typeof before.template === "string" && now.template !== before.template);
+    return ran ? { fromRevisionName: now.rolledBackFrom } : undefined;
   },
 };
 
