@@ -23,9 +23,11 @@ import { DescribeImagesCommand, DescribeInstancesCommand, RunInstancesCommand } 
 import type { V1Deployment, V1Pod } from "@kubernetes/client-node";
 import { AppsV1Api } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect } from "vitest";
+import { catalog } from "../../agents/automation/catalog.ts";
+import { createActionContext } from "../../agents/automation/context.ts";
 import { createEc2Client } from "../../agents/automation/ec2/access.ts";
 import type { RemediationPlan } from "../../crds/index.ts";
-import { createKwokNode } from "../automation/support.ts";
+import { createKwokNode, silent } from "../automation/support.ts";
 import {
   agentConfig,
   approveWithKubectl,
@@ -516,5 +518,76 @@ describe("exactly-once in the hard window: kill -9 between the Running write and
       expect(await instanceState(t.instance)).toMatch(/stopping|stopped/);
       expect(logs(second, "Sent EC2 instance request")).toBe(0);
     }
+  }, 600_000);
+
+  it("RolloutUndo away from a revision it already rolled back from once (same annotation value), killed after the patch applied: recognised as done, not failed", async () => {
+    // v1 → v2 → rolled back to v1 (mark: v2's ReplicaSet) → v2 deployed again (the mark stays).
+    const name = "again";
+    await apps().createNamespacedDeployment({
+      namespace: ns.name,
+      body: kwokDeployment(name, { replicas: 1 }),
+    });
+    await rolledOut(name);
+    const setImage = async (tag: string) => {
+      const image = `app=registry.example.com/shop/${name}:${tag}`;
+      const r = await kubectl(cluster!, ["-n", ns.name, "set", "image", `deployment/${name}`, image]);
+      if (r.code !== 0) throw new Error(`kubectl set image failed: ${r.stderr}`);
+      return rolledOut(name);
+    };
+    await setImage("v2");
+    const step: RemediationPlan["spec"]["steps"][number] = {
+      name: "act",
+      action: "RolloutUndo",
+      target: { kind: "Deployment", namespace: ns.name, name },
+    };
+    const ctx = createActionContext(cluster!.kc, { log: silent });
+    const first = await catalog.get("RolloutUndo")!.execute(ctx, step);
+    await rolledOut(name);
+    const deployedAgain = await setImage("v2");
+    const mark = deployedAgain.metadata?.annotations?.[ROLLED_BACK_FROM];
+    expect(mark).toBe(first.undoState?.fromRevisionName);
+    const generation = deployedAgain.metadata!.generation!;
+
+    const kube = (kubeProxy = await startHoldingProxy(await kubeUpstream(cluster!.kc)));
+    const isUndo = (q: ProxiedRequest) =>
+      q.method === "PATCH" &&
+      pathOf(q) === `/apis/apps/v1/namespaces/${ns.name}/deployments/${name}` &&
+      real(q);
+    kube.hold({ name: "again", hold: "response", match: isUndo });
+    const op = await startNamespaceOperator(cluster!, ns.name, { KUBECONFIG: proxyKubeconfig(kube) });
+    ops.push(op);
+    await kubectlApply(cluster!, handPlan(ns.name, "again", [step]));
+    const waiting = await waitForPlan(cluster!, ns.name, "again", ["AwaitingApproval", ...FINAL], WAIT);
+    expect(waiting.status?.phase, waiting.status?.message).toBe("AwaitingApproval");
+    await approve("again");
+    expect((await kube.waitForHeld("again", WAIT)).status).toBeLessThan(300);
+    expect((await readPlan(cluster!, ns.name, "again")).status?.steps?.[0]).toMatchObject({
+      phase: "Running",
+      attempt: 1,
+    });
+    op.proc.kill("SIGKILL");
+    expect(await op.exited).toBe(137);
+    await kube.close();
+    kubeProxy = undefined;
+    // Applied: v1 again, and the same mark as before the plan.
+    const applied = await readDeployment(name);
+    expect(applied.metadata?.generation).toBe(generation + 1);
+    expect(applied.metadata?.annotations?.[ROLLED_BACK_FROM]).toBe(mark);
+
+    const second = await startNamespaceOperator(cluster!, ns.name);
+    ops.push(second);
+    const done = await waitForPlan(cluster!, ns.name, "again", FINAL, WAIT);
+    await stopOperator(second);
+    expect(done.status?.phase, done.status?.message).toBe("Succeeded");
+    expect(done.status?.steps?.[0]).toMatchObject({
+      phase: "Succeeded",
+      attempt: 1,
+      undoState: { fromRevisionName: mark },
+    });
+    const after = await readDeployment(name);
+    expect(after.metadata?.generation).toBe(generation + 1);
+    expect(after.spec?.template?.spec?.containers[0]?.image).toMatch(/:v1$/);
+    expect(kube.forwarded.filter(isUndo)).toHaveLength(1);
+    expect(second.logs.filter((l) => l.msg === "Rolled back workload")).toHaveLength(0);
   }, 600_000);
 });
