@@ -85,6 +85,11 @@ export const EN: Strings = {
       : `Rejected remediation plan ${ref}.`,
   planConflict: (ref) => `Remediation plan ${ref} was already decided differently; the decision is final.`,
   followUpTimedOut: (ref) => `Task ${ref} is still in progress. Send "status ${ref}" to check on it.`,
+  readNotMapped:
+    "Your WeCom account is not mapped to a Kubernetes identity, so you cannot read cluster information. " +
+    "Ask an administrator to add you to spec.policy.chatIdentities of the AgentConfig default in the operator's namespace.",
+  readDenied: (user, namespace) =>
+    `Your Kubernetes identity ${user} may not read tasks ${namespace ? `in namespace ${namespace}` : "in every namespace"}.`,
   notify: {
     incidentOpened: (task) =>
       [

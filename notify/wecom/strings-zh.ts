@@ -88,6 +88,11 @@ export const ZH: Strings = {
     decision === "Approved" ? `已批准修复方案 ${ref}，将开始执行。` : `已拒绝修复方案 ${ref}。`,
   planConflict: (ref) => `修复方案 ${ref} 已有不同的审批结果，无法更改。`,
   followUpTimedOut: (ref) => `任务 ${ref} 仍在处理中。发送“状态 ${ref}”查看进展。`,
+  readNotMapped:
+    "你的企业微信账号没有对应的 Kubernetes 身份，无法查询集群信息。" +
+    "请管理员在 operator 命名空间 AgentConfig default 的 spec.policy.chatIdentities 中添加你。",
+  readDenied: (user, namespace) =>
+    `你的 Kubernetes 身份 ${user} 无权查看${namespace ? `命名空间 ${namespace} 的` : "所有命名空间的"}任务。`,
   notify: {
     incidentOpened: (task) =>
       [

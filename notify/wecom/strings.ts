@@ -34,6 +34,10 @@ export interface Strings {
   planDecided: (planRef: string, decision: "Approved" | "Rejected") => string;
   planConflict: (planRef: string) => string;
   followUpTimedOut: (taskRef: string) => string;
+  /** A read (diagnose, status) from a WeCom user that cluster policy maps to no Kubernetes identity. */
+  readNotMapped: string;
+  /** A read the mapped Kubernetes user may not do: tasks of the namespace (all namespaces when absent). */
+  readDenied: (user: string, namespace: string | undefined) => string;
   /** Markdown notifications; also the follow-up a requester gets when the task settles. */
   notify: {
     incidentOpened: (task: TaskView) => string;

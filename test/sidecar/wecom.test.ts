@@ -56,6 +56,8 @@ async function startServer(
     ...config.callback!,
     gateway,
     approvers,
+    // Who may read is tested in test/security/cross-namespace.test.ts.
+    reads: { refusal: () => Promise.resolve(undefined) },
     notifier: createNotifier(config, logger),
     namespace,
     followUp: { intervalMs: 100, timeoutMs: 20_000 },

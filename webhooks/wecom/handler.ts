@@ -10,6 +10,8 @@ import type { ApproverSource } from "./approvals.ts";
 import { isClusterScoped } from "./commands.ts";
 import type { Command } from "./commands.ts";
 import type { FollowUps } from "./follow-up.ts";
+import { diagnoseIn, listTasks, readTask, refusalReply } from "./read-access.ts";
+import type { ChatReads, ReadRefusal } from "./read-access.ts";
 import { taskNameForMessage } from "./replay.ts";
 import { taskView } from "../../notify/views.ts";
 import { stringsFor } from "../../notify/wecom/strings.ts";
@@ -26,6 +28,8 @@ export interface HandlerContext {
   followUps?: FollowUps;
   /** How many tasks "status" lists. */
   listLimit?: number;
+  /** What the user may read: SubjectAccessReview of the Kubernetes identity they are mapped to. */
+  reads: ChatReads;
 }
 
 /** A verified text message, reduced to what the handler uses. */
@@ -58,8 +62,12 @@ async function diagnose(
     cmd.target && !cmd.target.namespace && !isClusterScoped(cmd.target.kind)
       ? { ...cmd.target, namespace: ctx.namespace }
       : cmd.target;
+  // The task lives in its target's namespace: a task may not target another namespace.
+  const namespace = target?.namespace ?? ctx.namespace;
+  const refused = await ctx.reads.refusal(req.userId, diagnoseIn(namespace));
+  if (refused) return { text: refuse(ctx, req.userId, cmd.lang, refused, namespace) };
   const input: NamedCreateTaskInput = {
-    namespace: ctx.namespace,
+    namespace,
     name,
     description: cmd.description,
     source: "WeCom",
@@ -72,7 +80,7 @@ async function diagnose(
   } catch (err) {
     // AlreadyExists: this MsgId was handled (by another replica); answer as the duplicate it is.
     if (err instanceof GatewayError && err.code === "Conflict") {
-      return { text: text.duplicateMessage(`${ctx.namespace}/${name}`) };
+      return { text: text.duplicateMessage(`${namespace}/${name}`) };
     }
     throw err;
   }
@@ -84,14 +92,42 @@ async function diagnose(
   return { text: text.taskCreated(`${key.namespace}/${key.name}`, following), task: key };
 }
 
-async function status(ctx: HandlerContext, cmd: Extract<Command, { kind: "status" }>): Promise<string> {
+/** The reply to a refused read; logged, since it may be someone probing. */
+function refuse(
+  ctx: HandlerContext,
+  userId: string,
+  lang: Command["lang"],
+  refusal: ReadRefusal,
+  namespace: string | undefined,
+): string {
+  ctx.logger.warn(
+    { user: userId, namespace: namespace ?? "*", reason: refusal.reason },
+    "Refused a WeCom read",
+  );
+  return refusalReply(stringsFor(lang), refusal, namespace);
+}
+
+async function status(
+  ctx: HandlerContext,
+  userId: string,
+  cmd: Extract<Command, { kind: "status" }>,
+): Promise<string> {
   const text = stringsFor(cmd.lang);
   if (cmd.task) {
     const namespace = cmd.task.namespace ?? ctx.namespace;
+    const refused = await ctx.reads.refusal(userId, readTask(namespace));
+    if (refused) return refuse(ctx, userId, cmd.lang, refused, namespace);
     const task = await ctx.gateway.getTask(namespace, cmd.task.name);
     return task ? text.taskStatus(taskView(task)) : text.taskNotFound(`${namespace}/${cmd.task.name}`);
   }
-  const tasks = await ctx.gateway.listTasks({ limit: ctx.listLimit ?? 5 });
+  // Every namespace's tasks when the identity may list them all, else the default namespace's.
+  const everywhere = (await ctx.reads.refusal(userId, listTasks())) === undefined;
+  if (!everywhere) {
+    const refused = await ctx.reads.refusal(userId, listTasks(ctx.namespace));
+    if (refused) return refuse(ctx, userId, cmd.lang, refused, ctx.namespace);
+  }
+  const scope = everywhere ? {} : { namespace: ctx.namespace };
+  const tasks = await ctx.gateway.listTasks({ limit: ctx.listLimit ?? 5, ...scope });
   return tasks.length > 0 ? text.taskList(tasks.map(taskView)) : text.noTasks;
 }
 
@@ -126,7 +162,7 @@ async function dispatch(ctx: HandlerContext, req: TextRequest): Promise<HandlerR
     case "diagnose":
       return diagnose(ctx, req, cmd);
     case "status":
-      return { text: await status(ctx, cmd) };
+      return { text: await status(ctx, req.userId, cmd) };
     case "approve":
       return { text: await decidePlan(decision, cmd.plan, "Approved", req.userId) };
     case "reject":

@@ -7,7 +7,11 @@ import { staticApprovers } from "./approvals.ts";
 import type { ApproverSource } from "./approvals.ts";
 import { wecomPlugin } from "./plugin.ts";
 import type { WeComPluginOptions } from "./plugin.ts";
+import { chatReads, staticChatIdentities } from "./read-access.ts";
+import type { ChatReads } from "./read-access.ts";
 import { taskNameForMessage } from "./replay.ts";
+import type { Authorizer } from "../auth/kube-auth.ts";
+import { HttpError } from "../errors.ts";
 import { MemoryGateway, TEST_SECRETS, openReply, sealEcho, sealMessage, textMessage } from "./testing.ts";
 import { WeComNotifier } from "../../notify/wecom/notifier.ts";
 import { AppSender } from "../../notify/wecom/senders.ts";
@@ -28,6 +32,20 @@ function capture() {
 }
 
 const makeApp = (logger: ReturnType<typeof capture>["logger"]) => Fastify({ loggerInstance: logger });
+
+/** Every WeCom user may read everything (the tests of other behaviour). */
+const everyone: ChatReads = { refusal: () => Promise.resolve(undefined) };
+
+/** SubjectAccessReview stand-in: "verb namespace" pairs allowed ("*" = cluster-wide). */
+function rbac(allowed: string[]): Authorizer {
+  return {
+    authenticate: () => Promise.reject(new Error("not used")),
+    authorize: async (user, check) => {
+      if (!allowed.includes(`${check.verb} ${check.namespace ?? "*"}`))
+        throw new HttpError(403, `${user.username} may not ${check.verb} sretasks`);
+    },
+  };
+}
 
 let api: WeComStandIn;
 beforeAll(async () => {
@@ -63,6 +81,7 @@ describe("wecomPlugin", () => {
       agentId: 1000002,
       gateway,
       approvers,
+      reads: everyone,
       notifier: new WeComNotifier({ sender, logger: logs.logger }),
       namespace: "shop",
       followUp: { intervalMs: 20, timeoutMs: 2000 },
@@ -339,6 +358,48 @@ describe("wecomPlugin", () => {
       expect(await say("lisi", "approve shop/plan-1")).toContain("is Rejected, not awaiting approval");
       expect(await say("lisi", "reject shop/plan-1")).toBe("Rejected remediation plan shop/plan-1.");
       expect(gateway.decisions).toHaveLength(1);
+    });
+
+    describe("reads as the mapped Kubernetes identity", () => {
+      beforeEach(async () => {
+        await app.close();
+        const identities = staticChatIdentities({ wangwu: { user: "wangwu@corp", groups: ["sre"] } });
+        await build({
+          reads: chatReads(
+            identities,
+            rbac(["create shop", "get shop", "list shop", "create web", "get web"]),
+          ),
+        });
+      });
+
+      it.each([
+        ["诊断 shop/deployment/checkout", "没有对应的 Kubernetes 身份"],
+        ["diagnose shop/deployment/checkout", "not mapped to a Kubernetes identity"],
+        ["checkout keeps restarting", "not mapped to a Kubernetes identity"],
+        ["状态", "没有对应的 Kubernetes 身份"],
+        ["status shop/t1", "not mapped to a Kubernetes identity"],
+      ])("an unmapped user reads nothing: %s", async (text, expected) => {
+        expect(await say("zhangsan", text)).toContain(expected);
+        expect(gateway.tasks.size).toBe(0);
+        expect(logs.lines.join("")).toContain("Refused a WeCom read");
+      });
+
+      it("a mapped user reads what RBAC lets their identity read, and nothing else", async () => {
+        expect(await say("wangwu", "diagnose shop/deployment/checkout")).toContain("created");
+        expect(await say("wangwu", "诊断 bank/deployment/ledger")).toContain(
+          "你的 Kubernetes 身份 wangwu@corp 无权查看命名空间 bank 的任务",
+        );
+        expect(await say("wangwu", "status bank/t1")).toBe(
+          "Your Kubernetes identity wangwu@corp may not read tasks in namespace bank.",
+        );
+        // The task goes to its target's namespace, never the default one with a foreign target.
+        expect(await say("wangwu", "diagnose web/deployment/api")).toContain("task web/wecom-");
+        expect([...gateway.tasks.keys()].map((k) => k.split("/")[0])).toEqual(["shop", "web"]);
+        // No cluster-wide list: "status" lists the default namespace (shop) only.
+        const list = await say("wangwu", "status");
+        expect(list).toContain("shop/wecom-");
+        expect(list).not.toContain("web/");
+      });
     });
 
     it.each([

@@ -24,6 +24,7 @@ import type { Lang } from "./commands.ts";
 import { FollowUps } from "./follow-up.ts";
 import type { FollowUpOptions } from "./follow-up.ts";
 import type { HandlerContext } from "./handler.ts";
+import type { ChatReads } from "./read-access.ts";
 import { buildEncryptedReply, buildTextReply, parseEnvelope, parseMessage } from "./message.ts";
 import type { IncomingMessage } from "./message.ts";
 import { ReplayGuard } from "./replay.ts";
@@ -40,6 +41,11 @@ export interface WeComPluginOptions {
   gateway: SreGateway;
   /** Who may approve: spec.policy.approvers of the plan's AgentConfig (kubeApprovers). */
   approvers: ApproverSource;
+  /**
+   * What each WeCom user may read (diagnose, status): SubjectAccessReview of the Kubernetes
+   * identity cluster policy maps them to (chatReads); unmapped users read nothing.
+   */
+  reads: ChatReads;
   /** Sends results after the acknowledgement; without it, users ask with "status". */
   notifier?: WeComNotifier;
   /** Namespace of new tasks and of references without one. Default "default". */
@@ -155,6 +161,7 @@ export async function wecomPlugin(app: FastifyInstance, opts: WeComPluginOptions
   const ctx: HandlerContext = {
     gateway: opts.gateway,
     approvers: opts.approvers,
+    reads: opts.reads,
     corpId: opts.secrets.corpId,
     namespace: opts.namespace ?? "default",
     logger,
