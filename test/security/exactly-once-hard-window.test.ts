@@ -11,7 +11,9 @@
  * A second operator, straight to the API server, then finishes each plan. Each round runs
  * four plans at once (the controller's four workers): ScaleWorkload and RolloutUndo (recovery
  * `observe`), DrainNode on its own kwok node and Ec2StopInstance on a moto instance (recovery
- * `none`).
+ * `none`). Two more cases: a RolloutUndo whose patch rewrites the rolled-back-from mark it
+ * found (the observer must see the moved template), and RolloutRestart (recovery `none`) in
+ * both sub-cases at once.
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -88,7 +90,13 @@ describe("exactly-once in the hard window: kill -9 between the Running write and
       console.warn(`EC2 part skipped: no EC2 test server (${why}); run 'bash hack/moto.sh install'`);
     }
     const aws = moto.url ? await useEc2() : undefined;
-    const enabled = ["ScaleWorkload", "RolloutUndo", "DrainNode", ...(aws ? ["Ec2StopInstance"] : [])];
+    const enabled = [
+      "ScaleWorkload",
+      "RolloutUndo",
+      "RolloutRestart",
+      "DrainNode",
+      ...(aws ? ["Ec2StopInstance"] : []),
+    ];
     const config = agentConfig(ns.name, {
       enabledActions: enabled,
       // A Node is cluster-scoped: only an AgentConfig trusted with every namespace may drain one.
@@ -589,5 +597,79 @@ describe("exactly-once in the hard window: kill -9 between the Running write and
     expect(after.spec?.template?.spec?.containers[0]?.image).toMatch(/:v1$/);
     expect(kube.forwarded.filter(isUndo)).toHaveLength(1);
     expect(second.logs.filter((l) => l.msg === "Rolled back workload")).toHaveLength(0);
+  }, 600_000);
+
+  it("RolloutRestart (recovery none), killed before and after the patch applied: never restarted twice, Failed for a person", async () => {
+    const names = { request: "restart-pre", response: "restart-post" } as const;
+    const generations: Record<string, number> = {};
+    for (const name of Object.values(names)) {
+      await apps().createNamespacedDeployment({
+        namespace: ns.name,
+        body: kwokDeployment(name, { replicas: 1 }),
+      });
+      generations[name] = (await rolledOut(name)).metadata!.generation!;
+    }
+    const restartedAt = async (name: string) =>
+      (await readDeployment(name)).spec?.template?.metadata?.annotations?.[
+        "kubectl.kubernetes.io/restartedAt"
+      ];
+    const kube = (kubeProxy = await startHoldingProxy(await kubeUpstream(cluster!.kc)));
+    const isRestart = (name: string) => (q: ProxiedRequest) =>
+      q.method === "PATCH" &&
+      pathOf(q) === `/apis/apps/v1/namespaces/${ns.name}/deployments/${name}` &&
+      real(q);
+    for (const [where, name] of Object.entries(names) as [Where, string][])
+      kube.hold({ name, hold: where, match: isRestart(name) });
+    const op = await startNamespaceOperator(cluster!, ns.name, { KUBECONFIG: proxyKubeconfig(kube) });
+    ops.push(op);
+    await Promise.all(
+      Object.values(names).map(async (name) => {
+        const target = { kind: "Deployment", namespace: ns.name, name };
+        await kubectlApply(
+          cluster!,
+          handPlan(ns.name, name, [{ name: "act", action: "RolloutRestart", target }]),
+        );
+        const waiting = await waitForPlan(cluster!, ns.name, name, ["AwaitingApproval", ...FINAL], WAIT);
+        expect(waiting.status?.phase, waiting.status?.message).toBe("AwaitingApproval");
+        await approve(name);
+        await kube.waitForHeld(name, WAIT);
+        expect((await readPlan(cluster!, ns.name, name)).status?.steps?.[0]).toMatchObject({
+          phase: "Running",
+          attempt: 1,
+        });
+      }),
+    );
+    op.proc.kill("SIGKILL");
+    expect(await op.exited).toBe(137);
+    await kube.close();
+    kubeProxy = undefined;
+    // At the kill: not restarted (request held) and restarted once (response held).
+    expect(await restartedAt(names.request)).toBeUndefined();
+    const stamped = await restartedAt(names.response);
+    expect(stamped).toBeDefined();
+
+    const second = await startNamespaceOperator(cluster!, ns.name);
+    ops.push(second);
+    for (const name of Object.values(names)) {
+      const done = await waitForPlan(cluster!, ns.name, name, FINAL, WAIT);
+      expect(done.status?.phase).toBe("Failed");
+      expect(done.status?.steps?.[0]).toMatchObject({
+        phase: "Failed",
+        attempt: 1,
+        message: expect.stringMatching(
+          interrupted("RolloutRestart", "whether the pod template carries a new"),
+        ),
+      });
+    }
+    await stopOperator(second);
+    expect(second.logs.filter((l) => l.msg === "Restarted workload")).toHaveLength(0);
+    expect(kube.forwarded.filter(isRestart(names.request))).toHaveLength(0);
+    expect(kube.forwarded.filter(isRestart(names.response))).toHaveLength(1);
+    expect(await restartedAt(names.request)).toBeUndefined();
+    expect(await restartedAt(names.response)).toBe(stamped);
+    expect((await readDeployment(names.request)).metadata?.generation).toBe(generations[names.request]);
+    expect((await readDeployment(names.response)).metadata?.generation).toBe(
+      generations[names.response]! + 1,
+    );
   }, 600_000);
 });
