@@ -39,6 +39,52 @@ function clusterOnly(kc: KubeConfig): KubeConfig {
   return out;
 }
 
+/** Credentials and headers of one acting request, on top of the TLS options. */
+async function authorize(kc: KubeConfig, trust: KubeConfig, as: Acting, opts: HttpsOptions): Promise<void> {
+  if ("token" in as) {
+    await trust.applyToHTTPSOptions(opts);
+    opts.headers = { ...(opts.headers as OutgoingHttpHeaders), authorization: `Bearer ${as.token}` };
+    return;
+  }
+  await kc.applyToHTTPSOptions(opts);
+  const groups = [...(as.impersonate.groups ?? [])];
+  opts.headers = {
+    ...(opts.headers as OutgoingHttpHeaders),
+    "impersonate-user": as.impersonate.user,
+    ...(groups.length > 0 ? { "impersonate-group": groups } : {}),
+  };
+}
+
+/** Sends one request; resolves with the status and body text whatever the status. */
+function send(
+  plain: boolean,
+  opts: HttpsOptions,
+  payload: string | undefined,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const r = (plain ? httpRequest : httpsRequest)(opts, (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
+      );
+      res.on("error", reject);
+    });
+    r.on("error", reject);
+    r.setTimeout(30_000, () => r.destroy(new Error("request to the Kubernetes API timed out")));
+    r.end(payload);
+  });
+}
+
+/** The JSON body, or undefined for none or not JSON. */
+function parseBody(text: string): unknown {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * An ActingClient on kc's cluster. A token request carries only that token (never the sidecar's
  * client certificate, which the API server would prefer); an impersonating request carries the
@@ -56,18 +102,7 @@ export function actingClient(kc: KubeConfig): ActingClient {
       path: `${server.pathname.replace(/\/$/, "")}${req.path}${query ? `?${query}` : ""}`,
       headers: {},
     };
-    if ("token" in as) {
-      await trust.applyToHTTPSOptions(opts);
-      opts.headers = { ...(opts.headers as OutgoingHttpHeaders), authorization: `Bearer ${as.token}` };
-    } else {
-      await kc.applyToHTTPSOptions(opts);
-      const groups = [...(as.impersonate.groups ?? [])];
-      opts.headers = {
-        ...(opts.headers as OutgoingHttpHeaders),
-        "impersonate-user": as.impersonate.user,
-        ...(groups.length > 0 ? { "impersonate-group": groups } : {}),
-      };
-    }
+    await authorize(kc, trust, as, opts);
     const payload = req.body === undefined ? undefined : JSON.stringify(req.body);
     opts.headers = {
       ...(opts.headers as OutgoingHttpHeaders),
@@ -79,26 +114,8 @@ export function actingClient(kc: KubeConfig): ActingClient {
             "content-length": Buffer.byteLength(payload),
           }),
     };
-    const send = server.protocol === "http:" ? httpRequest : httpsRequest;
-    const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const r = send(opts, (res: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () =>
-          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }),
-        );
-        res.on("error", reject);
-      });
-      r.on("error", reject);
-      r.setTimeout(30_000, () => r.destroy(new Error("request to the Kubernetes API timed out")));
-      r.end(payload);
-    });
-    let data: unknown;
-    try {
-      data = text ? JSON.parse(text) : undefined;
-    } catch {
-      data = undefined;
-    }
+    const { status, text } = await send(server.protocol === "http:", opts, payload);
+    const data = parseBody(text);
     if (status >= 200 && status <= 299) return data as T;
     const message = (data as { message?: string } | undefined)?.message ?? text;
     throw new ApiException(status, message, data ?? text, {});

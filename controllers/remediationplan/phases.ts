@@ -45,6 +45,13 @@ async function blastOf(d: PhaseDeps, plan: RemediationPlan): Promise<BlastRadius
   return unionBlast(parts);
 }
 
+/** Why a plan the policy allows waits for a person ("" when the policy does not allow it). */
+function waitingReason(verdict: ReturnType<typeof evaluatePolicy>, mode: string | undefined): string {
+  if (!verdict.allowed) return "";
+  if (mode !== "Auto") return `the task's remediation mode is ${mode ?? "unset (a hand-written plan)"}`;
+  return verdict.approvalReasons.map((r) => r.message).join("; ");
+}
+
 /** Pending: policy verdict → Rejected, deferred (cooldown, concurrency), AwaitingApproval or auto-Approved. */
 export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promise<Result | void> {
   // Rejected before the policy ran: nothing to evaluate, and no auto-approval may override it.
@@ -57,11 +64,7 @@ export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promis
   );
   const mode = plan.spec.taskRef ? d.task(plan.spec.taskRef.name)?.spec.remediation?.mode : undefined;
   const auto = verdict.allowed && !verdict.approvalRequired && mode === "Auto";
-  const why = !verdict.allowed
-    ? ""
-    : mode !== "Auto"
-      ? `the task's remediation mode is ${mode ?? "unset (a hand-written plan)"}`
-      : verdict.approvalReasons.map((r) => r.message).join("; ");
+  const why = waitingReason(verdict, mode);
   const { obj } = await d.write(plan, (s) => {
     recordPolicy(s, plan, verdict, now);
     if (!verdict.allowed) return;

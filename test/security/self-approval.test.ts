@@ -18,6 +18,10 @@ import {
   waitForPlan,
 } from "../remediation/support.ts";
 import { serviceAccountToken, startSidecar } from "../sidecar/support.ts";
+import { impersonationRules } from "../../cdk8s/admission.ts";
+import { actingClient } from "../../webhooks/acting.ts";
+import { KubeGateway } from "../../webhooks/gateway-kube.ts";
+import { pino } from "pino";
 import type { RunningSidecar } from "../sidecar/support.ts";
 
 const cluster = controlPlane();
@@ -26,8 +30,8 @@ const PLANS = (ns: string) => `/apis/aisre.io/v1alpha1/namespaces/${ns}/remediat
 const MERGE = "application/merge-patch+json";
 const PLAN_RIGHTS = ["get", "list", "watch", "create", "patch"];
 
-/** A client that authenticates with only this bearer token. */
-function clientFor(token: string): KubeClient {
+/** A kubeconfig that authenticates with only this bearer token. */
+function kubeConfigFor(token: string): KubeConfig {
   const c = cluster!.kc.getCurrentCluster()!;
   const kc = new KubeConfig();
   kc.loadFromOptions({
@@ -36,8 +40,11 @@ function clientFor(token: string): KubeClient {
     contexts: [{ name: "sa", cluster: c.name, user: "sa" }],
     currentContext: "sa",
   });
-  return KubeClient.fromKubeConfig(kc);
+  return kc;
 }
+
+/** A client that authenticates with only this bearer token. */
+const clientFor = (token: string): KubeClient => KubeClient.fromKubeConfig(kubeConfigFor(token));
 
 /** The HTTP status and the API server's message of a request that should fail. */
 async function refusal(p: Promise<unknown>): Promise<{ code: number; message: string }> {
@@ -92,7 +99,7 @@ describe("approving a RemediationPlan needs the verb approve, and records the re
     ]);
     editor = clientFor(editorToken);
     approver = clientFor(approverToken);
-    for (const name of ["web-kubectl", "web-rest"])
+    for (const name of ["web-kubectl", "web-rest", "web-chat"])
       await state.apps!.createNamespacedDeployment({
         namespace: ns.name,
         body: deployment(name, { replicas: 1 }),
@@ -110,7 +117,11 @@ describe("approving a RemediationPlan needs the verb approve, and records the re
     }, 20_000).catch(() => undefined);
     await start();
   }, 120_000);
-  afterAll(async () => sidecar?.close());
+  afterAll(async () => {
+    await sidecar?.close();
+    if (cluster)
+      await kubectl(cluster, ["delete", "clusterrole,clusterrolebinding", `chat-impersonator-${ns.name}`]);
+  });
 
   it("(a) refuses a plan created with its approval already set, whoever creates it", async () => {
     for (const [client, who] of [
@@ -203,5 +214,80 @@ describe("approving a RemediationPlan needs the verb approve, and records the re
       decidedBy: sa("approver"),
       via: "REST",
     });
+  });
+
+  it("(f) WeCom decides as the mapped user, impersonated under a role limited to exactly the mapped names", async () => {
+    const LISI = "li.si@example.com";
+    // Cluster policy (this namespace is the gateway's AISRE_NAMESPACE): lisi → LISI; wangwu → a
+    // name the impersonation role does not list; zhaoliu unmapped.
+    await kubectlApply(cluster!, {
+      ...agentConfig(ns.name, { enabledActions: ["ScaleWorkload"] }),
+      spec: {
+        policy: {
+          ...agentConfig(ns.name, { enabledActions: ["ScaleWorkload"] }).spec.policy,
+          chatIdentities: [
+            { wecomUserId: "lisi", kubernetesUser: LISI },
+            { wecomUserId: "wangwu", kubernetesUser: "security-team-lead" },
+          ],
+        },
+      },
+    });
+    const bindApprover = (user: string) =>
+      kubectl(cluster!, [
+        ...["-n", ns.name, "create", "rolebinding", `approver-${user.replace(/[^a-z0-9]/g, "-")}`],
+        ...["--clusterrole", "aisre-plan-approver", "--user", user],
+      ]);
+    await bindApprover(LISI);
+    await bindApprover("security-team-lead");
+    // The sidecar's own identity: read plans and the cluster policy, impersonate exactly LISI.
+    const token = await serviceAccountToken(cluster!, ns.name, "chat-sidecar", [
+      { resources: ["remediationplans", "agentconfigs"], verbs: ["get"] },
+    ]);
+    const role = `chat-impersonator-${ns.name}`;
+    const rules = impersonationRules([{ kubernetesUser: LISI }]);
+    expect(rules).toEqual([
+      { apiGroups: [""], resources: ["users"], verbs: ["impersonate"], resourceNames: [LISI] },
+    ]);
+    await kubectlApply(cluster!, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: role },
+      rules,
+    });
+    await kubectlApply(cluster!, {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: role },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: role },
+      subjects: [{ kind: "ServiceAccount", name: "chat-sidecar", namespace: ns.name }],
+    });
+    const kc = kubeConfigFor(token);
+    const gateway = new KubeGateway(
+      KubeClient.fromKubeConfig(kc),
+      ns.name,
+      pino({ level: "silent" }),
+      actingClient(kc),
+    );
+    await create(editor, scalePlan("chat-plan", "web-chat"));
+    await waitForPlan(cluster!, ns.name, "chat-plan", ["AwaitingApproval"]);
+    const wecom = (wecomUserId: string) => ({ via: "WeCom" as const, wecomUserId });
+    await expect(
+      gateway.decidePlan(ns.name, "chat-plan", "Approved", wecom("zhaoliu")),
+    ).rejects.toMatchObject({
+      code: "Forbidden",
+      message: expect.stringContaining("no Kubernetes identity"),
+    });
+    // Mapped, bound as an approver, but not in the impersonation role: the API server refuses.
+    await expect(gateway.decidePlan(ns.name, "chat-plan", "Approved", wecom("wangwu"))).rejects.toMatchObject(
+      {
+        code: "Forbidden",
+        message: expect.stringContaining("cannot impersonate"),
+      },
+    );
+    const decided = await gateway.decidePlan(ns.name, "chat-plan", "Approved", wecom("lisi"));
+    expect(decided.spec.approval).toEqual({ decision: "Approved", decidedBy: LISI });
+    const done = await waitForPlan(cluster!, ns.name, "chat-plan", ["Succeeded", "Failed", "Rejected"]);
+    expect(done.status?.phase, JSON.stringify(done.status, null, 1)).toBe("Succeeded");
+    expect(done.status?.approval).toMatchObject({ decision: "Approved", decidedBy: LISI, via: "WeCom" });
   });
 });
