@@ -1,44 +1,38 @@
-/** A small LRU set with expiry: Map insertion order is the recency order. */
+import { LRUCache } from "lru-cache";
+
+/**
+ * lru-cache's clock from an injectable one: read on every check (ttlResolution 0, so a test
+ * clock may jump) and never 0, which lru-cache would take for "no start time" (never stale).
+ */
+export function lruClock(now: () => number): { perf: { now: () => number }; ttlResolution: number } {
+  return { perf: { now: () => now() + 1 }, ttlResolution: 0 };
+}
+
+/** A small LRU set with expiry (lru-cache). */
 export class LruSet {
-  private readonly entries = new Map<string, number>();
-  private readonly max: number;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
+  private readonly entries: LRUCache<string, true> | undefined;
 
   /** max 0 disables the cache; entries older than ttlMs count as absent. */
   constructor(max: number, ttlMs: number, now: () => number = Date.now) {
-    this.max = max;
-    this.ttlMs = ttlMs;
-    this.now = now;
+    this.entries = max > 0 ? new LRUCache<string, true>({ max, ttl: ttlMs, ...lruClock(now) }) : undefined;
   }
 
   /** True when key was added within the TTL; refreshes its recency. */
   has(key: string): boolean {
-    const at = this.entries.get(key);
-    if (at === undefined) return false;
-    this.entries.delete(key);
-    if (this.now() - at > this.ttlMs) return false;
-    this.entries.set(key, at);
-    return true;
+    return this.entries?.get(key) === true;
   }
 
   /** Adds key, evicting the least recently used entry when full. */
   add(key: string): void {
-    if (this.max <= 0) return;
-    this.entries.delete(key);
-    this.entries.set(key, this.now());
-    if (this.entries.size > this.max) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
+    this.entries?.set(key, true);
   }
 
   /** Forgets key. */
   delete(key: string): void {
-    this.entries.delete(key);
+    this.entries?.delete(key);
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 }

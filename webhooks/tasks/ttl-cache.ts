@@ -1,32 +1,28 @@
+import { LRUCache } from "lru-cache";
+import { lruClock } from "./lru.ts";
+
 /**
- * A promise cache with expiry: concurrent callers of one key share one load (single flight), a
- * failed load is forgotten at once, a successful one is reused until it expires.
+ * A promise cache with expiry (lru-cache): concurrent callers of one key share one load (single
+ * flight), a failed load is forgotten at once, a successful one is reused until it expires.
  */
 export class TtlCache<V> {
-  private readonly entries = new Map<string, { at: number; value: Promise<V> }>();
-  private readonly ttlMs: number;
-  private readonly max: number;
-  private readonly now: () => number;
+  // Boxed: lru-cache values cannot be undefined, and the box identifies one load.
+  private readonly entries: LRUCache<string, { value: Promise<V> }>;
 
   constructor(ttlMs: number, max = 10_000, now: () => number = Date.now) {
-    this.ttlMs = ttlMs;
-    this.max = max;
-    this.now = now;
+    this.entries = new LRUCache<string, { value: Promise<V> }>({ max, ttl: ttlMs, ...lruClock(now) });
   }
 
   /** The cached value of key, or the result of load (shared by concurrent callers). */
   get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
-    if (hit && this.now() - hit.at <= this.ttlMs) return hit.value;
-    const value = load();
-    const entry = { at: this.now(), value };
-    this.entries.delete(key);
+    if (hit) return hit.value;
+    const entry = { value: load() };
     this.entries.set(key, entry);
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
-    value.catch(() => {
-      if (this.entries.get(key) === entry) this.entries.delete(key);
+    entry.value.catch(() => {
+      if (this.entries.peek(key) === entry) this.entries.delete(key);
     });
-    return value;
+    return entry.value;
   }
 
   /** Forgets everything. */

@@ -9,53 +9,32 @@
  * replica receives it.
  */
 import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import { lruClock } from "../tasks/lru.ts";
 import { CallbackError } from "./callback-crypto.ts";
 
-/** A bounded map that forgets entries after a TTL and evicts the least recently used when full. */
+/** A bounded map that forgets entries after a TTL and evicts the least recently used when full (lru-cache). */
 export class TtlLru<V> {
-  readonly #max: number;
-  readonly #ttlMs: number;
-  readonly #now: () => number;
-  readonly #entries = new Map<string, { value: V; expires: number }>();
+  // Boxed: lru-cache values cannot be undefined.
+  readonly #entries: LRUCache<string, { value: V }>;
 
   constructor(max: number, ttlMs: number, now: () => number = Date.now) {
-    this.#max = max;
-    this.#ttlMs = ttlMs;
-    this.#now = now;
+    this.#entries = new LRUCache<string, { value: V }>({ max, ttl: ttlMs, ...lruClock(now) });
   }
 
   /** The live value of a key (refreshing its recency), or undefined. */
   get(key: string): V | undefined {
-    const entry = this.#entries.get(key);
-    if (!entry) return undefined;
-    this.#entries.delete(key);
-    if (entry.expires <= this.#now()) return undefined;
-    this.#entries.set(key, entry);
-    return entry.value;
+    return this.#entries.get(key)?.value;
   }
 
-  /** Stores a value, evicting expired entries and then the least recently used ones. */
+  /** Stores a value, evicting the least recently used entry when full. */
   set(key: string, value: V): void {
-    this.#entries.delete(key);
-    this.#entries.set(key, { value, expires: this.#now() + this.#ttlMs });
-    if (this.#entries.size > this.#max) this.#evict();
+    this.#entries.set(key, { value });
   }
 
   /** Number of entries held, expired or not. */
   get size(): number {
     return this.#entries.size;
-  }
-
-  #evict(): void {
-    const now = this.#now();
-    for (const [key, entry] of this.#entries) {
-      if (entry.expires <= now) this.#entries.delete(key);
-    }
-    // Map iteration order is insertion order, and get() re-inserts: the first key is the LRU.
-    while (this.#entries.size > this.#max) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
   }
 }
 
