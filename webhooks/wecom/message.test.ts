@@ -31,8 +31,24 @@ describe("parseXml", () => {
     ["trailing content", "<xml><A>1</A></xml><xml></xml>"],
     ["mixed text and elements", "<xml><A>t<B>1</B></A></xml>"],
     ["deep nesting", "<xml><A><B><C><D><E>1</E></D></C></B></A></xml>"],
+    ["a <__proto__> field", "<xml><__proto__><polluted>1</polluted></__proto__></xml>"],
+    ["a nested <__proto__>", "<xml><A><__proto__><polluted>1</polluted></__proto__></A></xml>"],
+    ["a <constructor> field", "<xml><constructor><prototype>1</prototype></constructor></xml>"],
+    ["an external entity", '<!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><A>&x;</A></xml>'],
   ])("refuses %s", (_what, xml) => {
     expect(() => parseXml(xml)).toThrow(expect.objectContaining({ failure: "Malformed" }));
+  });
+
+  it("cannot pollute Object.prototype, and fields have no prototype to reach", () => {
+    for (const xml of [
+      "<xml><__proto__><polluted>1</polluted></__proto__></xml>",
+      "<xml><A><__proto__><polluted>1</polluted></__proto__></A></xml>",
+    ])
+      expect(() => parseXml(xml)).toThrow();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const fields = parseXml("<xml><A>1</A></xml>");
+    expect(Object.getPrototypeOf(fields)).toBeNull();
+    expect(fields.toString).toBeUndefined();
   });
 });
 
