@@ -30,7 +30,9 @@ export default tseslint.config(
     // Layers point down only (eslint.layers.js).
     files: ["**/*.ts"],
     plugins: { "import-x": importX },
-    rules: { "import-x/no-restricted-paths": ["error", { zones: layerZones(), basePath: import.meta.dirname }] },
+    rules: {
+      "import-x/no-restricted-paths": ["error", { zones: layerZones(), basePath: import.meta.dirname }],
+    },
   },
   {
     files: ["**/*.mjs", "**/*.js"],

@@ -12,7 +12,9 @@ export const ActionName = StrEnum(ACTION_NAMES, {
 });
 
 /** A root-cause category of docs/diagnosis.md §3. */
-export const CategoryName = StrEnum(CATEGORIES, { description: "A root-cause category (docs/diagnosis.md §3)." });
+export const CategoryName = StrEnum(CATEGORIES, {
+  description: "A root-cause category (docs/diagnosis.md §3).",
+});
 
 /** A probability in [0, 1]. */
 export function Confidence(description: string) {

@@ -7,12 +7,7 @@ import type {
   SreTaskStatus,
 } from "../../crds/index.ts";
 import { ConditionType, Reason, RemediationPlanPhase, SreTaskPhase, typeMeta } from "../../crds/index.ts";
-import {
-  findCondition,
-  formatTime,
-  setCondition,
-  setControllerReference,
-} from "../../runtime/index.ts";
+import { findCondition, formatTime, setCondition, setControllerReference } from "../../runtime/index.ts";
 import { currentPlanName } from "./episode.ts";
 
 const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
