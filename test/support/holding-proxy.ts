@@ -7,7 +7,7 @@
  * forwarded. Everything else streams through (watches included), and every request that
  * reached the upstream is recorded in order.
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { request as httpRequest, createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -72,9 +72,12 @@ export async function kubeUpstream(kc: KubeConfig): Promise<Upstream> {
   return { url: kc.getCurrentCluster()!.server, tls };
 }
 
+/** Where proxyKubeconfig writes the kubeconfig of the proxy on port; close() removes it. */
+const kubeconfigPath = (port: number) => join(tmpdir(), `aisre-hold-${port}.kubeconfig.json`);
+
 /** Writes a kubeconfig whose only cluster is the proxy (plain HTTP, no credentials: the proxy adds them). */
 export function proxyKubeconfig(proxy: HoldingProxy): string {
-  const path = join(mkdtempSync(join(tmpdir(), "aisre-hold-")), "kubeconfig.json");
+  const path = kubeconfigPath(Number(new URL(proxy.url).port));
   const config = {
     apiVersion: "v1",
     kind: "Config",
@@ -210,6 +213,7 @@ export async function startHoldingProxy(upstream: Upstream): Promise<HoldingProx
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;
+        rmSync(kubeconfigPath(port), { force: true });
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
