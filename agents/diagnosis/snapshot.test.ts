@@ -40,4 +40,25 @@ objects:
     );
     expect(() => parseSnapshot("")).toThrow("the file is empty");
   });
+
+  it("reads aliases of scalars and of collections alike, and refuses an alias bomb", () => {
+    const s = parseSnapshot(`kind: ClusterSnapshot
+objects:
+  - {kind: Pod, metadata: {name: &n a, labels: &l {app: web}}}
+  - {kind: Pod, metadata: {name: *n, labels: *l}}
+`);
+    expect(s.objects.map((o) => [o.metadata?.name, o.metadata?.labels])).toEqual([
+      ["a", { app: "web" }],
+      ["a", { app: "web" }],
+    ]);
+    // Shared collections go through \`yaml\`, whose maxAliasCount stops the expansion.
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 10; i++)
+      bomb.push(
+        `${"abcdefghij"[i]}: &${"abcdefghij"[i]} [${Array(10)
+          .fill(`*${"abcdefghij"[i - 1]}`)
+          .join(", ")}]`,
+      );
+    expect(() => parseSnapshot(`kind: ClusterSnapshot\n${bomb.join("\n")}\nobjects: []\n`)).toThrow(/alias/i);
+  });
 });
