@@ -47,7 +47,7 @@ function sharesCollections(value: unknown, seen = new Set<object>()): boolean {
 function parseText(text: string): unknown {
   let fast: unknown[] | undefined;
   try {
-    fast = loadAll(text, undefined, { schema: CORE_SCHEMA, json: true });
+    fast = loadAll(text, null, { schema: CORE_SCHEMA, json: true });
   } catch {
     fast = undefined;
   }
