@@ -60,6 +60,20 @@ describe("mergePolicy (cluster ∩ namespace)", () => {
     });
   });
 
+  it("a namespace that sets no limit, or is the cluster policy itself, keeps the cluster's limits", () => {
+    const c = cluster({ cooldownSeconds: 0, maxConcurrentPlans: 10, maxAffectedPods: 80 });
+    const limits = { cooldownSeconds: 0, maxConcurrentPlans: 10, maxAffectedPods: 80 };
+    expect(mergePolicy("team-a", { cluster: c })).toMatchObject(limits);
+    expect(mergePolicy("team-a", { cluster: c, namespace: c })).toMatchObject(limits);
+    expect(mergePolicy("team-a", { cluster: c, namespace: team({ autoRemediation: true }) })).toMatchObject(
+      limits,
+    );
+    // A cluster policy that sets no limit gets the safe defaults, and a namespace may only narrow them.
+    const bare = mergePolicy("team-a", { cluster: cluster({}), namespace: team({ cooldownSeconds: 0 }) });
+    expect(bare.cooldownSeconds).toBe(POLICY_DEFAULTS.cooldownSeconds);
+    expect(bare.maxConcurrentPlans).toBe(POLICY_DEFAULTS.maxConcurrentPlans);
+  });
+
   it("the namespace narrows: intersection of actions and namespaces, minimum of limits, maximum cooldown", () => {
     const c = cluster({
       autoRemediation: true,

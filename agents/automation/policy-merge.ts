@@ -86,7 +86,9 @@ const same = (a: PolicyConfig | undefined, b: PolicyConfig | undefined) =>
   (a === b ||
     (a.metadata?.namespace === b.metadata?.namespace &&
       (a.metadata?.name ?? "default") === (b.metadata?.name ?? "default")));
-const smaller = (a: number | undefined, b: number | undefined, def: number) => Math.min(a ?? def, b ?? def);
+// The cluster's value (absent: the default); a namespace value only narrows it, absent narrows nothing.
+const smaller = (cluster: number | undefined, ns: number | undefined, def: number) =>
+  ns === undefined ? (cluster ?? def) : Math.min(cluster ?? def, ns);
 
 /** Cluster-only fields set in a namespace's AgentConfig (they widen nothing: ignored). */
 export function ignoredClusterFields(spec: AgentConfigSpec | undefined): string[] {
@@ -119,8 +121,8 @@ const LIMIT_KEYS = [
 function limitsOf(c: Policy | undefined, n: Policy | undefined): Limits {
   const out = {} as Limits;
   for (const k of LIMIT_KEYS) out[k] = smaller(c?.[k], n?.[k], POLICY_DEFAULTS[k]);
-  const cooldown = (p: Policy | undefined) => p?.cooldownSeconds ?? POLICY_DEFAULTS.cooldownSeconds;
-  out.cooldownSeconds = Math.max(cooldown(c), cooldown(n));
+  const clusterCooldown = c?.cooldownSeconds ?? POLICY_DEFAULTS.cooldownSeconds;
+  out.cooldownSeconds = Math.max(clusterCooldown, n?.cooldownSeconds ?? clusterCooldown);
   return out;
 }
 

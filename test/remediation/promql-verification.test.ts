@@ -28,7 +28,6 @@ const cluster = controlPlane();
 const it = itOnCluster(cluster);
 const HEALTHY = 'up{job="prometheus"} == 1';
 const NEVER = 'up{job="prometheus"} == 0';
-const ACTOR = "field-manager:kubectl-patch";
 
 const condition = (p: RemediationPlan, type: string) => p.status?.conditions?.find((c) => c.type === type);
 
@@ -53,10 +52,12 @@ describe("plan-level PromQL verification with Debian's Prometheus, on the real c
   });
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  // The approver the audit rows must name: the user kubectl approved as (spec.approval.decidedBy).
+  let actor = "";
   const runApproved = async (plan: RemediationPlan) => {
     await kubectlApply(cluster!, plan);
     await waitForPlan(cluster!, ns.name, plan.metadata.name!, ["AwaitingApproval"]);
-    await approveWithKubectl(cluster!, ns.name, plan.metadata.name!);
+    actor = await approveWithKubectl(cluster!, ns.name, plan.metadata.name!);
   };
 
   it("restarts a Deployment, sees the PromQL check return a result, and ends Succeeded and Verified", async (ctx) => {
@@ -178,7 +179,7 @@ describe("plan-level PromQL verification with Debian's Prometheus, on the real c
           expect(row, `${plan}: no audit row for ${phase} in ${JSON.stringify(of(plan))}`).toMatchObject({
             step_index: 0,
             action,
-            approved_by: ACTOR,
+            approved_by: actor,
             target,
           });
         }
