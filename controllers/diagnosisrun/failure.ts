@@ -26,9 +26,9 @@ export function missingTarget(
   kinds: typeof LIVE_KINDS,
 ): RunFailure | undefined {
   const t = focus.target;
-  if (!t || !kinds.some((k) => k.kind === t.kind)) return undefined;
-  const known = kinds.find((k) => k.kind === t.kind);
-  const ns = known?.namespaced ? t.namespace : "";
+  const known = t && kinds.find((k) => k.kind === t.kind);
+  if (!t || !known) return undefined;
+  const ns = known.namespaced ? t.namespace : "";
   if (view.get(t.kind, ns, t.name)) return undefined;
   const where = ns ? `${ns}/${t.name}` : t.name;
   return { reason: Reason.TargetNotFound, message: `${t.kind} ${where} does not exist` };
