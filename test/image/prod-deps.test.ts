@@ -19,6 +19,7 @@ describe("production dependencies", () => {
         `image (pruned): ${mb(weight.prunedBytes).toFixed(0)} MB`,
     );
     expect(mb(weight.prunedBytes)).toBeLessThanOrEqual(200);
-    expect(weight.packages).toBeLessThanOrEqual(220);
+    // 282 with @modelcontextprotocol/sdk (it brings express, hono, ajv and zod for its transports).
+    expect(weight.packages).toBeLessThanOrEqual(300);
   });
 });
