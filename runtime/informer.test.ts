@@ -205,6 +205,43 @@ describe("Informer", () => {
     expect(rec.log).toContain("add c@11");
   });
 
+  it("stores transformed objects, keeps dropped ones out and reshapes the cache when set late", async () => {
+    const slim = (o: Obj): Obj | undefined =>
+      o.metadata?.name === "skip" ? undefined : { ...o, metadata: { ...o.metadata, labels: { slim: "1" } } };
+    inf.setTransform(slim);
+    lw.items = [obj("a", "1"), obj("skip", "2")];
+    inf.start();
+    await tick();
+    expect(inf.list().map((o) => o.metadata?.name)).toEqual(["a"]);
+    expect(inf.get("ns", "a")?.metadata?.labels).toEqual({ slim: "1" });
+    lw.current.emit("ADDED", obj("skip", "11"));
+    lw.current.emit("MODIFIED", obj("a", "12"));
+    expect(inf.get("ns", "a")?.metadata).toMatchObject({ resourceVersion: "12", labels: { slim: "1" } });
+    // An object the transform starts refusing leaves the cache as a delete.
+    inf.setTransform((o) => (o.metadata?.resourceVersion === "13" ? undefined : o));
+    lw.current.emit("MODIFIED", obj("a", "13"));
+    expect(inf.get("ns", "a")).toBeUndefined();
+    expect(rec.log).toContain("delete a");
+    // A throwing transform drops the object rather than caching it raw.
+    inf.setTransform(() => {
+      throw new Error("boom");
+    });
+    lw.current.emit("ADDED", obj("c", "14"));
+    expect(inf.get("ns", "c")).toBeUndefined();
+  });
+
+  it("reshapes objects already cached when the transform is set after start, and evicts without events", async () => {
+    inf.start();
+    await tick();
+    inf.setTransform((o) => (o.metadata?.name === "b" ? undefined : { ...o, data: { k: "" } }));
+    expect(inf.list().map((o) => o.metadata?.name)).toEqual(["a"]);
+    expect((inf.get("ns", "a") as Obj & { data?: object }).data).toEqual({ k: "" });
+    const before = rec.log.length;
+    expect(inf.evict("ns/a")?.metadata?.name).toBe("a");
+    expect(inf.list()).toEqual([]);
+    expect(rec.log).toHaveLength(before);
+  });
+
   it("looks up children by owner uid", async () => {
     lw.items = [obj("c1", "1", "u1"), obj("c2", "2", "u2")];
     inf.addIndex("owner", ownerUidIndex);

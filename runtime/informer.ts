@@ -29,7 +29,16 @@ export interface InformerOptions<T> {
   /** Server-side watch timeout is randomized in [min, 2*min] seconds (client-go reflector). Default 300. */
   minWatchTimeoutSeconds?: number;
   random?: () => number;
+  /** Reshapes every object before it is stored (client-go SetTransform); see setTransform. */
+  transform?: Transform<T>;
 }
+
+/**
+ * Reshapes an object before it enters the cache: drop what no reader needs (managedFields,
+ * ConfigMap data). Returning undefined keeps the object out of the cache altogether. It must
+ * not mutate its argument (the watch may share it) and must keep metadata.namespace/name.
+ */
+export type Transform<T> = (obj: T) => T | undefined;
 
 /**
  * A supervised list+watch cache of one kind (client-go reflector + indexer + shared
@@ -59,6 +68,7 @@ export class Informer<T extends KubernetesObject> {
   private abort = new AbortController();
   private endWatch: (() => void) | undefined;
   private resyncTimer: TimerHandle | undefined;
+  private transform: Transform<T> | undefined;
 
   constructor(opts: InformerOptions<T>) {
     this.lw = opts.listWatcher;
@@ -71,6 +81,26 @@ export class Informer<T extends KubernetesObject> {
     this.backoffMaxMs = opts.backoff?.maxMs ?? 10_000;
     this.minWatchTimeoutSeconds = opts.minWatchTimeoutSeconds ?? 300;
     this.random = opts.random ?? Math.random;
+    this.transform = opts.transform;
+  }
+
+  /**
+   * Sets the transform applied to every object before it is stored. Objects already cached
+   * are reshaped at once (without events), so it may be set after start on a shared informer.
+   */
+  setTransform(transform: Transform<T>): void {
+    this.transform = transform;
+    for (const key of this.store.keys()) {
+      const obj = this.store.getByKey(key) as T;
+      const shaped = this.reshape(obj);
+      if (shaped) this.store.upsert(shaped);
+      else this.store.remove(key);
+    }
+  }
+
+  /** Drops a cached object without a delete event: a cache trim (e.g. old Events), not a deletion. */
+  evict(key: string): T | undefined {
+    return this.store.remove(key);
   }
 
   /** Returns a cached object; namespace is "" for cluster-scoped kinds. */
@@ -230,14 +260,31 @@ export class Informer<T extends KubernetesObject> {
     if (type === "ADDED" || type === "MODIFIED") this.apply(obj);
     else if (type === "DELETED") {
       const old = this.store.remove(keyOf(obj));
-      if (old) this.emit("onDelete", obj);
+      if (old) this.emit("onDelete", this.reshape(obj) ?? old);
     }
     const rv = obj.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
     return undefined;
   }
 
-  private apply(obj: T): void {
+  // A transform that throws drops the object: storing it raw could keep what the transform removes.
+  private reshape(obj: T): T | undefined {
+    if (!this.transform) return obj;
+    try {
+      return this.transform(obj);
+    } catch (err) {
+      this.log?.error({ err, key: keyOf(obj) }, "Dropped an object the transform failed on");
+      return undefined;
+    }
+  }
+
+  private apply(raw: T): void {
+    const obj = this.reshape(raw);
+    if (!obj) {
+      const gone = this.store.remove(keyOf(raw));
+      if (gone) this.emit("onDelete", gone);
+      return;
+    }
     const old = this.store.upsert(obj);
     if (!old) this.emit("onAdd", obj);
     else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.emit("onUpdate", old, obj);

@@ -41,6 +41,25 @@ describe("Store", () => {
     expect(() => s.addIndex("owner", () => [])).toThrow();
   });
 
+  it("keeps a per-namespace index in insertion order through replaces and removes", () => {
+    const s = new Store();
+    s.upsert(obj("a", "x"));
+    s.upsert(obj("b", "y"));
+    s.upsert(obj("a", "z"));
+    s.upsert(obj("a", "x", [], "2"));
+    expect(s.list("a").map((o) => `${o.metadata?.name}@${o.metadata?.resourceVersion}`)).toEqual([
+      "x@2",
+      "z@1",
+    ]);
+    expect(s.countIn("a")).toBe(2);
+    s.remove("b/y");
+    expect(s.list("b")).toEqual([]);
+    expect(s.namespaces()).toEqual(["a"]);
+    s.remove("a/x");
+    expect(s.list("a").map((o) => o.metadata?.name)).toEqual(["z"]);
+    expect(s.list("nowhere")).toEqual([]);
+  });
+
   it("round-trips keys", () => {
     expect(keyOf(obj("ns", "n"))).toBe("ns/n");
     expect(splitKey("ns/n")).toEqual({ namespace: "ns", name: "n" });

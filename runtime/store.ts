@@ -28,6 +28,8 @@ export class Store<T extends KubernetesObject> {
   private readonly items = new Map<string, T>();
   private readonly indexers = new Map<string, IndexFunc<T>>();
   private readonly indices = new Map<string, Map<string, Set<string>>>();
+  // Keys per namespace, kept on every write: a per-namespace list costs the namespace, not the cache.
+  private readonly byNamespace = new Map<string, Set<string>>();
 
   /** Returns the object with the given namespace ("" when cluster-scoped) and name. */
   get(namespace: string, name: string): T | undefined {
@@ -39,10 +41,20 @@ export class Store<T extends KubernetesObject> {
     return this.items.get(key);
   }
 
-  /** Lists all objects, or those of one namespace. */
+  /** Lists all objects, or those of one namespace ("" = cluster-scoped), in insertion order. */
   list(namespace?: string): T[] {
-    const all = [...this.items.values()];
-    return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? "") === namespace);
+    if (namespace === undefined) return [...this.items.values()];
+    return [...(this.byNamespace.get(namespace) ?? [])].map((k) => this.items.get(k) as T);
+  }
+
+  /** Returns the namespaces that hold at least one object. */
+  namespaces(): string[] {
+    return [...this.byNamespace.keys()];
+  }
+
+  /** Returns the number of objects in one namespace. */
+  countIn(namespace: string): number {
+    return this.byNamespace.get(namespace)?.size ?? 0;
   }
 
   /** Returns every key. */
@@ -78,6 +90,10 @@ export class Store<T extends KubernetesObject> {
     const old = this.items.get(key);
     if (old) this.unindex(key, old);
     this.items.set(key, obj);
+    const ns = obj.metadata?.namespace ?? "";
+    let keys = this.byNamespace.get(ns);
+    if (!keys) this.byNamespace.set(ns, (keys = new Set()));
+    keys.add(key);
     for (const name of this.indexers.keys()) this.indexOne(name, key, obj);
     return old;
   }
@@ -88,6 +104,10 @@ export class Store<T extends KubernetesObject> {
     if (!old) return undefined;
     this.unindex(key, old);
     this.items.delete(key);
+    const ns = old.metadata?.namespace ?? "";
+    const keys = this.byNamespace.get(ns);
+    keys?.delete(key);
+    if (keys?.size === 0) this.byNamespace.delete(ns);
     return old;
   }
 
