@@ -10,6 +10,8 @@ import swagger from "@fastify/swagger";
 import type { Logger } from "pino";
 import type { Queryable } from "../store/index.ts";
 import { alertmanagerRoutes } from "./alertmanager/route.ts";
+import { genericRoutes } from "./alerts/generic.ts";
+import { grafanaRoutes } from "./alerts/grafana.ts";
 import { NamespacePolicy } from "./alertmanager/namespace.ts";
 import { decorateUser } from "./auth/guard.ts";
 import { KubeAuthorizer } from "./auth/kube-auth.ts";
@@ -174,12 +176,11 @@ export async function buildSidecar(deps: SidecarDeps): Promise<FastifyInstance> 
     store: deps.store,
     cacheSize: config.alertCacheSize,
   });
-  await app.register(alertmanagerRoutes, {
-    token: config.webhookToken,
-    tasks,
-    metrics,
-    bodyLimit: config.webhookBodyLimit,
-  });
+  const alertRoutes = { token: config.webhookToken, tasks, metrics, bodyLimit: config.webhookBodyLimit };
+  await app.register(alertmanagerRoutes, alertRoutes);
+  // Grafana and generic alerts share the Alertmanager route's token, deduplication and durability.
+  await app.register(grafanaRoutes, alertRoutes);
+  await app.register(genericRoutes, alertRoutes);
   await registerApi(app, deps, {
     kube,
     gateway,
