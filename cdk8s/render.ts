@@ -8,6 +8,7 @@ import { helmChart } from "./helm.ts";
 import { actionsDoc } from "./actions-doc.ts";
 import { addApprovalPolicy, addChatImpersonation } from "./admission.ts";
 import { addRbac } from "./rbac.ts";
+import { addSyncWaves } from "./sync-waves.ts";
 import { addWorkload } from "./workload.ts";
 
 /** A generated file: repository-relative path and exact content. */
@@ -26,6 +27,7 @@ function toYaml(header: string, objects: unknown[]): string {
 function chartFile(app: App, path: string, header: string, fill: (chart: Chart) => void): GeneratedFile {
   const chart = new Chart(app, path.replace(/[^a-z0-9]+/gi, "-"));
   fill(chart);
+  addSyncWaves(chart);
   // cdk8s sorts keys, which makes the output independent of object-literal order.
   return { path, content: toYaml(header, chart.toJson()) };
 }

@@ -13,7 +13,7 @@ import {
 } from "./config.ts";
 
 /** Non-root, no privilege escalation, nothing writable but /tmp. */
-const containerSecurity = {
+export const containerSecurity = {
   allowPrivilegeEscalation: false,
   readOnlyRootFilesystem: true,
   runAsNonRoot: true,
@@ -42,6 +42,12 @@ function probe(path: string, port: string, failureThreshold: number, scheme?: st
 export const TLS_DIR = "/etc/aisre/tls";
 export const TLS_SECRET = "aisre-sidecar-tls";
 
+/** Container resources; the chart's `resources` and `sidecar.resources` default to these. */
+export const OPERATOR_RESOURCES = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } };
+export const SIDECAR_RESOURCES = { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } };
+/** The operator's leader-election Lease (AISRE_LEASE_NAME). */
+export const LEASE_NAME = "aisre-operator";
+
 const operator = {
   name: "operator",
   image: IMAGE,
@@ -57,6 +63,9 @@ const operator = {
     // Where embedded PGlite keeps the incident history when DATABASE_URL is unset; the CRs
     // stay the source of truth, so an emptyDir that dies with the pod is re-projected.
     { name: "AISRE_DATA_DIR", value: "/var/lib/aisre/pgdata" },
+    // Explicit so the chart's leaderElection values have a line to own (app/config defaults).
+    { name: "AISRE_LEADER_ELECT", value: "true" },
+    { name: "AISRE_LEASE_NAME", value: LEASE_NAME },
   ],
   ports: [
     { name: "metrics", containerPort: PORTS.metrics, protocol: "TCP" },
@@ -64,7 +73,7 @@ const operator = {
   ],
   livenessProbe: probe("/healthz", "health", 6),
   readinessProbe: probe("/readyz", "health", 3),
-  resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "512Mi" } },
+  resources: OPERATOR_RESOURCES,
   securityContext: containerSecurity,
   volumeMounts: [
     { name: "tmp", mountPath: "/tmp" },
@@ -94,7 +103,7 @@ const sidecar = {
   ports: [{ name: "webhooks", containerPort: PORTS.webhooks, protocol: "TCP" }],
   livenessProbe: probe("/healthz", "webhooks", 6, "HTTP"),
   readinessProbe: probe("/readyz", "webhooks", 3, "HTTP"),
-  resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+  resources: SIDECAR_RESOURCES,
   securityContext: containerSecurity,
   volumeMounts: [
     { name: "tmp", mountPath: "/tmp" },
@@ -102,7 +111,7 @@ const sidecar = {
   ],
 };
 
-const podSecurity = {
+export const podSecurity = {
   runAsNonRoot: true,
   runAsUser: 65532,
   runAsGroup: 65532,
@@ -206,7 +215,11 @@ export function addWorkload(chart: Chart): void {
     spec: {
       type: "ClusterIP",
       selector: SELECTOR,
-      ports: [{ name: "metrics", port: PORTS.metrics, targetPort: "metrics", protocol: "TCP" }],
+      // health: the chart's `helm test` Pod calls /readyz through it.
+      ports: [
+        { name: "metrics", port: PORTS.metrics, targetPort: "metrics", protocol: "TCP" },
+        { name: "health", port: PORTS.health, targetPort: "health", protocol: "TCP" },
+      ],
     },
   });
   new ApiObject(chart, "PodDisruptionBudget", {
