@@ -47,6 +47,20 @@ export function controllerOwnerOf(ownerGroup: string, ownerKind: string): MapFun
 export const generationChanged: Predicate<KubernetesObject> = (e) =>
   e.type !== "update" || e.old?.metadata?.generation !== e.obj.metadata?.generation;
 
+/**
+ * Drops the add and resync events of objects that `settled` says need no work, so a restart
+ * (the initial list arrives as adds) or a periodic resync does not queue finished objects ahead
+ * of new ones (controller-runtime's predicate.Funcs). Real updates and deletes always pass: an
+ * edit, a new episode or our own status write still reaches the reconciler. `settled` must read
+ * the cached object only, never the API.
+ */
+export function skipSettled<T>(settled: (obj: T) => boolean): Predicate<T> {
+  return (e) => {
+    const replay = e.type === "add" || (e.type === "update" && e.old === e.obj);
+    return !replay || !settled(e.obj);
+  };
+}
+
 /** Builds an informer handler that maps every passing event to requests and hands them to enqueue. */
 export function mappingHandler<T>(
   map: MapFunc<T>,

@@ -8,6 +8,7 @@ import { RemediationPlanPhase } from "../../crds/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import type { Manager, Reconciler, ResourceType, Result } from "../../runtime/index.ts";
 import { formatTime, isNotFound, objectPath } from "../../runtime/index.ts";
+import { skipSettled } from "../../runtime/handlers.ts";
 import { findAgentConfig, findClusterPolicy } from "../agentconfig/lookup.ts";
 import { REMEDIATIONPLAN, SRETASK } from "../../crds/resources.ts";
 import type { AuditSink } from "./audit.ts";
@@ -126,5 +127,7 @@ export function addRemediationPlanController(
     for: plans,
     reconcile,
     maxConcurrentReconciles: opts.maxConcurrentReconciles ?? 4,
+    // Final plans are replayed on every restart and resync; the reconcile would only return.
+    predicate: skipSettled((p) => FINAL_PHASES.includes(p.status?.phase ?? "")),
   });
 }

@@ -1,10 +1,11 @@
 import { classifyTask } from "../../agents/classifier/index.ts";
 import { createLLMMetrics } from "../../agents/diagnosis/llm/index.ts";
 import type { DiagnosisRun, RemediationPlan, SreTask } from "../../crds/index.ts";
-import { API_GROUP_VERSION, Reason, SreTaskPhase } from "../../crds/index.ts";
+import { API_GROUP_VERSION, DiagnosisRunPhase, Reason, SreTaskPhase } from "../../crds/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { ownerUidIndex, serverSideApply } from "../../runtime/index.ts";
+import { skipSettled } from "../../runtime/handlers.ts";
 import { findAgentConfig, llmApiKey } from "../agentconfig/lookup.ts";
 import { DIAGNOSISRUN, REMEDIATIONPLAN, SRETASK } from "../../crds/resources.ts";
 import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
@@ -12,6 +13,8 @@ import { classificationLog, decideClassification, recordClassification } from ".
 import { desiredRun, diagnosisSettled, mirrorRun, recordDiagnosing, recordResolved } from "./diagnosis.ts";
 import { currentPlanName, currentRunName, isNewEpisode, recordReopened, reopenedMessage } from "./episode.ts";
 import { desiredPlan, mirrorPlan, recordPlanCreated, wantsPlan } from "./remediation.ts";
+import { taskSettled } from "./settled.ts";
+import { FINAL_PHASES as PLAN_FINAL } from "../remediationplan/plan-status.ts";
 
 /** Options of the SreTask controller. */
 export interface SreTaskControllerOptions {
@@ -23,6 +26,7 @@ export interface SreTaskControllerOptions {
 
 // Nothing more to do in these phases, until the alert fires again (a new episode).
 const TERMINAL: readonly string[] = [SreTaskPhase.Resolved, SreTaskPhase.Succeeded];
+const RUN_FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
 /**
  * Registers the SreTask controller (the master agent): level-based, each reconcile reads
@@ -167,7 +171,18 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
       for: tasks,
       reconcile,
       maxConcurrentReconciles: opts.maxConcurrentReconciles ?? 4,
+      // A restart replays every task as an add: finished ones must not queue ahead of new work.
+      predicate: skipSettled(taskSettled),
     })
-    .owns(runs, { group: SRETASK.group, kind: SRETASK.kind })
-    .owns(plans, { group: SRETASK.group, kind: SRETASK.kind });
+    // A finished child's replay adds nothing: an owner still waiting on it is replayed itself.
+    .owns(
+      runs,
+      { group: SRETASK.group, kind: SRETASK.kind },
+      skipSettled((r) => RUN_FINISHED.includes(r.status?.phase ?? "")),
+    )
+    .owns(
+      plans,
+      { group: SRETASK.group, kind: SRETASK.kind },
+      skipSettled((p) => PLAN_FINAL.includes(p.status?.phase ?? "")),
+    );
 }
