@@ -1,3 +1,7 @@
+import {
+  configureExternalAutomation,
+  kubeAutomationAccess,
+} from "../agents/automation/actions/external-automation.ts";
 import { addConfigControllers } from "../controllers/config/controller.ts";
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
@@ -6,7 +10,8 @@ import { addRemediationPlanController } from "../controllers/remediationplan/con
 import { addNotificationController } from "../controllers/notification/controller.ts";
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
 import type { Database } from "../store/index.ts";
-import { openStore, redactDatabaseUrl, storeOptionsFromEnv } from "../store/index.ts";
+import { redactDatabaseUrl, storeOptionsFromEnv } from "../store/index.ts";
+import { openStoreLazily } from "../store/database.ts";
 import { NotificationRouter, kubeSecretReader } from "../notify/index.ts";
 import type { NotificationChannel } from "../notify/index.ts";
 import { DEFAULT_API_BASE, createNotifier, loadWeComEnv, wecomProvider } from "../notify/wecom/index.ts";
@@ -15,12 +20,15 @@ import type { OperatorConfig } from "./config/config.ts";
 import type { Logger } from "../logging/logger.ts";
 import { Manager } from "../runtime/index.ts";
 
-/** Opens the incident store (running migrations once); the URL's password never reaches a log. */
+/**
+ * Opens the incident store: PostgreSQL at once (running migrations), embedded PGlite at its
+ * first write (docs/scaling.md); the URL's password never reaches a log.
+ */
 async function openIncidentStore(logger: Logger): Promise<Database> {
   const options = storeOptionsFromEnv();
   const where = options.databaseUrl ? redactDatabaseUrl(options.databaseUrl) : `PGlite at ${options.dataDir}`;
-  const db = await openStore({ ...options, logger });
-  logger.info({ store: where }, "Opened incident store");
+  const db = await openStoreLazily({ ...options, logger });
+  logger.info({ store: where, lazy: !options.databaseUrl }, "Configured incident store");
   return db;
 }
 
@@ -66,6 +74,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
     namespace: cfg.watchNamespace,
     operatorNamespace: cfg.namespace,
   });
+  configureExternalAutomation(kubeAutomationAccess(mgr.kubeConfig, cfg.namespace));
   addRemediationPlanController(mgr, {
     ...opts,
     operatorNamespace: cfg.namespace,

@@ -64,3 +64,51 @@ export async function openStore(options: StoreOptions = storeOptionsFromEnv()): 
   }
   return db;
 }
+
+/** A Database that reports whether its connection was opened yet. */
+export interface LazyDatabase extends Database {
+  isOpen(): boolean;
+}
+
+/**
+ * A Database that calls open on its first statement (once, even under concurrent first
+ * statements) and retries it on the next statement after a failure; close() before any
+ * statement opens nothing.
+ */
+export function lazyDatabase(kind: Database["kind"], open: () => Promise<Database>): LazyDatabase {
+  let opening: Promise<Database> | undefined;
+  let opened = false;
+  const db = (): Promise<Database> => {
+    opening ??= open().then(
+      (d) => ((opened = true), d),
+      (err: unknown) => {
+        opening = undefined;
+        throw err;
+      },
+    );
+    return opening;
+  };
+  return {
+    kind,
+    isOpen: () => opened,
+    query: async (sql, params) => (await db()).query(sql, params),
+    exec: async (sql) => (await db()).exec(sql),
+    transaction: async (fn) => (await db()).transaction(fn),
+    async close() {
+      const pending = opening;
+      opening = undefined;
+      opened = false;
+      await (await pending?.catch(() => undefined))?.close();
+    },
+  };
+}
+
+/**
+ * Like openStore, but the embedded PGlite (about 200 MiB of WASM heap) opens on the first
+ * statement: an operator that never writes an incident never pays for it. PostgreSQL opens
+ * at once, so a bad URL or migration fails the start-up.
+ */
+export async function openStoreLazily(options: StoreOptions = storeOptionsFromEnv()): Promise<Database> {
+  if (options.databaseUrl) return openStore(options);
+  return lazyDatabase("pglite", () => openStore(options));
+}
