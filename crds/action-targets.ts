@@ -22,6 +22,7 @@ export const ACTION_TARGET_KINDS: Readonly<Partial<Record<ActionName, readonly s
   Ec2RebootInstance: ["Ec2Instance"],
   Ec2StartInstance: ["Ec2Instance"],
   Ec2StopInstance: ["Ec2Instance"],
+  ExternalAutomation: ["AutomationScript"],
 };
 
 /** True when an action can act on a target of this kind. */

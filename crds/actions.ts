@@ -18,6 +18,7 @@ export const ACTION_RISKS = {
   Ec2RebootInstance: "high",
   Ec2StartInstance: "medium",
   Ec2StopInstance: "high",
+  ExternalAutomation: "medium",
   RunbookOnly: "low",
 } as const;
 

@@ -1,12 +1,14 @@
 import { Type } from "@sinclair/typebox";
 import { ACTION_NAMES } from "./actions.ts";
-import { RISKS } from "./common.ts";
+import { RISKS, SecretKeyRef } from "./common.ts";
 import { ActionName } from "./findings.ts";
 import { LIMITS } from "./limits.ts";
 import { List, MapList, SetOf, Str, StrEnum } from "./schema.ts";
 
 /** Enabled by default: every Kubernetes action; EC2 actions are an explicit opt-in. */
-export const DEFAULT_ENABLED_ACTIONS = ACTION_NAMES.filter((a) => !a.startsWith("Ec2"));
+export const DEFAULT_ENABLED_ACTIONS = ACTION_NAMES.filter(
+  (a) => !a.startsWith("Ec2") && a !== "ExternalAutomation",
+);
 
 /**
  * Actions on cluster-scoped targets (Nodes, EC2 instances): only the cluster policy (the
@@ -42,6 +44,58 @@ const ClusterGrant = Type.Object({
     }),
   ),
 });
+
+/** One script of the operations platform the cluster policy lets ExternalAutomation run. */
+const AutomationScript = Type.Object({
+  id: Str(LIMITS.name, {
+    minLength: 1,
+    pattern: "^[A-Za-z0-9][-_.A-Za-z0-9]*$",
+    description: "The platform's script_id.",
+  }),
+  risk: StrEnum(RISKS, { description: "Risk of running it; a step must declare at least this risk." }),
+  description: Type.Optional(Str(LIMITS.message, { description: "What the script does, for approvers." })),
+  parameters: Type.Optional(
+    MapList(
+      Type.Object({
+        name: Str(LIMITS.label, { minLength: 1, pattern: "^[A-Za-z_][A-Za-z0-9_]*$" }),
+        pattern: Str(256, { minLength: 1, description: "Regular expression the whole value must match." }),
+        required: Type.Optional(Type.Boolean({ default: false })),
+      }),
+      "name",
+      LIMITS.list,
+      { description: "The only parameters a step may pass, each with the pattern its value must match." },
+    ),
+  ),
+  undoScriptId: Type.Optional(
+    Str(LIMITS.name, {
+      minLength: 1,
+      description: "Script run with the same parameters to undo it; none: no undo.",
+    }),
+  ),
+});
+
+/** The operations platform ExternalAutomation calls, and the scripts it may run there. */
+export const ExternalAutomationPolicy = Type.Object(
+  {
+    baseURL: Str(2048, { pattern: "^https?://", description: "Base URL of the automation API." }),
+    tokenSecretRef: Type.Optional(SecretKeyRef("Secret key (operator namespace) holding the Bearer token.")),
+    supportsDryRun: Type.Optional(
+      Type.Boolean({
+        description: "The platform honours dry_run: the step's dry run asks it.",
+        default: false,
+      }),
+    ),
+    timeoutSeconds: Type.Optional(
+      Type.Integer({ description: "Timeout of each request.", minimum: 1, maximum: 300, default: 30 }),
+    ),
+    scripts: MapList(AutomationScript, "id", LIMITS.list, { description: "The only scripts that may run." }),
+  },
+  {
+    description:
+      "Cluster policy only (AgentConfig default of the operator's namespace): the platform ExternalAutomation " +
+      "calls and the scripts it may run. Absent: ExternalAutomation refuses every step.",
+  },
+);
 
 /** Bounded integer with a default. */
 function Limit(description: string, minimum: number, maximum: number, def: number) {
@@ -132,6 +186,7 @@ export const PolicyConfig = Type.Object(
       ),
     ),
     approvalTTLSeconds: Limit("An approval not acted on within this long lapses.", 60, 604800, 3600),
+    externalAutomation: Type.Optional(ExternalAutomationPolicy),
   },
   { description: "Safety policy of the automation agent.", default: {} },
 );

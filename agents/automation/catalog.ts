@@ -11,6 +11,7 @@ import { drainNode } from "./actions/drain-node.ts";
 import { ec2RebootInstance } from "./actions/ec2-reboot-instance.ts";
 import { ec2StartInstance } from "./actions/ec2-start-instance.ts";
 import { ec2StopInstance } from "./actions/ec2-stop-instance.ts";
+import { externalAutomation } from "./actions/external-automation.ts";
 import { patchHpa } from "./actions/patch-hpa.ts";
 import { rerunJob } from "./actions/rerun-job.ts";
 import { rolloutRestart } from "./actions/rollout-restart.ts";
@@ -66,6 +67,7 @@ export const ACTIONS: readonly Action[] = [
   ec2RebootInstance,
   ec2StartInstance,
   ec2StopInstance,
+  externalAutomation,
   runbookOnly,
 ];
 

@@ -15,7 +15,13 @@ describe("resolveInterrupted", () => {
         .all()
         .filter((a) => a.recovery.mode === mode)
         .map((a) => a.name);
-    expect(byMode("rerun")).toEqual(["CordonNode", "UncordonNode", "SuspendCronJob", "PatchHPA"]);
+    expect(byMode("rerun")).toEqual([
+      "CordonNode",
+      "UncordonNode",
+      "SuspendCronJob",
+      "PatchHPA",
+      "ExternalAutomation",
+    ]);
     expect(byMode("observe")).toEqual(["ScaleWorkload", "RolloutUndo"]);
     expect(byMode("none")).toEqual([
       "RolloutRestart",
