@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { ControllerMetrics, ReconcileOutcome } from "../controller.ts";
 import type { WorkQueueMetrics } from "../workqueue.ts";
+import { registerEventLoopLag } from "./event-loop-lag.ts";
 
 // controller-runtime's reconcile buckets, extended for reconciles that wait on an LLM.
 const RECONCILE_BUCKETS = [
@@ -27,12 +28,15 @@ export interface RuntimeMetricsOptions {
   registry?: Registry;
   /** Also collect prom-client's default process and Node.js metrics. Default true. */
   defaultMetrics?: boolean;
+  /** Export aisre_event_loop_lag_seconds (event-loop-lag.ts). Default true. */
+  eventLoopLag?: boolean;
 }
 
 /** Creates and registers the runtime metrics on a (by default new) registry. */
 export function createRuntimeMetrics(opts: RuntimeMetricsOptions = {}): RuntimeMetrics {
   const registry = opts.registry ?? new Registry();
   if (opts.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (opts.eventLoopLag ?? true) registerEventLoopLag(registry);
   const registers = [registry];
   const reconcileTotal = new Counter({
     name: "controller_runtime_reconcile_total",
