@@ -2,14 +2,15 @@
  * A loopback stand-in of the operations platform's automation API for tests: POST
  * /api/automation/execute (Bearer token, JSON body checked field by field, Idempotency-Key
  * honoured) and GET /api/automation/executions/{id}. Each script behaves as told: succeeds or
- * fails after one "running" read, hangs in running, or answers too late (a timeout).
+ * fails after one "running" read, fails its dry run, hangs in running, or answers a real run
+ * too late (a timeout).
  */
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** How a script of the stand-in behaves. */
-export type ScriptBehaviour = "succeed" | "fail" | "hang" | "slow";
+export type ScriptBehaviour = "succeed" | "fail" | "fail-dry-run" | "hang" | "slow";
 
 /** One request the stand-in received. */
 export interface PlatformCall {
@@ -68,7 +69,8 @@ export async function startPlatform(
   const byKey = new Map<string, Run>();
   const state = (r: Run) => {
     const b = behaviours[r.script];
-    if (r.dryRun || r.reads > 1) return b === "fail" ? "failed" : b === "hang" ? "running" : "succeeded";
+    if (r.dryRun) return b === "fail-dry-run" ? "failed" : "succeeded";
+    if (r.reads > 1) return b === "fail" ? "failed" : b === "hang" ? "running" : "succeeded";
     return r.reads === 0 ? "queued" : "running";
   };
   const answer = (r: Run) => ({
@@ -82,7 +84,8 @@ export async function startPlatform(
     if (problem) return send(res, 400, { message: problem });
     const script = String(body.script_id);
     if (!behaviours[script]) return send(res, 404, { message: `script ${script} not found` });
-    if (behaviours[script] === "slow") await new Promise((r) => setTimeout(r, 5_000));
+    if (behaviours[script] === "slow" && body.dry_run !== true)
+      await new Promise((r) => setTimeout(r, 5_000));
     const seen = key ? byKey.get(key) : undefined;
     if (seen) return send(res, 200, answer(seen));
     const run: Run = { id: `exec-${runs.size + 1}`, script, dryRun: body.dry_run === true, reads: 0 };
