@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { NAMESPACE } from "./config.ts";
+import { helmChart } from "./helm.ts";
 import { renderManifests } from "./render.ts";
 
 type Values = Record<string, unknown>;
@@ -11,13 +12,29 @@ const truthy = (v: unknown) => (Array.isArray(v) ? v.length > 0 : Boolean(v));
 
 /**
  * What `helm template --namespace aisre-system` does with the chart, for the template forms
- * the generator writes: `.Values.x` (with `| quote` or `| default "d"`), `toJson .Values.x`,
- * and `if .Values.x }}A{{ else }}B{{ end` (the else optional).
+ * helm.ts writes: `.Values.x` (with `| quote` or `| default "d"`), `toJson .Values.x`,
+ * `if .Values.x }}A{{ else }}B{{ end` (the else optional), a whole object gated by
+ * `{{- if .Values.x }}` and a `{{- with .Values.x }}{{ toYaml . | nindent N }}{{- end }}` line.
+ * test/helm/ checks the same with the real helm binary.
  */
 function render(template: string, values: Values): string {
   const value = (path: string) => lookup(values, path);
   return template
     .replaceAll("{{ .Release.Namespace }}", NAMESPACE)
+    .replace(
+      /\{\{- if \.Values\.([\w.]+) \}\}\n([\s\S]*?)\{\{- end \}\}\n/g,
+      (_m, path: string, doc: string) => (truthy(value(path)) ? doc : ""),
+    )
+    .replace(
+      /\n *\{\{- with \.Values\.([\w.]+) \}\}\{\{ toYaml \. \| nindent (\d+) \}\}\{\{- end \}\}/g,
+      (_m, path: string, indent: string) => {
+        const v = value(path) as Values;
+        const pad = " ".repeat(Number(indent));
+        return Object.entries(v)
+          .map(([k, x]) => `\n${pad}${k}: ${JSON.stringify(x)}`)
+          .join("");
+      },
+    )
     .replace(
       /\{\{ if \.Values\.([\w.]+) \}\}((?:(?!\{\{ end \}\}).)*?)(?:\{\{ else \}\}(.*?))?\{\{ end \}\}/g,
       (_m, path: string, then: string, otherwise = "") => (truthy(value(path)) ? then : otherwise),
@@ -32,13 +49,18 @@ function render(template: string, values: Values): string {
     .replace(/\{\{ \.Values\.([\w.]+) \}\}/g, (_m, path: string) => String(value(path)));
 }
 
-const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJSON() as unknown);
+const docs = (text: string) =>
+  parseAllDocuments(text)
+    .map((d) => d.toJSON() as unknown)
+    .filter((d) => d !== null);
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe("Helm chart", () => {
   const files = new Map(renderManifests().map((f) => [f.path, f.content]));
   const values = parse(files.get("charts/aisre/values.yaml") ?? "") as Values;
-  const templates = [...files.keys()].filter((p) => p.startsWith("charts/aisre/templates/"));
+  const templates = [...files.keys()].filter(
+    (p) => p.startsWith("charts/aisre/templates/") && files.has(`deploy/${p.split("/").pop()}`),
+  );
 
   it("renders with its default values to exactly the plain deploy/ manifests", () => {
     expect(templates.length).toBeGreaterThanOrEqual(2);
@@ -55,11 +77,21 @@ describe("Helm chart", () => {
     const set: Values = {
       ...values,
       replicaCount: 3,
+      resources: { requests: { cpu: "1" } },
+      leaderElection: { enabled: false, leaseName: "other" },
+      identities: {
+        operator: { annotations: { "eks.amazonaws.com/role-arn": "arn:aws:iam::1:role/x" } },
+        sidecar: { annotations: {} },
+        diagnosisReader: { enabled: true },
+        executor: { enabled: false },
+      },
       sidecar: {
         replicaCount: 4,
+        resources: { limits: { memory: "1Gi" } },
         tokenAudience: "ops-api",
         tls: { secretName: "sidecar-cert" },
         networkPolicy: {
+          enabled: true,
           ingressFrom: [{ namespaceSelector: { matchLabels: { name: "monitoring" } } }],
           apiServer: [{ ipBlock: { cidr: "10.0.0.1/32" } }],
         },
@@ -69,10 +101,20 @@ describe("Helm chart", () => {
     const all = templates.flatMap((p) => docs(render(files.get(p) ?? "", set)) as Obj[]);
     const deployment = (name: string) =>
       all.find((o) => o.kind === "Deployment" && o.metadata.name === name)!;
-    expect(deployment("aisre-operator").spec.replicas).toBe(3);
+    const operator = deployment("aisre-operator");
+    expect(operator.spec.replicas).toBe(3);
+    const oc = operator.spec.template.spec.containers[0];
+    expect(oc.resources).toEqual({ requests: { cpu: "1" } });
+    const oenv = Object.fromEntries(oc.env.map((e: Obj) => [e.name, e.value]));
+    expect(oenv).toMatchObject({ AISRE_LEADER_ELECT: "false", AISRE_LEASE_NAME: "other" });
+    const account = all.find((o) => o.kind === "ServiceAccount" && o.metadata.name === "aisre-operator")!;
+    expect(account.metadata.annotations["eks.amazonaws.com/role-arn"]).toBe("arn:aws:iam::1:role/x");
+    expect(all.filter((o) => o.metadata?.name === "aisre-executor")).toEqual([]);
+    expect(all.filter((o) => o.metadata?.name === "aisre-diagnosis-reader")).toHaveLength(2);
     const sidecar = deployment("aisre-sidecar");
     expect(sidecar.spec.replicas).toBe(4);
     const c = sidecar.spec.template.spec.containers[0];
+    expect(c.resources).toEqual({ limits: { memory: "1Gi" } });
     const env = Object.fromEntries(c.env.map((e: Obj) => [e.name, e.value]));
     expect(env).toMatchObject({
       AISRE_TOKEN_AUDIENCE: "ops-api",
@@ -106,5 +148,45 @@ describe("Helm chart", () => {
     const crds = [...files.keys()].filter((p) => p.startsWith("crds/"));
     for (const p of crds) expect(files.get(`charts/aisre/${p}`)).toBe(files.get(p));
     expect(crds).toHaveLength(5);
+  });
+
+  it("has a strict schema: additionalProperties false on every object with declared keys", () => {
+    const schema = JSON.parse(files.get("charts/aisre/values.schema.json") ?? "{}") as Obj;
+    const walk = (node: Obj, path: string): string[] => [
+      ...(node.properties && node.additionalProperties !== false ? [path || "(root)"] : []),
+      ...Object.entries((node.properties ?? {}) as Obj).flatMap(([k, v]) => walk(v as Obj, `${path}.${k}`)),
+      ...(node.items ? walk(node.items as Obj, `${path}[]`) : []),
+    ];
+    expect(walk(schema, "")).toEqual([]);
+    // Every default value is declared by the schema (a key values.yaml has and the schema lacks fails).
+    const undeclared = (v: unknown, node: Obj, path: string): string[] =>
+      v && typeof v === "object" && !Array.isArray(v) && node.properties
+        ? Object.entries(v as Obj).flatMap(([k, x]) =>
+            node.properties[k] ? undeclared(x, node.properties[k], `${path}.${k}`) : [`${path}.${k}`],
+          )
+        : [];
+    expect(undeclared(values, schema, "")).toEqual([]);
+    expect(Object.keys(values)).toEqual(
+      expect.arrayContaining(["serviceMonitor", "prometheusRule", "dashboards"]),
+    );
+  });
+
+  it("ships every deploy/dashboards/*.json file in the chart, whatever their number", () => {
+    const crds = [...files.entries()]
+      .filter(([p]) => p.startsWith("crds/"))
+      .map(([path, content]) => ({ path, content }));
+    for (const n of [0, 1, 3]) {
+      const boards = Array.from({ length: n }, (_, i) => ({
+        path: `deploy/dashboards/b${i}.json`,
+        content: `{"uid":"b${i}"}`,
+      }));
+      const chart = helmChart(crds, [], boards);
+      const shipped = chart.filter((f) => f.path.startsWith("charts/aisre/dashboards/"));
+      expect(shipped.map((f) => f.path)).toEqual(
+        boards.map((b) => `charts/aisre/dashboards/${b.path.split("/").pop()}`),
+      );
+      expect(shipped.map((f) => f.content)).toEqual(boards.map((b) => b.content));
+    }
+    expect(files.get("charts/aisre/templates/dashboards.yaml")).toContain('.Files.Glob "dashboards/*.json"');
   });
 });

@@ -1,4 +1,7 @@
-import { IMAGE, NAMESPACE, SIDECAR, VERSION } from "./config.ts";
+import { IMAGE, NAMESPACE, SERVICE_ACCOUNT, SIDECAR, VERSION } from "./config.ts";
+import { chartExtras } from "./chart-extras.ts";
+import { valuesSchema, valuesYaml } from "./chart-values.ts";
+import { EXECUTOR_ROLE, READER_ROLE } from "./rbac.ts";
 import { TLS_DIR, TLS_SECRET } from "./workload.ts";
 import type { GeneratedFile } from "./render.ts";
 
@@ -43,21 +46,79 @@ function sidecarValues(content: string): string {
     );
 }
 
+/** A whole object kept only when `value` is true. */
+const gate = (value: string, doc: string) => `{{- if ${value} }}\n${doc}{{- end }}\n`;
+
+/** Values that switch whole objects off, or add to one: by kind and metadata.name. */
+function objectValues(kind: string, name: string, doc: string): string {
+  const roleKinds = ["ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding"];
+  if (roleKinds.includes(kind) && name === EXECUTOR_ROLE)
+    return gate(".Values.identities.executor.enabled", doc);
+  if (roleKinds.includes(kind) && name === READER_ROLE)
+    return gate(".Values.identities.diagnosisReader.enabled", doc);
+  if (kind === "NetworkPolicy") return gate(".Values.sidecar.networkPolicy.enabled", doc);
+  if (kind === "ServiceAccount") {
+    const identity = name === SERVICE_ACCOUNT ? "operator" : name === SIDECAR ? "sidecar" : undefined;
+    if (!identity) return doc;
+    // After the sync-wave annotation every generated object carries.
+    return doc.replace(
+      /^( {4}argocd\.argoproj\.io\/sync-wave: .*)$/m,
+      `$1\n    {{- with .Values.identities.${identity}.annotations }}{{ toYaml . | nindent 4 }}{{- end }}`,
+    );
+  }
+  return doc;
+}
+
+/** Applies objectValues to each document of a generated file (header, then docs joined by ---). */
+function perObject(content: string): string {
+  const newline = content.indexOf("\n");
+  const [header, body] = [content.slice(0, newline + 1), content.slice(newline + 1)];
+  const docs = body.split(/^---\n/m).map((doc) => {
+    const kind = /^kind: (\S+)$/m.exec(doc)?.[1] ?? "";
+    const name = /^ {2}name: (\S+)$/m.exec(doc)?.[1] ?? "";
+    return objectValues(kind, name, doc);
+  });
+  return header + docs.join("---\n");
+}
+
+/** The containers' resources (operator first, then the sidecar) and the leader-election env. */
+function operatorValues(content: string): string {
+  // A container's resources (10 spaces in a Deployment), never an RBAC rule's resources list.
+  const block = /^( {10})resources:\n(?:\1 {2}.*\n)+/m;
+  return content
+    .replace(block, "$1resources: {{ toJson .Values.resources }}\n")
+    .replace(block, "$1resources: {{ toJson .Values.sidecar.resources }}\n")
+    .replace(
+      /(name: AISRE_LEADER_ELECT\n\s+value: )"true"$/m,
+      "$1{{ .Values.leaderElection.enabled | quote }}",
+    )
+    .replace(/(name: AISRE_LEASE_NAME\n\s+value: )\S+$/m, "$1{{ .Values.leaderElection.leaseName | quote }}");
+}
+
+/** The release namespace, the image and the operator's replicas as values. */
+function templated(content: string): string {
+  return content
+    .replaceAll(`namespace: ${NAMESPACE}`, "namespace: {{ .Release.Namespace }}")
+    .replaceAll(`.${NAMESPACE}.svc`, ".{{ .Release.Namespace }}.svc")
+    .replaceAll(`namespace="${NAMESPACE}"`, 'namespace="{{ .Release.Namespace }}"')
+    .replaceAll(`image: ${IMAGE}`, "image: {{ .Values.image.repository }}:{{ .Values.image.tag }}")
+    .replaceAll("imagePullPolicy: IfNotPresent", "imagePullPolicy: {{ .Values.image.pullPolicy }}")
+    .replace(/^ {2}replicas: 2$/m, "  replicas: {{ .Values.replicaCount }}");
+}
+
 /**
  * The Helm chart (charts/aisre) derived from the same manifests as deploy/, so Helm, Argo CD
- * and plain kubectl installs never drift apart: the release namespace replaces aisre-system,
- * and the image and replica count become values. CRDs go in the chart's crds/ directory,
- * which Helm installs before the templates (and, by Helm's rule, never upgrades or deletes).
+ * and plain kubectl installs never drift apart: the release namespace replaces aisre-system
+ * and each value replaces the generated line (or object) holding its default, so the default
+ * values render deploy/ exactly. Chart-only objects (ServiceMonitor, PrometheusRule, dashboard
+ * ConfigMaps, the test hook) come from chart-extras.ts, values and schema from chart-values.ts.
+ * CRDs go in crds/, which Helm installs before the templates and never upgrades or deletes.
  */
-export function helmChart(crds: GeneratedFile[], deploy: GeneratedFile[]): GeneratedFile[] {
-  const [repository, tag] = [IMAGE.slice(0, IMAGE.lastIndexOf(":")), VERSION];
-  const templated = (content: string) =>
-    content
-      .replaceAll(`namespace: ${NAMESPACE}`, "namespace: {{ .Release.Namespace }}")
-      .replaceAll(`image: ${IMAGE}`, "image: {{ .Values.image.repository }}:{{ .Values.image.tag }}")
-      .replaceAll("imagePullPolicy: IfNotPresent", "imagePullPolicy: {{ .Values.image.pullPolicy }}")
-      .replace(/^ {2}replicas: 2$/m, "  replicas: {{ .Values.replicaCount }}");
-  const withSidecar = (content: string) => sidecarValues(templated(content));
+export function helmChart(
+  crds: GeneratedFile[],
+  deploy: GeneratedFile[],
+  dashboards: GeneratedFile[] = [],
+): GeneratedFile[] {
   const chart = [
     HELM_HEADER,
     "apiVersion: v2",
@@ -66,45 +127,26 @@ export function helmChart(crds: GeneratedFile[], deploy: GeneratedFile[]): Gener
     "type: application",
     `version: ${VERSION}`,
     `appVersion: "${VERSION}"`,
+    // ValidatingAdmissionPolicy v1 (approval, impersonation) is GA from 1.30.
+    'kubeVersion: ">=1.30.0-0"',
     "",
   ].join("\n");
-  const values = [
-    HELM_HEADER,
-    "image:",
-    `  repository: ${repository}`,
-    `  tag: "${tag}"`,
-    "  pullPolicy: IfNotPresent",
-    "# Operator replicas: one leads the controllers (Lease), the others stand by.",
-    "replicaCount: 2",
-    "sidecar:",
-    "  # Stateless webhook/REST replicas behind the aisre-sidecar Service.",
-    "  replicaCount: 2",
-    "  # Audience REST callers' tokens must be minted for: kubectl create token SA --audience aisre-sidecar",
-    `  tokenAudience: ${SIDECAR}`,
-    "  tls:",
-    "    # A kubernetes.io/tls Secret in the release namespace: the sidecar serves HTTPS with it.",
-    '    secretName: ""',
-    "  networkPolicy:",
-    "    # NetworkPolicyPeers allowed to reach the sidecar's port; [] = anywhere (Alertmanager, WeCom).",
-    "    ingressFrom: []",
-    "    # NetworkPolicyPeers the sidecar may reach on 443/6443 (API server, WeCom API); [] = anywhere.",
-    "    apiServer: []",
-    "  impersonation:",
-    "    # Kubernetes users the sidecar may impersonate to record plan decisions (the WeCom users'",
-    "    # mapped identities): ClusterRole aisre-chat-impersonator, verb impersonate on users",
-    "    # restricted to exactly these resourceNames; [] = no impersonation at all.",
-    "    users: []",
-    "",
-  ].join("\n");
+  const base = (p: string) => p.split("/").pop()!;
   return [
     { path: "charts/aisre/Chart.yaml", content: chart },
-    { path: "charts/aisre/values.yaml", content: values },
-    ...crds.map((f) => ({ path: `charts/aisre/crds/${f.path.split("/").pop()}`, content: f.content })),
+    { path: "charts/aisre/values.yaml", content: valuesYaml(HELM_HEADER) },
+    { path: "charts/aisre/values.schema.json", content: `${JSON.stringify(valuesSchema(), null, 2)}\n` },
+    ...crds.map((f) => ({ path: `charts/aisre/crds/${base(f.path)}`, content: f.content })),
     ...deploy
       .filter((f) => !f.path.endsWith("namespace.yaml"))
       .map((f) => ({
-        path: `charts/aisre/templates/${f.path.split("/").pop()}`,
-        content: withSidecar(f.content),
+        path: `charts/aisre/templates/${base(f.path)}`,
+        content: perObject(operatorValues(sidecarValues(templated(f.content)))),
       })),
+    ...chartExtras().map((t) => ({
+      path: `charts/aisre/templates/${t.name}`,
+      content: `${HELM_HEADER}\n${templated(t.content)}`,
+    })),
+    ...dashboards.map((f) => ({ path: `charts/aisre/dashboards/${base(f.path)}`, content: f.content })),
   ];
 }

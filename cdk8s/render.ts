@@ -1,3 +1,5 @@
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { ApiObject, App, Chart } from "cdk8s";
 import { stringify } from "yaml";
 import { catalog } from "../agents/automation/catalog.ts";
@@ -21,6 +23,16 @@ export interface GeneratedFile {
 function toYaml(header: string, objects: unknown[]): string {
   const docs = objects.map((o) => stringify(o, { lineWidth: 0, aliasDuplicateObjects: false }));
   return `${header}\n${docs.join("---\n")}`;
+}
+
+/** deploy/dashboards/*.json (Grafana dashboards, hand-written): zero, one or many, shipped in the chart. */
+export function dashboardFiles(root = join(import.meta.dirname, "..")): GeneratedFile[] {
+  const dir = join(root, "deploy", "dashboards");
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()
+    .map((f) => ({ path: `deploy/dashboards/${f}`, content: readFileSync(join(dir, f), "utf8") }));
 }
 
 /** One chart per output file, so the file layout is explicit. */
@@ -66,7 +78,7 @@ export function renderManifests(): GeneratedFile[] {
     operator,
     approval,
     impersonation,
-    ...helmChart(crdFiles, [rbac, operator, approval, impersonation]),
+    ...helmChart(crdFiles, [rbac, operator, approval, impersonation], dashboardFiles()),
     actionsDoc(catalog.all()),
   ];
 }
