@@ -29,6 +29,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./diagnose.ts")).diagnoseCommand,
   },
   {
+    name: "mcp",
+    summary: "Serve the aisre tools to an MCP client over stdio, as the kubeconfig's identity",
+    load: async () => (await import("./mcp.ts")).mcpCommand,
+  },
+  {
     name: "sidecar",
     summary: "Run the webhook and REST sidecar (Alertmanager, REST, SSE, WeCom)",
     load: async () => (await import("./sidecar.ts")).sidecarCommand,
