@@ -19,7 +19,8 @@ export async function helmBinary(): Promise<string | undefined> {
     const { stdout } = await run("bash", [join(ROOT, "hack/build-helm.sh"), "--cached"]);
     return stdout.trim();
   } catch (err) {
-    if (process.env.CI === "true") throw new Error(`helm unavailable under CI: ${String(err)}`);
+    if (process.env.CI === "true")
+      throw new Error(`helm unavailable under CI: ${String(err)}`, { cause: err });
     console.warn("skipped: helm is not built; run 'bash hack/build-helm.sh' (needs Go, about 10 minutes)");
     return undefined;
   }
