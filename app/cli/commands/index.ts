@@ -38,4 +38,24 @@ export const commands: readonly CommandEntry[] = [
     summary: "Run the webhook and REST sidecar (Alertmanager, REST, SSE, WeCom)",
     load: async () => (await import("./sidecar.ts")).sidecarCommand,
   },
+  {
+    name: "tasks",
+    summary: "List SreTasks: name, phase, root-cause category, target, age",
+    load: async () => (await import("./tasks.ts")).tasksCommand,
+  },
+  {
+    name: "incident",
+    summary: "Show a task's incident: root cause, evidence, plan and decision",
+    load: async () => (await import("./incident.ts")).incidentCommand,
+  },
+  {
+    name: "approve",
+    summary: "Approve a RemediationPlan as the kubeconfig's user (needs the verb approve)",
+    load: async () => (await import("./approve.ts")).approveCommand,
+  },
+  {
+    name: "reject",
+    summary: "Reject a RemediationPlan as the kubeconfig's user (needs the verb approve)",
+    load: async () => (await import("./reject.ts")).rejectCommand,
+  },
 ];
