@@ -30,6 +30,7 @@ import { checkedSerializer } from "./response-check.ts";
 import { agentRoutes } from "./rest/agents.ts";
 import type { RestDeps } from "./rest/common.ts";
 import { incidentRoutes } from "./rest/incidents.ts";
+import { mcpRoutes } from "./mcp/route.ts";
 import { planRoutes } from "./rest/plans.ts";
 import { taskRoutes } from "./rest/tasks.ts";
 import { sseRoutes } from "./sse/route.ts";
@@ -131,6 +132,7 @@ async function registerApi(app: FastifyInstance, deps: SidecarDeps, rest: RestDe
       await api.register(planRoutes, rest);
       await api.register(incidentRoutes, rest);
       await api.register(agentRoutes, rest);
+      await api.register(mcpRoutes, rest);
     },
     { prefix: "/api/v1" },
   );

@@ -29,7 +29,9 @@ export async function crashLoopingCheckout(cluster: TestCluster, namespace: stri
   const name = pod.metadata!.name!;
   const now = new Date();
   const event: CoreV1Event = {
-    metadata: { name: `${name}.secret`, namespace },
+    // Listed (by name) before the simulator's own BackOff event, `<pod>.<unix nanos in hex>`,
+    // so it is the one the engine quotes as evidence.
+    metadata: { name: `${name}.0000-secret`, namespace },
     involvedObject: { kind: "Pod", namespace, name, uid: pod.metadata!.uid, apiVersion: "v1" },
     reason: "BackOff",
     type: "Warning",
