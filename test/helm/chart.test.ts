@@ -56,7 +56,7 @@ describe("the Helm chart, by helm", () => {
   });
 
   itHelm("refuses a value the schema does not declare, naming it, at any depth", async () => {
-    const cases = [
+    const cases: [string, string, string][] = [
       ["--set", "replicas=3", "replicas"],
       ["--set", "sidecar.tls.bogus=x", "bogus"],
       ["--set", "identities.auditor.enabled=true", "auditor"],

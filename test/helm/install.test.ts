@@ -89,7 +89,7 @@ describe("helm install and uninstall on the local control plane", () => {
         return running.length === 2 && (running as Obj[]);
       }, 120_000);
       for (const p of pods) expect(kwok, `${component} pod ${p.metadata.name}`).toContain(p.spec.nodeName);
-      expect(pods[0].spec.serviceAccountName).toBe(`aisre-${component}`);
+      expect(pods[0]!.spec.serviceAccountName).toBe(`aisre-${component}`);
     }
   });
 
