@@ -6,7 +6,6 @@
  */
 import { UsageError, wantsHelp } from "./command.ts";
 import { commands } from "./commands/index.ts";
-import { parseKubeArgs } from "./kube/flags.ts";
 
 /** The subcommands the plugin offers, in help order. */
 export const PLUGIN_COMMANDS = ["tasks", "incident", "diagnose", "approve", "reject", "version"] as const;
@@ -45,7 +44,7 @@ export async function diagnoseArgs(argv: string[], env: NodeJS.ProcessEnv): Prom
   const hasNamespace = out.some((a) => /^(-n|--namespace)(=|$)|^-n./.test(a));
   if (hasNamespace || out.some((a) => a === "--snapshot" || a.startsWith("--snapshot="))) return out;
   const { openSession } = await import("./kube/session.ts");
-  const session = await openSession(parseKubeArgs([], { command: "diagnose", outputs: [] }).kube);
+  const session = await openSession({ allNamespaces: false, ...(kubeconfig ? { kubeconfig } : {}) });
   return [...out, "--namespace", session.namespace!];
 }
 

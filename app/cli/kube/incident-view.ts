@@ -5,6 +5,7 @@
  */
 import type { DiagnosisRun, RemediationPlan, SreTask } from "../../../crds/index.ts";
 import type { IncidentDetail } from "../../../store/types.ts";
+import { padDisplay } from "./output.ts";
 import type { Strings } from "./strings-en.ts";
 
 type Ref = { kind: string; namespace?: string; name: string };
@@ -102,7 +103,7 @@ export function incidentView(
 const ref = (r: Ref | undefined): string =>
   r ? `${r.kind} ${r.namespace ? `${r.namespace}/` : ""}${r.name}` : "";
 const at = (d: Date | string | null | undefined): string => (d instanceof Date ? d.toISOString() : (d ?? ""));
-const label = (name: string, value: string): string => `${`${name}:`.padEnd(18)}${value}`;
+const label = (name: string, value: string): string => `${padDisplay(`${name}:`, 18)}${value}`;
 
 function renderTask(view: IncidentView, t: Strings): string[] {
   const { task, rootCause: rc } = view;

@@ -27,14 +27,29 @@ export function ageOf(created: string | undefined, now: number): string {
   return Number.isNaN(at) ? "<unknown>" : humanAge(now - at);
 }
 
+// East Asian wide characters take two terminal columns (Unicode East_Asian_Width W and F).
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u;
+
+/** How many terminal columns the text takes. */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) width += WIDE.test(ch) ? 2 : 1;
+  return width;
+}
+
+/** The text padded with spaces to this many terminal columns. */
+export function padDisplay(text: string, columns: number): string {
+  return text + " ".repeat(Math.max(0, columns - displayWidth(text)));
+}
+
 /** Rows as kubectl prints a table: columns left-aligned, three spaces apart, empty cells as <none>. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === "" ? "<none>" : c)))];
-  const widths = headers.map((_, i) => Math.max(...cells.map((r) => [...(r[i] ?? "")].length)));
+  const widths = headers.map((_, i) => Math.max(...cells.map((r) => displayWidth(r[i] ?? ""))));
   return cells
     .map((r) =>
       r
-        .map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i]! - [...c].length + 3)))
+        .map((c, i) => (i === r.length - 1 ? c : padDisplay(c, widths[i]! + 3)))
         .join("")
         .trimEnd(),
     )
