@@ -6,6 +6,7 @@ import { catalog } from "../agents/automation/catalog.ts";
 import { customResourceDefinition } from "../crds/crd.ts";
 import { KINDS } from "../crds/registry.ts";
 import { CRD_HEADER, DEPLOY_HEADER, LABELS, NAMESPACE } from "./config.ts";
+import { chartValuesDoc } from "./chart-docs.ts";
 import { helmChart } from "./helm.ts";
 import { actionsDoc } from "./actions-doc.ts";
 import { addApprovalPolicy, addChatImpersonation } from "./admission.ts";
@@ -80,5 +81,6 @@ export function renderManifests(): GeneratedFile[] {
     impersonation,
     ...helmChart(crdFiles, [rbac, operator, approval, impersonation], dashboardFiles()),
     actionsDoc(catalog.all()),
+    chartValuesDoc(),
   ];
 }
