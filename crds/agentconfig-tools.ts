@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { LocalRef, SecretKeyRef } from "./common.ts";
 import { LIMITS } from "./limits.ts";
-import { Str, rule } from "./schema.ts";
+import { MapList, SetOf, Str, StrEnum, rule } from "./schema.ts";
 
 const HTTP_URL = "^https?://";
 
@@ -101,6 +101,54 @@ export const MetricThresholds = Type.Object(
   { description: "Thresholds of the metric categories." },
 );
 
+/** A remote MCP tool server whose allow-listed tools the LLM agent may call (docs/mcp.md). */
+export const McpServerConfig = Type.Object(
+  {
+    name: Str(LIMITS.label, {
+      description: "A short name, unique in the list; the model sees the tools as mcp_<name>_<tool>.",
+      minLength: 1,
+      maxLength: 20,
+      pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
+    }),
+    url: Url("The server's MCP endpoint, e.g. https://mcp.example.com/mcp."),
+    transport: Type.Optional(
+      StrEnum(["streamable-http", "sse"] as const, {
+        description: "streamable-http (the current MCP transport) or sse (the 2024-11-05 one).",
+        default: "streamable-http",
+      }),
+    ),
+    headersSecretRef: Type.Optional(
+      LocalRef(
+        "A Secret in the operator's namespace whose keys are HTTP header names and values their values (e.g. Authorization).",
+      ),
+    ),
+    allowedTools: SetOf(
+      Str(128, {
+        description: "A tool name as the server lists it.",
+        minLength: 1,
+        pattern: "^[A-Za-z0-9_.-]+$",
+      }),
+      50,
+      {
+        description:
+          "The only tools of this server the model may call. A tool the server does not mark readOnlyHint is refused unless allowWriteTools.",
+        minItems: 1,
+      },
+    ),
+    allowWriteTools: Type.Optional(
+      Type.Boolean({
+        description:
+          "Also offer allowed tools the server does not mark read-only. Honoured only in the cluster AgentConfig (aisre-system/default); default false.",
+        default: false,
+      }),
+    ),
+    timeoutSeconds: Type.Optional(
+      Type.Integer({ description: "Per-call timeout.", minimum: 1, maximum: 120, default: 20 }),
+    ),
+  },
+  { description: "A remote MCP server; its output is untrusted data (fenced, redacted, bounded)." },
+);
+
 /** Endpoints of the read-only (and EC2) tools. */
 export const ToolsConfig = Type.Object(
   {
@@ -123,6 +171,12 @@ export const ToolsConfig = Type.Object(
             "Metrics: PromQL evidence for the metric root-cause categories, the LLM's PromQL tool, and the PromQL verification of RemediationPlans.",
         },
       ),
+    ),
+    mcpServers: Type.Optional(
+      MapList(McpServerConfig, "name", 10, {
+        description:
+          "Remote MCP tool servers (Grafana, databases, cloud ...) the optional LLM agent may read.",
+      }),
     ),
     aws: Type.Optional(
       Type.Object(
