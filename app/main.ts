@@ -5,7 +5,7 @@ import {
 import { addConfigControllers } from "../controllers/config/controller.ts";
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
-import { storeAuditSink } from "../controllers/remediationplan/audit.ts";
+import { auditSinks, grafanaAuditSink, storeAuditSink } from "../controllers/remediationplan/audit.ts";
 import { addRemediationPlanController } from "../controllers/remediationplan/controller.ts";
 import { addNotificationController } from "../controllers/notification/controller.ts";
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
@@ -14,6 +14,7 @@ import { redactDatabaseUrl, storeOptionsFromEnv } from "../store/index.ts";
 import { openStoreLazily } from "../store/database.ts";
 import { NotificationRouter, kubeSecretReader } from "../notify/index.ts";
 import type { NotificationChannel } from "../notify/index.ts";
+import { GrafanaAnnotator } from "../notify/grafana/index.ts";
 import { DEFAULT_API_BASE, createNotifier, loadWeComEnv, wecomProvider } from "../notify/wecom/index.ts";
 import type { WeComEnv } from "../notify/wecom/index.ts";
 import type { OperatorConfig } from "./config/config.ts";
@@ -70,15 +71,20 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   addConfigControllers(mgr, cfg.watchNamespace, cfg.namespace);
   const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
+  const grafana = new GrafanaAnnotator({ secrets: kubeSecretReader(mgr.client), logger });
   addNotificationController(mgr, notificationRouter(mgr, logger), {
     namespace: cfg.watchNamespace,
     operatorNamespace: cfg.namespace,
+    annotate: (event, config) => grafana.incident(event, config),
   });
   configureExternalAutomation(kubeAutomationAccess(mgr.kubeConfig, cfg.namespace));
   addRemediationPlanController(mgr, {
     ...opts,
     operatorNamespace: cfg.namespace,
-    ...(db ? { audit: storeAuditSink(db) } : {}),
+    audit: auditSinks(
+      db ? storeAuditSink(db) : undefined,
+      grafanaAuditSink(grafana, mgr.client, cfg.namespace),
+    ),
   });
   logger.info({ namespace: cfg.namespace, watchNamespace: cfg.watchNamespace ?? "*" }, "Starting operator");
   try {

@@ -1,5 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { Static } from "@sinclair/typebox";
+import { GrafanaConfig } from "./agentconfig-grafana.ts";
 import { PolicyConfig } from "./agentconfig-policy.ts";
 import { LLMConfig, ToolsConfig } from "./agentconfig-tools.ts";
 import { SecretKeyRef, commonStatus } from "./common.ts";
@@ -107,6 +108,7 @@ export const AgentConfigSpec = Type.Object(
     llm: Type.Optional(LLMConfig),
     tools: Type.Optional(ToolsConfig),
     policy: Type.Optional(PolicyConfig),
+    grafana: Type.Optional(GrafanaConfig),
     notifications: Type.Optional(
       Type.Object({ wecom: Type.Optional(WeComConfig) }, { description: "Where people hear about tasks." }),
     ),

@@ -1,5 +1,5 @@
-import type { SreTask } from "../../crds/index.ts";
-import type { NotificationRouter } from "../../notify/index.ts";
+import type { AgentConfig, SreTask } from "../../crds/index.ts";
+import type { Notification, NotificationRouter } from "../../notify/index.ts";
 import { notificationFor } from "../../notify/index.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { objectPath } from "../../runtime/index.ts";
@@ -13,6 +13,8 @@ export interface NotificationControllerOptions {
   namespace?: string;
   /** Where the fallback AgentConfig `default` lives. Default aisre-system. */
   operatorNamespace?: string;
+  /** Called once per notification with its AgentConfig; must return at once (Grafana annotations). */
+  annotate?: (event: Notification, config: AgentConfig | undefined) => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export function addNotificationController(
       task.spec.agentConfigRef?.name,
       opts.operatorNamespace ?? "aisre-system",
     );
+    opts.annotate?.(event, config);
     const result = await router.send(event, config);
     if (!result.sent || !result.route) return;
     sentHere.set(uid, local.add(token));

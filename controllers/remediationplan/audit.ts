@@ -1,7 +1,10 @@
 import type { RemediationPlan } from "../../crds/index.ts";
+import type { KubeClient } from "../../kube/kube-api.ts";
+import type { GrafanaAnnotator } from "../../notify/grafana/index.ts";
 import { getControllerOf } from "../../runtime/index.ts";
 import type { Queryable, RemediationActionInput } from "../../store/index.ts";
 import { recordRemediationAction } from "../../store/index.ts";
+import { findAgentConfig } from "../agentconfig/lookup.ts";
 
 /** One audit entry: step index reaching phase, or the plan itself (stepIndex -1) reaching phase. */
 export interface AuditEntry {
@@ -61,5 +64,28 @@ export function auditRow(e: AuditEntry): RemediationActionInput {
 export function storeAuditSink(db: Queryable): AuditSink {
   return async (e) => {
     await recordRemediationAction(db, auditRow(e));
+  };
+}
+
+/** A Grafana annotation for each step that ended after executing; never waits for Grafana. */
+export function grafanaAuditSink(
+  annotator: Pick<GrafanaAnnotator, "step">,
+  client: KubeClient,
+  operatorNamespace: string,
+): AuditSink {
+  return async (e) => {
+    const { namespace = "" } = e.plan.metadata;
+    annotator.step(e, () =>
+      findAgentConfig(client, namespace, e.plan.spec.agentConfigRef?.name, operatorNamespace),
+    );
+  };
+}
+
+/** One sink feeding several: each gets every entry, whatever the others do. */
+export function auditSinks(...sinks: (AuditSink | undefined)[]): AuditSink {
+  const live = sinks.filter((s): s is AuditSink => s !== undefined);
+  return async (e) => {
+    const failed = (await Promise.allSettled(live.map((s) => s(e)))).find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
   };
 }
