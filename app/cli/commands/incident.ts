@@ -44,8 +44,7 @@ async function optional<T>(client: KubeClient, path: string | undefined): Promis
 
 export const incidentCommand: Command = {
   name: "incident",
-  summary:
-    "Show a task's incident: root cause, evidence, plan and decision, and the incident store's timeline",
+  summary: "Show a task's incident: root cause, evidence, plan and decision",
   usage: [
     "aisre incident TASK [-n NS] [-o json|yaml]",
     "kubectl aisre incident TASK [-n NS] [-o json|yaml]",
