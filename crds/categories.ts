@@ -23,6 +23,12 @@ export const SNAPSHOT_CATEGORIES = [
   "NodePressure",
   "AdmissionWebhookFailure",
   "PDBBlocking",
+  // Contract v2 (docs/diagnosis.md §3): causes outside the pod that the engine reads from
+  // policies, cluster DNS, certificates and RBAC.
+  "NetworkPolicyBlocked",
+  "DNSFailure",
+  "CertificateExpired",
+  "RBACForbidden",
 ] as const;
 
 /** Categories diagnosed live from Prometheus metrics, never from snapshots. */

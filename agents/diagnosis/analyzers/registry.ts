@@ -10,14 +10,18 @@ import { refKey } from "../refs.ts";
 import type { Category } from "../types.ts";
 import type { ClusterView } from "../view.ts";
 import type { Analyzer, CategoryFacts } from "./analyzer.ts";
+import { certificatesAnalyzer } from "./certificate.ts";
 import { creationAnalyzer } from "./creation.ts";
+import { dnsAnalyzer } from "./dns.ts";
 import { hpasAnalyzer } from "./hpa.ts";
 import { ingressesAnalyzer } from "./ingress.ts";
 import { jobsAnalyzer } from "./job.ts";
+import { networkPoliciesAnalyzer } from "./netpol.ts";
 import { nodesAnalyzer } from "./node.ts";
 import { pdbsAnalyzer } from "./pdb.ts";
 import { podsAnalyzer } from "./pods.ts";
 import { pvcsAnalyzer } from "./pvc.ts";
+import { rbacAnalyzer } from "./rbac.ts";
 import { rolloutsAnalyzer } from "./rollout.ts";
 import { servicesAnalyzer } from "./service.ts";
 import { webhooksAnalyzer } from "./webhook.ts";
@@ -35,6 +39,11 @@ export const ANALYZERS: readonly Analyzer[] = [
   ingressesAnalyzer,
   webhooksAnalyzer,
   pdbsAnalyzer,
+  // Contract v2: causes outside the pod (docs/diagnosis.md §3).
+  rbacAnalyzer,
+  dnsAnalyzer,
+  networkPoliciesAnalyzer,
+  certificatesAnalyzer,
 ];
 
 /** Folds faults naming the same category and subject as an owner's fault into it (pods and evidence). */
