@@ -101,7 +101,11 @@ function serviceMonitor(): string {
   };
   const yaml = stringify(object, { lineWidth: 0 })
     .replaceAll("interval: 30s", "interval: {{ .Values.serviceMonitor.interval }}")
-    .replace("scheme: http", "scheme: {{ if .Values.sidecar.tls.secretName }}https{{ else }}http{{ end }}");
+    .replace(
+      /^( +)scheme: http$/m,
+      "$1scheme: {{ if .Values.sidecar.tls.secretName }}https{{ else }}http{{ end }}\n" +
+        "$1{{- if .Values.sidecar.tls.secretName }}\n$1tlsConfig: {{ toJson .Values.serviceMonitor.sidecarTlsConfig }}\n$1{{- end }}",
+    );
   return when(".Values.serviceMonitor.enabled", withExtraLabels(yaml, ".Values.serviceMonitor.labels"));
 }
 

@@ -155,6 +155,17 @@ export const VALUES = group("", {
       enabled: bool("Create it (needs the monitoring.coreos.com CRDs).", false),
       interval: str("Scrape interval.", "30s", { pattern: "^[0-9]+(ms|s|m|h)$" }),
       labels: stringMap("Extra labels, e.g. the release label your Prometheus selects."),
+      sidecarTlsConfig: {
+        type: "object",
+        description:
+          "tlsConfig of the sidecar's endpoint when sidecar.tls.secretName is set: the CA (ca.secret or ca.configMap) and serverName (aisre-sidecar.<namespace>.svc).",
+        default: {},
+        properties: {
+          ca: { type: "object", description: "SecretOrConfigMap holding the CA certificate." },
+          serverName: { type: "string" },
+          insecureSkipVerify: { type: "boolean" },
+        },
+      },
     },
   ),
   prometheusRule: group("A PrometheusRule with the operator's own alerts (docs/helm.md lists them).", {

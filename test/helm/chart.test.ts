@@ -143,6 +143,31 @@ describe("the Helm chart, by helm", () => {
     },
   );
 
+  itHelm("scrapes the sidecar over HTTPS with the given tlsConfig once it serves TLS", async () => {
+    const tls = {
+      serverName: "aisre-sidecar.aisre-system.svc",
+      ca: { secret: { name: "ca", key: "ca.crt" } },
+    };
+    const all = await template([
+      "--set",
+      "serviceMonitor.enabled=true,sidecar.tls.secretName=sidecar-cert",
+      "--set-json",
+      `serviceMonitor.sidecarTlsConfig=${JSON.stringify(tls)}`,
+    ]);
+    const endpoints = all.find((o) => o.kind === "ServiceMonitor")!.spec.endpoints as Obj[];
+    const sidecar = endpoints.find((e) => e.port === "webhooks")!;
+    expect(sidecar).toMatchObject({ scheme: "https", tlsConfig: tls });
+    const plain = (await template(["--set", "serviceMonitor.enabled=true"])).find(
+      (o) => o.kind === "ServiceMonitor",
+    )!;
+    expect(plain.spec.endpoints.find((e: Obj) => e.port === "webhooks")).toEqual({
+      port: "webhooks",
+      path: "/metrics",
+      interval: "30s",
+      scheme: "http",
+    });
+  });
+
   describe("dashboards", () => {
     let copy: string;
     beforeAll(() => {
