@@ -5,7 +5,12 @@ import {
 import { addConfigControllers } from "../controllers/config/controller.ts";
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
-import { auditSinks, grafanaAuditSink, storeAuditSink } from "../controllers/remediationplan/audit.ts";
+import {
+  auditSinks,
+  grafanaAuditSink,
+  metricsAuditSink,
+  storeAuditSink,
+} from "../controllers/remediationplan/audit.ts";
 import { addRemediationPlanController } from "../controllers/remediationplan/controller.ts";
 import { addNotificationController } from "../controllers/notification/controller.ts";
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
@@ -16,6 +21,9 @@ import { NotificationRouter, kubeSecretReader } from "../notify/index.ts";
 import type { NotificationChannel } from "../notify/index.ts";
 import { GrafanaAnnotator } from "../notify/grafana/index.ts";
 import { DEFAULT_API_BASE, createNotifier, loadWeComEnv, wecomProvider } from "../notify/wecom/index.ts";
+import { dingtalkProvider } from "../notify/dingtalk/index.ts";
+import { feishuProvider } from "../notify/feishu/index.ts";
+import { slackProvider } from "../notify/slack/index.ts";
 import type { WeComEnv } from "../notify/wecom/index.ts";
 import type { OperatorConfig } from "./config/config.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -50,7 +58,12 @@ function notificationRouter(mgr: Manager, logger: Logger): NotificationRouter {
   const defaults: NotificationChannel[] = wecom ? [wecom] : [];
   logger.info({ defaultChannels: defaults.map((c) => c.name) }, "Configured notifications");
   return new NotificationRouter({
-    providers: [wecomProvider({ logger, apiBase: env.apiBase, lang: env.lang })],
+    providers: [
+      wecomProvider({ logger, apiBase: env.apiBase, lang: env.lang }),
+      dingtalkProvider({ logger }),
+      feishuProvider({ logger }),
+      slackProvider({ logger }),
+    ],
     defaults,
     secrets: kubeSecretReader(mgr.client),
     logger,
@@ -84,6 +97,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
     audit: auditSinks(
       db ? storeAuditSink(db) : undefined,
       grafanaAuditSink(grafana, mgr.client, cfg.namespace),
+      metricsAuditSink(mgr.metrics.registry),
     ),
   });
   logger.info({ namespace: cfg.namespace, watchNamespace: cfg.watchNamespace ?? "*" }, "Starting operator");

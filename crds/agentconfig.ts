@@ -1,5 +1,6 @@
 import { Type } from "@sinclair/typebox";
 import type { Static } from "@sinclair/typebox";
+import { DingTalkConfig, FeishuConfig, SlackConfig } from "./agentconfig-channels.ts";
 import { GrafanaConfig } from "./agentconfig-grafana.ts";
 import { PolicyConfig } from "./agentconfig-policy.ts";
 import { LLMConfig, ToolsConfig } from "./agentconfig-tools.ts";
@@ -110,7 +111,15 @@ export const AgentConfigSpec = Type.Object(
     policy: Type.Optional(PolicyConfig),
     grafana: Type.Optional(GrafanaConfig),
     notifications: Type.Optional(
-      Type.Object({ wecom: Type.Optional(WeComConfig) }, { description: "Where people hear about tasks." }),
+      Type.Object(
+        {
+          wecom: Type.Optional(WeComConfig),
+          dingtalk: Type.Optional(DingTalkConfig),
+          feishu: Type.Optional(FeishuConfig),
+          slack: Type.Optional(SlackConfig),
+        },
+        { description: "Where people hear about tasks: every channel set here gets each notification." },
+      ),
     ),
     monitoring: Type.Optional(
       Type.Object(

@@ -4,6 +4,7 @@ import { TEST_TOKEN, alert, deliver, payload, testSidecar } from "../testing/sid
 import type { TestSidecar } from "../testing/sidecar.ts";
 import { grafanaAlert, grafanaCpuAlert, grafanaPayload } from "./grafana-fixtures.ts";
 import { fromGrafana, valuesText } from "./grafana.ts";
+import type { GrafanaAlert } from "./grafana-schema.ts";
 import { labelsFingerprint } from "./shape.ts";
 
 let t: TestSidecar;
@@ -26,7 +27,7 @@ const CPU = "alert-high-cpu-usage-bc97ff14869b";
 
 describe("fromGrafana", () => {
   it("keeps Alertmanager's fields and folds Grafana's extras into annotations", () => {
-    const a = fromGrafana(grafanaCpuAlert(), 3);
+    const a = fromGrafana(grafanaCpuAlert() as GrafanaAlert, 3);
     expect(a).toMatchObject({
       status: "firing",
       fingerprint: "bc97ff14869b13e3",
@@ -45,7 +46,7 @@ describe("fromGrafana", () => {
 
   it("leaves out empty URLs, never overrides a sender's annotation, hashes labels without a fingerprint", () => {
     const a = fromGrafana(
-      grafanaAlert({ fingerprint: "", annotations: { values: "mine" }, values: null }),
+      grafanaAlert({ fingerprint: "", annotations: { values: "mine" }, values: null }) as GrafanaAlert,
       1,
     );
     expect(a.annotations).not.toHaveProperty("dashboardURL");
