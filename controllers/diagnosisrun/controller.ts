@@ -1,13 +1,14 @@
-import type { KubernetesObject, V1Pod } from "@kubernetes/client-node";
+import type { V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { diagnose } from "../../agents/diagnosis/diagnose.ts";
 import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
-import { liveView } from "../../agents/diagnosis/live/view.ts";
+import { StoreView } from "../../agents/diagnosis/live/store-view.ts";
+import { viewScope } from "../../agents/diagnosis/live/view.ts";
 import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
 import { ConditionType, DiagnosisRunPhase, LIMITS, Reason } from "../../crds/index.ts";
 import { createLLMMetrics, llmCondition } from "../../agents/diagnosis/llm/index.ts";
 import { createDiagnosisMetrics } from "./metrics.ts";
-import type { Informer, Manager, Reconciler, ResourceType } from "../../runtime/index.ts";
+import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { formatTime, setCondition } from "../../runtime/index.ts";
 import { DIAGNOSISRUN } from "../../crds/resources.ts";
 import { focusOf } from "./focus.ts";
@@ -16,6 +17,8 @@ import { agentConfigFor, consultLLM } from "./llm-step.ts";
 import { previousLogs } from "./pod-logs.ts";
 import { boundedResult, clip } from "./result-status.ts";
 import { exhaustedAttempts, markFailed, missingTarget, type RunFailure } from "./failure.ts";
+import { EVENT_BOUNDS_ENV, parseEventBounds, type EventBounds } from "./event-bounds.ts";
+import { liveCaches } from "./live-cache.ts";
 
 const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
@@ -27,6 +30,8 @@ export interface DiagnosisRunControllerOptions {
   operatorNamespace?: string;
   /** The engine; tests inject a failing one to prove a run cannot retry forever. */
   engine?: typeof diagnose;
+  /** Limits of the Event cache; default from AISRE_EVENT_CACHE, else 60 min, 50 per object, 2000 per namespace. */
+  eventBounds?: EventBounds;
 }
 
 function markRunning(s: DiagnosisRunStatus, run: DiagnosisRun, now: number): void {
@@ -66,12 +71,10 @@ async function reportEvidenceGaps(
 export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunControllerOptions = {}): void {
   const scope = opts.namespace ? { namespace: opts.namespace } : {};
   const runs = mgr.informer<DiagnosisRun>(DIAGNOSISRUN, scope);
-  const live = new Map<string, Informer<KubernetesObject>>(
-    LIVE_KINDS.map((rt) => [rt.kind, mgr.informer(rt, scope)]),
-  );
+  const caches = liveCaches(mgr, scope, opts.eventBounds ?? parseEventBounds(process.env[EVENT_BOUNDS_ENV]));
+  const live = caches.informers;
   const metrics = createDiagnosisMetrics(mgr.metrics.registry);
   const llmMetrics = createLLMMetrics(mgr.metrics.registry);
-  const list = (rt: ResourceType) => live.get(rt.kind)?.list() ?? [];
   const engine = opts.engine ?? diagnose;
 
   const reconcile: Reconciler = async ({ namespace, name }, { signal, logger }) => {
@@ -108,14 +111,25 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     await mgr.recorder.warning(run, failure.reason, bounded.message);
   };
 
+  // The view enumerates the focus's namespace; previous logs are fetched for its pods only.
+  const scopedLogs = async (focus: ReturnType<typeof focusOf>, namespace: string) => {
+    const within = viewScope(focus);
+    const from = within ?? namespace;
+    const pods = (live.get("Pod")?.list(from) ?? []) as V1Pod[];
+    return { within, logs: await previousLogs(mgr.kubeConfig, pods, from) };
+  };
+
   const diagnoseRun = async (run: DiagnosisRun, started: number, logger: Logger, signal: AbortSignal) => {
     const { namespace = "", name = "" } = run.metadata;
-    const pods = list(LIVE_KINDS[0]!) as V1Pod[];
-    const logs = await previousLogs(mgr.kubeConfig, pods, namespace);
-    const config = await agentConfigFor(mgr.client, run, opts.operatorNamespace ?? "aisre-system");
     const focus = focusOf(run);
+    const { within, logs } = await scopedLogs(focus, namespace);
+    const config = await agentConfigFor(mgr.client, run, opts.operatorNamespace ?? "aisre-system");
     const { metrics: evidence, thresholds, prometheus } = await metricInputs(config, focus, opts.namespace);
-    const view = await liveView(list, { logs, ...(prometheus ? { prometheus } : {}) });
+    const view = new StoreView(caches.readers, {
+      namespace: within,
+      logs,
+      ...(prometheus ? { prometheus } : {}),
+    });
     const absent = missingTarget(view, focus, LIVE_KINDS);
     if (absent) return fail(run, absent, started, logger);
     const consulted = await consultLLM(
