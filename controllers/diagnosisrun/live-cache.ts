@@ -55,4 +55,3 @@ export function liveCaches(mgr: Manager, scope: { namespace?: string }, bounds: 
   );
   return { informers, readers, events: events! };
 }
-
