@@ -119,6 +119,16 @@ describe("kubectl aisre", () => {
     expect(wide.stdout.split("\n")[0]).toMatch(/AGE\s+TYPE\s+SOURCE\s+PLAN\s+EPISODE$/);
     expect(wide.stdout).toMatch(/why-broken\s.*\sDiagnose\s+Manual\s+<none>\s+1/);
 
+    // --kubeconfig and --context pick the file and context; the context's namespace applies.
+    const named = await aisre(
+      ["tasks", "--kubeconfig", adminKubeconfig(cluster!, ns.name), "--context", "t", "-o", "name"],
+      {
+        kubeconfig: "/nonexistent",
+      },
+    );
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stdout.trim()).toBe("sretask.aisre.io/why-broken");
+
     const yaml = await aisre(["tasks", "-n", ns.name, "-o", "yaml"]);
     expect(yaml.stdout).toMatch(/^kind: List$/m);
     expect(yaml.stdout).toContain("name: why-broken");
@@ -144,6 +154,7 @@ describe("kubectl aisre", () => {
   });
 
   it("incident adds the incident store's record when AISRE_DATA_DIR names one (PGlite)", async () => {
+    // PGlite opens slowly on a loaded machine (WASM start-up): once here, twice in the CLI.
     const dataDir = join(mkdtempSync(join(tmpdir(), "aisre-store-")), "pgdata");
     const db = await openStore({ dataDir });
     await upsertIncident(db, {
@@ -173,7 +184,7 @@ describe("kubectl aisre", () => {
     expect(text.stdout).toMatch(
       /^Incident:\s+\S+ diagnosed, opened .*, KubePodImagePullBackOff \(warning\)$/m,
     );
-  });
+  }, 300_000);
 
   it("approve: refused by the API server without the verb approve; as an approver, recorded as them and executed", async () => {
     await kubectlApply(cluster!, scalePlan("scale-web", "web"));
@@ -260,6 +271,9 @@ describe("kubectl aisre", () => {
     const usage = await aisre(["tasks", "-o", "xml"]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("--output must be one of wide, json, yaml, name, not 'xml'");
+    const context = await aisre(["tasks", "--context", "no-such-context"]);
+    expect(context.code).toBe(2);
+    expect(context.stderr).toContain('context "no-such-context" does not exist');
     const noPlan = await aisre(["approve"]);
     expect(noPlan.code).toBe(2);
     expect(noPlan.stderr).toContain("PLAN is required");
