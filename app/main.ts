@@ -5,7 +5,12 @@ import {
 import { addConfigControllers } from "../controllers/config/controller.ts";
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
-import { auditSinks, grafanaAuditSink, storeAuditSink } from "../controllers/remediationplan/audit.ts";
+import {
+  auditSinks,
+  grafanaAuditSink,
+  metricsAuditSink,
+  storeAuditSink,
+} from "../controllers/remediationplan/audit.ts";
 import { addRemediationPlanController } from "../controllers/remediationplan/controller.ts";
 import { addNotificationController } from "../controllers/notification/controller.ts";
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
@@ -92,6 +97,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
     audit: auditSinks(
       db ? storeAuditSink(db) : undefined,
       grafanaAuditSink(grafana, mgr.client, cfg.namespace),
+      metricsAuditSink(mgr.metrics.registry),
     ),
   });
   logger.info({ namespace: cfg.namespace, watchNamespace: cfg.watchNamespace ?? "*" }, "Starting operator");

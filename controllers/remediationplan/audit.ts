@@ -1,3 +1,5 @@
+import { Counter } from "prom-client";
+import type { Registry } from "prom-client";
 import type { RemediationPlan } from "../../crds/index.ts";
 import type { KubeClient } from "../../kube/kube-api.ts";
 import type { GrafanaAnnotator } from "../../notify/grafana/index.ts";
@@ -87,5 +89,20 @@ export function auditSinks(...sinks: (AuditSink | undefined)[]): AuditSink {
   return async (e) => {
     const failed = (await Promise.allSettled(live.map((s) => s(e)))).find((r) => r.status === "rejected");
     if (failed) throw failed.reason;
+  };
+}
+
+/** Counts steps by action and outcome (aisre_remediation_steps_total) for the operator dashboard. */
+export function metricsAuditSink(registry: Registry): AuditSink {
+  const steps = new Counter({
+    name: "aisre_remediation_steps_total",
+    help: "RemediationPlan steps that ended, by action and outcome (Succeeded, Failed, Undone).",
+    labelNames: ["action", "outcome"],
+    registers: [registry],
+  });
+  return async (e) => {
+    const step = e.stepIndex < 0 ? undefined : e.plan.spec.steps[e.stepIndex];
+    if (step && ["Succeeded", "Failed", "Undone"].includes(e.phase))
+      steps.inc({ action: step.action, outcome: e.phase });
   };
 }
