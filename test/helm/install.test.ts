@@ -91,7 +91,7 @@ describe("helm install and uninstall on the local control plane", () => {
       for (const p of pods) expect(kwok, `${component} pod ${p.metadata.name}`).toContain(p.spec.nodeName);
       expect(pods[0]!.spec.serviceAccountName).toBe(`aisre-${component}`);
     }
-  });
+  }, 420_000); // helm --wait (4 min) and the pods (2 min) under a loaded CI machine
 
   it("uninstalls the release and keeps the CRDs", async () => {
     const removed = await h(["uninstall", "aisre", "--namespace", ns, "--wait", "--timeout", "3m"]);
@@ -111,5 +111,5 @@ describe("helm install and uninstall on the local control plane", () => {
       ]);
       expect(established, crd).toBe("True");
     }
-  });
+  }, 300_000);
 });
