@@ -22,7 +22,8 @@ function kubeconfig(namespace?: string): string {
   return file;
 }
 
-describe("diagnoseArgs", () => {
+// Loading @kubernetes/client-node alone takes seconds on a loaded machine.
+describe("diagnoseArgs", { timeout: 60_000 }, () => {
   it("passes --kubeconfig as $KUBECONFIG and diagnoses the context's namespace when none is given", async () => {
     const env: NodeJS.ProcessEnv = {};
     const file = kubeconfig("shop");
@@ -48,7 +49,7 @@ describe("diagnoseArgs", () => {
   });
 });
 
-describe("pluginMain", () => {
+describe("pluginMain", { timeout: 60_000 }, () => {
   it("exits 2 for a command the plugin does not offer, 0 for help", async () => {
     const err = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const log = vi.spyOn(console, "log").mockImplementation(() => undefined);

@@ -71,7 +71,7 @@ describe("renderTable", () => {
   });
 });
 
-describe("formatStructured", () => {
+describe("formatStructured", { timeout: 30_000 }, () => {
   const obj = { kind: "List", items: [{ metadata: { name: "a" } }], note: "line1\nline2" };
 
   it("prints JSON with two-space indents and YAML that parses back to the same value", async () => {
