@@ -1,8 +1,9 @@
 /**
  * Runs an Argo CD health script under a real Lua 5.1 interpreter the way Argo CD does
- * (gitops-engine on gopher-lua): the object is the global `obj`, the script body returns a table
- * with status and message. The environment holds only what Argo CD's sandbox opens (base, table,
- * string, math), so a script that reaches for io, os or require fails here as it would there.
+ * (argo-cd util/lua on gopher-lua): the object is the global `obj`, the script body returns a
+ * table with status and message. The environment holds only what Argo CD's VM opens for health
+ * scripts (the base and table libraries; no string, math, io or os functions), so a script that
+ * reaches for them fails here as it would there.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -57,7 +58,7 @@ function wrapper(scriptPath: string, obj: unknown): string {
 local sandbox = {
   assert = assert, error = error, ipairs = ipairs, next = next, pairs = pairs, pcall = pcall,
   select = select, tonumber = tonumber, tostring = tostring, type = type, unpack = unpack,
-  string = string, table = table, math = math,
+  table = table,
 }
 sandbox.obj = ${toLua(obj)}
 local chunk, err = loadfile(${luaString(scriptPath)})
