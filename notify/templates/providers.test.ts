@@ -50,7 +50,7 @@ describe("robot channel providers", () => {
         "shop/chat/d": "https://oapi.dingtalk.com/robot/send?access_token=t0k",
         "shop/chat/notaurl": "xoxb-secret-value",
       });
-      const err = await provider.channelFor(config(spec), secrets).catch((e: unknown) => e as Error);
+      const err = (await provider.channelFor(config(spec), secrets).catch((e: unknown) => e)) as Error;
       expect(err).toBeInstanceOf(NotificationConfigError);
       expect(err!.message).toMatch(message);
       expect(err!.message).not.toContain("xoxb-secret-value");
