@@ -4,10 +4,11 @@
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ConfigPhase, DiagnosisRunPhase, RemediationPlanPhase, SreTaskPhase } from "../../crds/phases.ts";
 import { HEALTH_DIR, SNIPPET_PATH, customizationKey, healthKinds, renderSnippet } from "./argocd-snippet.ts";
+import { buildGopherRunner, goAvailable, runGopherHealth } from "./gopher.ts";
 import { LUA, luaAvailable, runHealth } from "./lua.ts";
 
 const PHASES: Record<string, Record<string, string>> = {
@@ -90,6 +91,31 @@ describe("Argo CD health scripts", () => {
       expect(() => runHealth(bad, {}), call).toThrow(/attempt to index/);
     }
   });
+});
+
+const go = goAvailable();
+if (!go) {
+  if (process.env.CI === "true")
+    throw new Error("the Go toolchain is missing under CI (it builds the gopher-lua runner)");
+  console.warn(
+    "skipped: no Go toolchain for the gopher-lua runner; install Go (hack/control-plane.sh needs it too)",
+  );
+}
+
+// The same fixtures under gopher-lua itself, the Lua Argo CD embeds, with its object decoding.
+describe.skipIf(!go)("Argo CD health scripts under gopher-lua", { timeout: 600_000 }, () => {
+  let runner = "";
+  beforeAll(() => {
+    runner = buildGopherRunner();
+  }, 600_000);
+
+  for (const kind of Object.keys(PHASES))
+    it(`${kind}: every fixture gives the status and message of health_test.yaml`, () => {
+      for (const c of cases(kind))
+        expect(runGopherHealth(runner, script(kind), fixture(kind, c.inputPath)), c.inputPath).toEqual(
+          c.healthStatus,
+        );
+    });
 });
 
 describe("deploy/argocd/argocd-cm-snippet.yaml", () => {
