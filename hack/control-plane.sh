@@ -114,15 +114,17 @@ start_apiserver() {
 }
 
 start_rest() {
-  local bin="$1" kc="$DIR/admin.kubeconfig" p="$DIR/pki"
-  launch controller-manager "$bin/kube-controller-manager" --kubeconfig "$kc" \
+  local bin="$1" kc="$DIR/admin.kubeconfig" p="$DIR/pki" qps=()
+  # AISRE_CP_KUBE_API_QPS lifts kcm's and the scheduler's client limit (default 20 qps) for load benches.
+  [ -n "${AISRE_CP_KUBE_API_QPS:-}" ] && qps=(--kube-api-qps "$AISRE_CP_KUBE_API_QPS" --kube-api-burst "$((AISRE_CP_KUBE_API_QPS * 2))")
+  launch controller-manager "$bin/kube-controller-manager" --kubeconfig "$kc" ${qps[@]+"${qps[@]}"} \
     --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
     --bind-address 127.0.0.1 --secure-port "$(free_port)" --leader-elect=false \
     --service-account-private-key-file "$p/sa.key" --root-ca-file "$p/ca.crt" \
     --cluster-signing-cert-file "$p/ca.crt" --cluster-signing-key-file "$p/ca.key" \
     --use-service-account-credentials=false --controllers '*,-nodeipam' \
     --node-monitor-grace-period 40s --concurrent-deployment-syncs 5 --v 1
-  launch scheduler "$bin/kube-scheduler" --kubeconfig "$kc" \
+  launch scheduler "$bin/kube-scheduler" --kubeconfig "$kc" ${qps[@]+"${qps[@]}"} \
     --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
     --bind-address 127.0.0.1 --secure-port "$(free_port)" --leader-elect=false --v 1
   # kwok serves the kubelet API (container logs from logs.yaml) on loopback; nodes advertise
