@@ -55,7 +55,8 @@ async function exportedNames(): Promise<Set<string>> {
   const names = new Set<string>();
   for (const r of registries)
     for (const m of await r.getMetricsAsJSON()) {
-      if (m.type === "histogram") for (const s of ["_bucket", "_sum", "_count"]) names.add(`${m.name}${s}`);
+      if (String(m.type) === "histogram")
+        for (const s of ["_bucket", "_sum", "_count"]) names.add(`${m.name}${s}`);
       else names.add(m.name);
     }
   return names;
