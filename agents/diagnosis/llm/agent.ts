@@ -22,6 +22,8 @@ import { makeSanitizer } from "./sanitize.ts";
 import type { ToolScope } from "./scope.ts";
 import type { ToolBox } from "./tools.ts";
 import { readOnlyTools } from "./tools.ts";
+import type { RemoteToolSource } from "../../../tools/mcp/client.ts";
+import { withRemoteTools } from "./mcp-tools.ts";
 
 /** Where LLM usage is recorded (operator metrics); optional. */
 export interface LLMUsageSink {
@@ -40,6 +42,8 @@ export interface ExplainOptions {
    * the focus's namespace; without one, no namespace at all.
    */
   scope?: ToolScope;
+  /** Allow-listed tools of remote MCP servers (spec.tools.mcpServers), offered beside ours. */
+  remoteTools?: RemoteToolSource;
 }
 
 /** The focus's namespace as the scope, when the caller names none. */
@@ -109,17 +113,14 @@ export async function explainWithLLM(
   const meter = new UsageMeter();
   const maxSteps = cfg.maxSteps ?? LLM_DEFAULTS.maxSteps;
   const s = sanitizerFor(view, deterministic, cfg);
-  const tools = readOnlyTools(
-    view,
-    s,
-    {
-      maxCalls: maxSteps,
-      maxChars: cfg.maxToolChars ?? LLM_DEFAULTS.maxToolChars,
-      maxTotalChars: cfg.maxContextChars ?? LLM_DEFAULTS.maxContextChars,
-      queryTimeoutMs: cfg.timeoutMs ?? LLM_DEFAULTS.timeoutMs,
-    },
-    opts.scope ?? scopeOf(opts.focus),
-  );
+  const limits = {
+    maxCalls: maxSteps,
+    maxChars: cfg.maxToolChars ?? LLM_DEFAULTS.maxToolChars,
+    maxTotalChars: cfg.maxContextChars ?? LLM_DEFAULTS.maxContextChars,
+    queryTimeoutMs: cfg.timeoutMs ?? LLM_DEFAULTS.timeoutMs,
+  };
+  const ours = readOnlyTools(view, s, limits, opts.scope ?? scopeOf(opts.focus));
+  const tools = opts.remoteTools ? withRemoteTools(ours, opts.remoteTools, s, limits) : ours;
   const model = chatModel(cfg);
   const messages: BaseMessage[] = [
     new SystemMessage(systemPrompt(maxSteps)),
