@@ -144,6 +144,49 @@ describe("Grafana Alerting contact point → sidecar → SreTasks", () => {
     expect(await task("alert-grafanaretry-c1eadffa33fc")).toBeDefined();
   });
 
+  it("applies a mixed group (state alerting: one alert firing, one resolved) alert by alert", async () => {
+    const a = grafanaAlert({ fingerprint: "d1eadffa33fcdf01", labels: { alertname: "GrafanaMixedA" } });
+    const b = grafanaCpuAlert({ fingerprint: "d2c97ff14869b302", labels: { alertname: "GrafanaMixedB" } });
+    await grafanaSends(grafanaPayload([a, b]));
+    const mixed = grafanaPayload([a, { ...b, status: "resolved", endsAt: "2021-10-12T10:16:03+02:00" }]);
+    expect(mixed).toMatchObject({ status: "firing", state: "alerting" });
+    const res = await grafanaSends(mixed);
+    expect((res.json.tasks as { outcome: string }[]).map((r) => r.outcome)).toEqual(["cached", "resolved"]);
+    expect((await task("alert-grafanamixeda-d1eadffa33fc"))!.spec.alert!.status).toBe("firing");
+    expect((await task("alert-grafanamixedb-d2c97ff14869"))!.spec.alert!.status).toBe("resolved");
+  });
+
+  it("turns a group of 50 alerts into 50 tasks, and the repeated group into no write", async () => {
+    const alerts = Array.from({ length: 50 }, (_, i) =>
+      grafanaAlert({
+        fingerprint: `e${i.toString(16).padStart(3, "0")}adffa33fcdf0`,
+        labels: { alertname: "GrafanaGroup", instance: `node-${i}` },
+      }),
+    );
+    let started = performance.now();
+    const first = await grafanaSends(grafanaPayload(alerts));
+    const createMs = performance.now() - started;
+    expect(first.status).toBe(200);
+    expect(new Set((first.json.tasks as { outcome: string }[]).map((r) => r.outcome))).toEqual(
+      new Set(["created"]),
+    );
+    const list = await client.request<{ items: SreTask[] }>(
+      "GET",
+      `/apis/aisre.io/v1alpha1/namespaces/${ns.name}/sretasks`,
+      { query: { labelSelector: "aisre.io/alertname=GrafanaGroup" } },
+    );
+    expect(list.items).toHaveLength(50);
+    started = performance.now();
+    const again = await grafanaSends(grafanaPayload(alerts));
+    const repeatMs = performance.now() - started;
+    expect(new Set((again.json.tasks as { outcome: string }[]).map((r) => r.outcome))).toEqual(
+      new Set(["cached"]),
+    );
+    console.info(
+      `grafana group of 50: created in ${createMs.toFixed(0)} ms, repeat answered in ${repeatMs.toFixed(0)} ms`,
+    );
+  });
+
   it("answers 400 naming the field, and 401 without the token", async () => {
     const bad = grafanaPayload([grafanaAlert({ labels: { team: "blue" } })]);
     const res = await grafanaSends(bad);
