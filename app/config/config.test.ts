@@ -12,6 +12,7 @@ describe("operatorConfigFromEnv", () => {
       leaseName: "aisre-operator",
       maxConcurrentReconciles: 4,
       incidentStore: true,
+      eventBounds: { maxAgeMinutes: 60, perObject: 50, perNamespace: 2000 },
     });
   });
 
@@ -33,5 +34,11 @@ describe("operatorConfigFromEnv", () => {
     expect(() => operatorConfigFromEnv({ AISRE_METRICS_PORT: "http" })).toThrow(/AISRE_METRICS_PORT=http/);
     expect(() => operatorConfigFromEnv({ AISRE_LEADER_ELECT: "maybe" })).toThrow(ConfigError);
     expect(() => operatorConfigFromEnv({ AISRE_MAX_CONCURRENT_RECONCILES: "0" })).toThrow(/positive/);
+    expect(() => operatorConfigFromEnv({ AISRE_EVENT_CACHE: "perObject=x" })).toThrow(
+      /AISRE_EVENT_CACHE: perObject=x/,
+    );
+    expect(operatorConfigFromEnv({ AISRE_EVENT_CACHE: "maxAgeMinutes=120" }).eventBounds.maxAgeMinutes).toBe(
+      120,
+    );
   });
 });

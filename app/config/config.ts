@@ -1,3 +1,5 @@
+import { parseEventBounds, type EventBounds } from "../../controllers/diagnosisrun/event-bounds.ts";
+
 /** The operator's settings, from environment variables (documented in the README). */
 export interface OperatorConfig {
   /** The operator's own namespace: leader-election Lease and the fallback `default` AgentConfig. */
@@ -11,6 +13,8 @@ export interface OperatorConfig {
   maxConcurrentReconciles: number;
   /** Project CRs into the incident store (DATABASE_URL, else embedded PGlite under AISRE_DATA_DIR). */
   incidentStore: boolean;
+  /** Limits of the diagnosis Event cache (AISRE_EVENT_CACHE, e.g. "maxAgeMinutes=60,perObject=50,perNamespace=2000"). */
+  eventBounds: EventBounds;
 }
 
 /** A setting that could not be parsed; the message names the variable. */
@@ -44,6 +48,14 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name}=${env[name]} is not a boolean (true/false)`);
 }
 
+function eventBounds(env: NodeJS.ProcessEnv): EventBounds {
+  try {
+    return parseEventBounds(env.AISRE_EVENT_CACHE);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 /** Reads the operator configuration from the environment; throws ConfigError naming a bad variable. */
 export function operatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): OperatorConfig {
   return {
@@ -55,5 +67,6 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ope
     leaseName: env.AISRE_LEASE_NAME || "aisre-operator",
     maxConcurrentReconciles: positiveInt(env, "AISRE_MAX_CONCURRENT_RECONCILES", 4),
     incidentStore: bool(env, "AISRE_INCIDENT_STORE", true),
+    eventBounds: eventBounds(env),
   };
 }
