@@ -3,7 +3,7 @@
  * cluster DNS as the snapshot shows it (the kube-dns Service and the pods labelled
  * k8s-app=kube-dns, CoreDNS or kube-dns). Pure: no I/O.
  */
-import type { Pod, Service } from "./k8s.ts";
+import type { Pod, Service, Workload } from "./k8s.ts";
 import type { ClusterView } from "./view.ts";
 
 /** A line that reports a failed lookup in one of the common wordings. */
@@ -59,6 +59,20 @@ export function serviceOfHost(view: ClusterView, host: string, fromNs: string): 
 export interface ClusterDns {
   service?: Service;
   pods: Pod[];
+  /** The DNS Deployment even when it has no pod (scaled to zero). */
+  workload?: Workload;
+}
+
+function dnsWorkload(view: ClusterView): Workload | undefined {
+  const named = ["coredns", "kube-dns"]
+    .map((n) => view.get<Workload>("Deployment", "kube-system", n))
+    .find(Boolean);
+  return (
+    named ??
+    view
+      .list<Workload>("Deployment", "kube-system")
+      .find((d) => d.metadata?.labels?.["k8s-app"] === "kube-dns")
+  );
 }
 
 /** The kube-dns Service and the DNS server pods (k8s-app=kube-dns in kube-system, or coredns-*). */
@@ -71,5 +85,6 @@ export function clusterDns(view: ClusterView): ClusterDns {
       : view
           .list<Pod>("Pod", "kube-system")
           .filter((p) => /^(coredns|kube-dns)-/.test(p.metadata?.name ?? ""));
-  return { ...(service ? { service } : {}), pods };
+  const workload = dnsWorkload(view);
+  return { ...(service ? { service } : {}), ...(workload ? { workload } : {}), pods };
 }

@@ -205,6 +205,8 @@ function logFaults(view: ClusterView, known: Map<string, Fault>): void {
       addClient(behind, pod, line);
       continue;
     }
+    // Only a failing workload is named for an error no Certificate explains (an old line is not an outage).
+    if (!isFailing(pod)) continue;
     const subject = workloadOf(view, pod);
     const k = `log|${refKey(subject)}`;
     const f = known.get(k);
@@ -216,7 +218,7 @@ function logFaults(view: ClusterView, known: Map<string, Fault>): void {
 function clientFault(pod: Pod, subject: Fault["subject"], line: string, host: string | undefined): Fault {
   return {
     category: "CertificateExpired",
-    severity: isFailing(pod) ? "critical" : "warning",
+    severity: "critical",
     resource: refOf(pod),
     subject,
     message: `${subject.name} fails TLS: a certificate it ${host ? `trusts on ${host}` : "uses"} has expired`,

@@ -8,6 +8,7 @@ import type { ClusterDns, Lookup } from "../dns.ts";
 import { clusterDns, LOOKUP_FAILURE, parseLookup, serviceOfHost } from "../dns.ts";
 import type { Fault } from "../fault.ts";
 import type { Pod } from "../k8s.ts";
+import { humanDuration, toMs } from "../k8s.ts";
 import { workloadOf } from "../owners.ts";
 import { ref, refKey, refOf, showRef } from "../refs.ts";
 import type { ResourceRef } from "../types.ts";
@@ -17,12 +18,14 @@ import { DEPTH } from "./analyzer.ts";
 import { excerpt, matchingLines } from "./pod-logs.ts";
 import { isPodReady, lastMeaningfulLine } from "./util.ts";
 
-const COREDNS_ERROR = /(\[(ERROR|FATAL)\]|Error during parsing|Corefile:\d+|plugin\/\w+: (?!.*NOERROR))/;
+const COREDNS_ERROR = /(\[(ERROR|FATAL)\]|Error during parsing|Corefile:\d+ -)/;
 
 interface Client {
   workload: ResourceRef;
   pods: Pod[];
   line: string;
+  /** The server answered "no such name" for a Service that exists. */
+  nxdomain: boolean;
 }
 
 /** Workloads (other than DNS itself) whose logs show lookups the DNS server did not answer. */
@@ -35,6 +38,7 @@ function failingClients(view: ClusterView, dns: ClusterDns): Map<string, Client>
     const lines = matchingLines(view, pod, LOOKUP_FAILURE, 5);
     const hit = lines.find((l) => counts(view, parseLookup(l.line), ns));
     if (!hit) continue;
+    const nxdomain = !parseLookup(hit.line)?.noAnswer;
     const workload = workloadOf(view, pod);
     const c = out.get(refKey(workload));
     if (c) c.pods.push(pod);
@@ -43,6 +47,7 @@ function failingClients(view: ClusterView, dns: ClusterDns): Map<string, Client>
         workload,
         pods: [pod],
         line: `${pod.metadata?.name}: ${excerpt(hit.line, LOOKUP_FAILURE)}`,
+        nxdomain,
       });
   }
   return out;
@@ -65,6 +70,15 @@ function whyNotReady(view: ClusterView, pod: Pod): string {
   return `${meta.name}: ${why}${last ? `: ${last}` : ""}`;
 }
 
+/** "ConfigMap kube-system/coredns changed 12m ago" when the Corefile was edited within a day. */
+function corefileEdit(view: ClusterView): string | undefined {
+  const cm = view.get("ConfigMap", "kube-system", "coredns");
+  const fields = (cm?.metadata as { managedFields?: { time?: string }[] } | undefined)?.managedFields ?? [];
+  const at = Math.max(0, ...fields.map((f) => toMs(f.time) ?? 0));
+  if (!at || view.now - at > 24 * 3600_000) return undefined;
+  return `ConfigMap kube-system/coredns (the Corefile) changed ${humanDuration(view.now - at)} ago`;
+}
+
 function dnsEvidence(view: ClusterView, dns: ClusterDns): { lines: string[]; ready: number; errors: number } {
   const ready = dns.pods.filter(isPodReady).length;
   const lines = [`DNS pods: ${ready}/${dns.pods.length} ready`];
@@ -76,6 +90,8 @@ function dnsEvidence(view: ClusterView, dns: ClusterDns): { lines: string[]; rea
     for (const l of found) lines.push(`${pod.metadata?.name} log: ${excerpt(l.line, COREDNS_ERROR)}`);
     if (found.length === 0 && !isPodReady(pod)) lines.push(whyNotReady(view, pod));
   }
+  const edit = corefileEdit(view);
+  if (edit) lines.splice(1, 0, edit);
   return { lines: lines.slice(0, 8), ready, errors };
 }
 
@@ -96,10 +112,13 @@ export function analyzeDns(input: AnalyzerInput): Fault[] {
   const view = input.view;
   const dns = clusterDns(view);
   const clients = failingClients(view, dns);
-  const down = dns.pods.length > 0 && dns.pods.every((p) => !isPodReady(p));
+  const down =
+    dns.pods.length > 0 ? dns.pods.every((p) => !isPodReady(p)) : dns.workload?.spec?.replicas === 0;
   if (!down && clients.size < 2) return [];
   const ev = dnsEvidence(view, dns);
-  const degraded = dns.pods.length === 0 || ev.ready < dns.pods.length || ev.errors > 0;
+  // Several workloads told "no such host" for Services that exist: DNS answers, but wrongly.
+  const wrong = [...clients.values()].filter((c) => c.nxdomain).length >= 2;
+  const degraded = dns.pods.length === 0 || ev.ready < dns.pods.length || ev.errors > 0 || wrong;
   if ((!down && !degraded) || explainedByNode(input, dns)) return [];
   return [dnsFault(view, dns, ev, [...clients.values()], down)];
 }
@@ -112,7 +131,11 @@ function dnsFault(
   down: boolean,
 ): Fault {
   const first = dns.pods[0];
-  const subject = first ? workloadOf(view, first) : ref("Service", "kube-system", "kube-dns");
+  const subject = first
+    ? workloadOf(view, first)
+    : dns.workload
+      ? refOf(dns.workload)
+      : ref("Service", "kube-system", "kube-dns");
   return {
     category: "DNSFailure",
     severity: "critical",

@@ -7,7 +7,6 @@
  */
 import { rec } from "../catalog.ts";
 import type { Fault } from "../fault.ts";
-import { worse } from "../fault.ts";
 import type { K8sObject, Labels, Pod } from "../k8s.ts";
 import { toMs } from "../k8s.ts";
 import { allowed } from "../netpol/evaluate.ts";
@@ -130,20 +129,20 @@ export function analyzeNetworkPolicies(view: ClusterView): Fault[] {
   const ns = namespaceLabels(view);
   const byPolicy = new Map<string, Fault>();
   for (const pod of view.list<Pod>("Pod")) {
+    // A client that serves fine is not failing (a retried timeout): the contract needs a failing one.
+    if (!isFailing(pod)) continue;
     const b = blockedFor(view, pod, [...policies], ns);
     if (!b) continue;
     const p = culprit(b.verdict);
     const subject = refOf(p);
-    const severity = isFailing(pod) ? "critical" : "warning";
     const known = byPolicy.get(refKey(subject));
     if (known) {
       known.pods.push(refKey(refOf(pod)));
-      known.severity = worse(known.severity, severity);
       continue;
     }
     byPolicy.set(refKey(subject), {
       category: "NetworkPolicyBlocked",
-      severity,
+      severity: "critical",
       resource: refOf(pod),
       subject,
       message: `NetworkPolicy ${p.metadata?.name} blocks ${pod.metadata?.namespace}/${pod.metadata?.name} from ${b.server.show} (${b.verdict.deniedBy} denied)`,

@@ -11,6 +11,10 @@ describe("timedOutPeer", () => {
     ],
     ["Error: connect ETIMEDOUT 172.20.40.12:6379", { host: "172.20.40.12", port: 6379 }],
     [
+      "java.net.SocketTimeoutException: Connect timed out: stock-db/172.20.61.4:5432",
+      { host: "172.20.61.4", port: 5432 },
+    ],
+    [
       "HTTPConnectionPool(host='orders', port=8080): Max retries exceeded (connect timeout=5)",
       { host: "orders", port: 8080 },
     ],

@@ -13,7 +13,7 @@ export const TIMEOUT =
   /(i\/o timeout|timed out|ETIMEDOUT|deadline exceeded|Connection timed out|connect timeout|timeout)/i;
 
 const HOST_PORT =
-  /(?:->|\/\/|@|\s|^|["'(=])((?:\d{1,3}\.){3}\d{1,3}|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*):(\d{2,5})\b/gi;
+  /(?:->|\/|@|\s|^|["'(=])((?:\d{1,3}\.){3}\d{1,3}|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*):(\d{2,5})\b/gi;
 const PY = /host='([^']+)', port=(\d+)/;
 
 /** The host and port a timeout line names, or undefined. A failed lookup targets cluster DNS. */
@@ -77,22 +77,26 @@ function byPodIp(view: ClusterView, ip: string): Pod | undefined {
   return view.list<Pod>("Pod").find((p) => (p.status as { podIP?: string } | undefined)?.podIP === ip);
 }
 
+function serviceServer(view: ClusterView, svc: Service, port: number): Server | undefined {
+  const ports = (svc.spec as { ports?: SvcPort[] } | undefined)?.ports ?? [];
+  // Some clients log the target port with the Service name: accept it when no Service port matches.
+  const sp = ports.find((p) => p.port === port) ?? ports.find((p) => p.targetPort === port);
+  if (!sp) return undefined;
+  const ns = svc.metadata?.namespace ?? "";
+  return {
+    service: svc,
+    pods: [...view.podsSelected(ns, svc.spec?.selector as Labels | undefined)],
+    portOf: (pod) => targetOf(pod, sp),
+    protocol: (sp.protocol ?? "TCP").toUpperCase(),
+    show: `Service ${ns}/${svc.metadata?.name} port ${port}`,
+  };
+}
+
 /** The server a host:port designates from a client in fromNs, or undefined when it is not in the view. */
 export function serverOf(view: ClusterView, host: string, port: number, fromNs: string): Server | undefined {
   const isIp = /^(\d{1,3}\.){3}\d{1,3}$/.test(host);
   const svc = isIp ? byClusterIp(view, host) : serviceOfHost(view, host, fromNs);
-  if (svc) {
-    const sp = ((svc.spec as { ports?: SvcPort[] } | undefined)?.ports ?? []).find((p) => p.port === port);
-    if (!sp) return undefined;
-    const ns = svc.metadata?.namespace ?? "";
-    return {
-      service: svc,
-      pods: [...view.podsSelected(ns, svc.spec?.selector as Labels | undefined)],
-      portOf: (pod) => targetOf(pod, sp),
-      protocol: (sp.protocol ?? "TCP").toUpperCase(),
-      show: `Service ${ns}/${svc.metadata?.name} port ${port}`,
-    };
-  }
+  if (svc) return serviceServer(view, svc, port);
   const pod = isIp ? byPodIp(view, host) : undefined;
   if (!pod) return undefined;
   return {
