@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LAST_APPLIED, pick, stripMetadata } from "./transform.ts";
+import { LAST_APPLIED, stripMetadata } from "./transform.ts";
 
 const heavy = () => ({
   apiVersion: "v1",
@@ -35,13 +35,5 @@ describe("stripMetadata", () => {
     expect(stripMetadata(o).metadata).toEqual({ name: "x" });
     const bare = { kind: "X" };
     expect(stripMetadata(bare)).toBe(bare);
-  });
-});
-
-describe("pick", () => {
-  it("keeps only the named fields with identity and stripped metadata", () => {
-    const p = pick(heavy(), ["status"]) as Record<string, unknown>;
-    expect(Object.keys(p).sort()).toEqual(["apiVersion", "kind", "metadata", "status"]);
-    expect((p.metadata as { managedFields?: unknown }).managedFields).toBeUndefined();
   });
 });

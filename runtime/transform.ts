@@ -19,12 +19,3 @@ export function stripMetadata<T extends KubernetesObject>(obj: T): T {
   }
   return { ...obj, metadata: slim };
 }
-
-/** Keeps only the named top-level fields (plus apiVersion, kind and stripped metadata). */
-export function pick<T extends KubernetesObject>(obj: T, fields: readonly string[]): T {
-  const out: Record<string, unknown> = { apiVersion: obj.apiVersion, kind: obj.kind };
-  for (const f of fields)
-    if ((obj as Record<string, unknown>)[f] !== undefined) out[f] = (obj as Record<string, unknown>)[f];
-  out.metadata = stripMetadata(obj).metadata;
-  return out as T;
-}
