@@ -43,6 +43,7 @@ export interface AnnotatorStats {
   attempts: number;
 }
 
+const MAX_DELAY_MS = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The Grafana annotation poster of one operator process. */
@@ -54,7 +55,8 @@ export class GrafanaAnnotator {
   #worker: Promise<void> | undefined;
 
   constructor(opts: AnnotatorOptions) {
-    this.#opts = { maxQueue: 1000, attempts: 5, baseDelayMs: 1000, ...opts };
+    // 8 attempts, 1 s doubling up to 30 s: about 90 s, a Grafana restart.
+    this.#opts = { maxQueue: 1000, attempts: 8, baseDelayMs: 1000, ...opts };
   }
 
   /** Annotates a task notification (opened, diagnosed, resolved, failed); returns at once. */
@@ -122,7 +124,7 @@ export class GrafanaAnnotator {
         return;
       } catch (err) {
         if (attempt >= this.#opts.attempts || !retryable(err)) throw err;
-        await sleep(this.#opts.baseDelayMs * 2 ** (attempt - 1));
+        await sleep(Math.min(this.#opts.baseDelayMs * 2 ** (attempt - 1), MAX_DELAY_MS));
       }
     }
   }

@@ -26,6 +26,8 @@ export interface GrafanaStandIn {
   /** Every POST /api/annotations received (accepted or not). */
   posts: { auth: string | undefined; body: unknown; status: number }[];
   down: boolean;
+  /** Requests answered 503 while down. */
+  refused: number;
   close: () => Promise<void>;
 }
 
@@ -112,13 +114,23 @@ export async function startGrafana(
   token: string,
   dashboards: StandInDashboard[] = [],
 ): Promise<GrafanaStandIn> {
-  const state: GrafanaStandIn = { url: "", annotations: [], posts: [], down: false, close: async () => {} };
+  const state: GrafanaStandIn = {
+    url: "",
+    annotations: [],
+    posts: [],
+    down: false,
+    refused: 0,
+    close: async () => {},
+  };
   const server = createServer((req, res) => {
     let text = "";
     req.on("data", (c: Buffer) => (text += c.toString()));
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://grafana");
-      if (state.down) return json(res, 503, { message: "Service Unavailable" });
+      if (state.down) {
+        state.refused++;
+        return json(res, 503, { message: "Service Unavailable" });
+      }
       const auth = req.headers.authorization;
       const ok = auth === `Bearer ${token}`;
       if (req.method === "POST" && url.pathname === "/api/annotations")
