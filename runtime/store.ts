@@ -27,7 +27,9 @@ export const ownerUidIndex: IndexFunc<KubernetesObject> = (obj) =>
 export class Store<T extends KubernetesObject> {
   private readonly items = new Map<string, T>();
   private readonly indexers = new Map<string, IndexFunc<T>>();
-  private readonly indices = new Map<string, Map<string, Set<string>>>();
+  // A value held by one key (a uid, most owners) stores the key itself: a Set per object
+  // would cost more than the object's index entry is worth at 10k+ objects.
+  private readonly indices = new Map<string, Map<string, string | Set<string>>>();
   // Keys per namespace, kept on every write: a per-namespace list costs the namespace, not the cache.
   private readonly byNamespace = new Map<string, Set<string>>();
 
@@ -81,7 +83,10 @@ export class Store<T extends KubernetesObject> {
   byIndex(name: string, value: string): T[] {
     const index = this.indices.get(name);
     if (!index) throw new Error(`index ${name} does not exist`);
-    return [...(index.get(value) ?? [])].map((k) => this.items.get(k)).filter((o): o is T => o !== undefined);
+    const keys = index.get(value);
+    if (keys === undefined) return [];
+    if (typeof keys === "string") return [this.items.get(keys) as T];
+    return [...keys].map((k) => this.items.get(k)).filter((o): o is T => o !== undefined);
   }
 
   /** Inserts or replaces an object; returns the previous one. */
@@ -112,22 +117,27 @@ export class Store<T extends KubernetesObject> {
   }
 
   private indexOne(name: string, key: string, obj: T): void {
-    const index = this.indices.get(name) as Map<string, Set<string>>;
+    const index = this.indices.get(name) as Map<string, string | Set<string>>;
     const fn = this.indexers.get(name) as IndexFunc<T>;
     for (const value of fn(obj)) {
-      let keys = index.get(value);
-      if (!keys) index.set(value, (keys = new Set()));
-      keys.add(key);
+      const keys = index.get(value);
+      if (keys === undefined || keys === key) index.set(value, key);
+      else if (typeof keys === "string") index.set(value, new Set([keys, key]));
+      else keys.add(key);
     }
   }
 
   private unindex(key: string, obj: T): void {
     for (const [name, fn] of this.indexers) {
-      const index = this.indices.get(name) as Map<string, Set<string>>;
+      const index = this.indices.get(name) as Map<string, string | Set<string>>;
       for (const value of fn(obj)) {
         const keys = index.get(value);
-        keys?.delete(key);
-        if (keys?.size === 0) index.delete(value);
+        if (keys === key) index.delete(value);
+        else if (typeof keys === "object") {
+          keys.delete(key);
+          if (keys.size === 1) index.set(value, keys.values().next().value as string);
+          else if (keys.size === 0) index.delete(value);
+        }
       }
     }
   }
