@@ -114,12 +114,14 @@ export function analyzeDns(input: AnalyzerInput): Fault[] {
   const clients = failingClients(view, dns);
   const down =
     dns.pods.length > 0 ? dns.pods.every((p) => !isPodReady(p)) : dns.workload?.spec?.replicas === 0;
-  if (!down && clients.size < 2) return [];
+  if (!down && clients.size === 0) return [];
   const ev = dnsEvidence(view, dns);
+  // DNS pods failing or logging errors: one workload failing lookups is enough to blame them.
+  const sick = dns.pods.length > 0 && (ev.ready < dns.pods.length || ev.errors > 0);
   // Several workloads told "no such host" for Services that exist: DNS answers, but wrongly.
   const wrong = [...clients.values()].filter((c) => c.nxdomain).length >= 2;
-  const degraded = dns.pods.length === 0 || ev.ready < dns.pods.length || ev.errors > 0 || wrong;
-  if ((!down && !degraded) || explainedByNode(input, dns)) return [];
+  const blind = dns.pods.length === 0 && clients.size >= 2;
+  if ((!down && !sick && !wrong && !blind) || explainedByNode(input, dns)) return [];
   return [dnsFault(view, dns, ev, [...clients.values()], down)];
 }
 

@@ -28,7 +28,8 @@ describe("timedOutPeer", () => {
   });
 
   it("needs a timeout and a host:port", () => {
-    expect(timedOutPeer("connection refused orders-db:5432")).toBeUndefined();
+    expect(timedOutPeer("GET /orders 200 from orders-db:5432")).toBeUndefined();
+    expect(timedOutPeer("connect: no route to host")).toBeUndefined();
     expect(timedOutPeer("request timeout after 10:00:00")).toBeUndefined();
   });
 });

@@ -8,9 +8,9 @@ import type { Labels, Pod, Service } from "../k8s.ts";
 import type { ClusterView } from "../view.ts";
 import type { Endpoint, NamedPort } from "./types.ts";
 
-/** A connection attempt that timed out (the symptom of a dropped packet). */
+/** A connection attempt that timed out (a dropped packet), or that a rejecting CNI refused. */
 export const TIMEOUT =
-  /(i\/o timeout|timed out|ETIMEDOUT|deadline exceeded|Connection timed out|connect timeout|timeout)/i;
+  /(i\/o timeout|timed out|ETIMEDOUT|deadline exceeded|timeout|no route to host|EHOSTUNREACH|connection refused|ECONNREFUSED)/i;
 
 const HOST_PORT =
   /(?:->|\/|@|\s|^|["'(=])((?:\d{1,3}\.){3}\d{1,3}|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*):(\d{2,5})\b/gi;
