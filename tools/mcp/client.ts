@@ -10,7 +10,7 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Logger } from "pino";
-import { redactText } from "../../redact/index.ts";
+import { redactKnown, redactText } from "../../redact/index.ts";
 
 /** One remote server, as spec.tools.mcpServers declares it (headers already read from the Secret). */
 export interface RemoteServerConfig {
@@ -138,10 +138,9 @@ export class RemoteMcpTools implements RemoteToolSource {
       const result = await client.callTool({ name: tool.name, arguments: args }, undefined, {
         timeout: (cfg.timeoutSeconds ?? 20) * 1000,
       });
-      return redactText(resultText(result as { content?: unknown; isError?: unknown })).slice(
-        0,
-        this.maxChars,
-      );
+      // A server that echoes the credentials it was sent must not pass them on either.
+      const text = resultText(result as { content?: unknown; isError?: unknown });
+      return redactKnown(text, Object.values(cfg.headers ?? {})).slice(0, this.maxChars);
     } catch (err) {
       return `error: ${oneLine(err instanceof Error ? err.message : String(err), 300)}`;
     }

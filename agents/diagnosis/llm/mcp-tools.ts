@@ -5,6 +5,8 @@
  * bounded and fenced like a container log. A remote tool can only return text; the model's
  * answer still passes mergeAnswer, so nothing outside the action catalog can come of it.
  */
+import type { Logger } from "pino";
+import { RemoteMcpTools } from "../../../tools/mcp/client.ts";
 import type { RemoteServerConfig, RemoteToolSource } from "../../../tools/mcp/client.ts";
 import type { Sanitizer } from "./sanitize.ts";
 import type { ToolDefinition } from "./tool-defs.ts";
@@ -44,6 +46,20 @@ export async function remoteServerConfigs(
     });
   }
   return out;
+}
+
+/**
+ * Connects the AgentConfig's servers for one consultation (close it afterwards); what a
+ * controller passes as explainWithLLM's remoteTools.
+ */
+export async function connectRemoteTools(
+  servers: readonly McpServerSpec[] | undefined,
+  readSecret: (name: string) => Promise<Record<string, string>>,
+  clusterPolicy: boolean,
+  logger?: Logger,
+): Promise<RemoteMcpTools | undefined> {
+  if (!servers?.length) return undefined;
+  return RemoteMcpTools.connect(await remoteServerConfigs(servers, readSecret, clusterPolicy), { logger });
 }
 
 /** The OpenAI function definitions of the remote tools; descriptions say whose they are. */
