@@ -41,6 +41,7 @@ const SKIPPED: Partial<Record<ActionName, string>> = {
   Ec2RebootInstance: "EC2 API, not Kubernetes RBAC (test/automation/ec2.test.ts)",
   Ec2StartInstance: "EC2 API, not Kubernetes RBAC (test/automation/ec2.test.ts)",
   Ec2StopInstance: "EC2 API, not Kubernetes RBAC (test/automation/ec2.test.ts)",
+  ExternalAutomation: "the operations platform's HTTP API (test/automation/external-automation.test.ts)",
 };
 
 const cluster = controlPlane();
