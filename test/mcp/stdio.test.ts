@@ -1,5 +1,6 @@
 // `aisre mcp` as a desktop or IDE client runs it: the SDK's Client spawning `node bin/aisre.mjs
 // mcp` over stdio against the real control plane, as the kubeconfig's identity.
+import { spawn } from "node:child_process";
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { McpError } from "@modelcontextprotocol/sdk/types.js";
 import { afterAll, beforeAll, describe, expect } from "vitest";
@@ -131,6 +132,26 @@ describe("aisre mcp over stdio", () => {
     } finally {
       await small.close();
     }
+  });
+
+  it("exits 0 when the client closes its stdin", async () => {
+    const child = spawn(process.execPath, ["bin/aisre.mjs", "mcp"], {
+      env: { PATH: process.env.PATH ?? "", KUBECONFIG: cluster!.kubeconfigPath, AISRE_LOG_LEVEL: "warn" },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const init = {
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "t", version: "1" } },
+    };
+    child.stdout.once("data", () => child.stdin.end());
+    child.stdin.write(`${JSON.stringify(init)}\n`);
+    expect(await exited).toBe(0);
+    expect(stderr).toBe("");
   });
 
   it("propose_plan creates a RemediationPlan that waits for a person's approval", async () => {

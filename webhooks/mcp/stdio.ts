@@ -45,8 +45,11 @@ export async function serveStdio(opts: StdioOptions): Promise<number> {
   const caller = kubeconfigCaller(kc, { store, prometheusUrl: opts.prometheus, logger });
   caller.username = (await whoAmI(kc)) ?? caller.username;
   const server = createMcpServer(caller, { version: opts.version, maxOutputChars: opts.maxOutputChars });
+  // The client ends the session by closing our stdin; the transport does not notice that.
   const closed = new Promise<void>((resolve) => {
     server.onclose = resolve;
+    process.stdin.once("end", resolve);
+    process.stdin.once("close", resolve);
   });
   await server.connect(new StdioServerTransport());
   logger.info({ user: caller.username, store: Boolean(store) }, "Served MCP over stdio");
