@@ -20,7 +20,7 @@ import type { ClusterView } from "../view.ts";
 import type { Analyzer } from "./analyzer.ts";
 import { DEPTH } from "./analyzer.ts";
 import { excerpt, isFailing, matchingLines } from "./pod-logs.ts";
-import { isPodReady } from "./util.ts";
+import { eventsWithReason, isPodReady } from "./util.ts";
 
 interface Blocked {
   client: Pod;
@@ -54,13 +54,21 @@ function namespaceLabels(view: ClusterView): Map<string, Labels> {
   return new Map(view.list("Namespace").map((n) => [n.metadata?.name ?? "", n.metadata?.labels ?? {}]));
 }
 
+/** Log lines, then probe failures (an exec probe runs in the pod's network namespace, so policies apply). */
+function evidenceLines(view: ClusterView, pod: Pod): { source: string; line: string }[] {
+  const out = matchingLines(view, pod, TIMEOUT, 8).map((l) => ({ source: l.container, line: l.line }));
+  for (const e of eventsWithReason(view, pod, "Unhealthy"))
+    if (TIMEOUT.test(e.message)) out.push({ source: "event Unhealthy", line: e.message });
+  return out;
+}
+
 function blockedFor(
   view: ClusterView,
   pod: Pod,
   policies: NetworkPolicy[],
   ns: Map<string, Labels>,
 ): Blocked | undefined {
-  for (const l of matchingLines(view, pod, TIMEOUT, 8)) {
+  for (const l of evidenceLines(view, pod)) {
     const peer = timedOutPeer(l.line);
     if (!peer) continue;
     const server = serverOf(view, peer.host, peer.port, pod.metadata?.namespace ?? "");
@@ -82,7 +90,7 @@ function blockedFor(
     const first = verdicts[0]!;
     return {
       client: pod,
-      line: `${pod.metadata?.name}/${l.container}: ${excerpt(l.line, TIMEOUT)}`,
+      line: `${pod.metadata?.name}/${l.source}: ${excerpt(l.line, TIMEOUT)}`,
       server,
       port: server.portOf(first.s) ?? peer.port,
       verdict: first.v,

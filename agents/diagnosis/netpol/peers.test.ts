@@ -19,6 +19,7 @@ describe("timedOutPeer", () => {
       { host: "orders", port: 8080 },
     ],
     ["timeout connecting to orders-db:5432 after 5000ms", { host: "orders-db", port: 5432 }],
+    ["Readiness probe failed: billing-db:5432 - no response", { host: "billing-db", port: 5432 }],
     [
       "dial tcp: lookup db on 10.96.0.10:53: read udp 10.0.0.1:1->10.96.0.10:53: i/o timeout",
       { host: "kube-dns.kube-system", port: 53, dns: true },

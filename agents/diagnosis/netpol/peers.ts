@@ -10,7 +10,7 @@ import type { Endpoint, NamedPort } from "./types.ts";
 
 /** A connection attempt that timed out (a dropped packet), or that a rejecting CNI refused. */
 export const TIMEOUT =
-  /(i\/o timeout|timed out|ETIMEDOUT|deadline exceeded|timeout|no route to host|EHOSTUNREACH|connection refused|ECONNREFUSED)/i;
+  /(i\/o timeout|timed out|ETIMEDOUT|deadline exceeded|timeout|no route to host|EHOSTUNREACH|connection refused|ECONNREFUSED|no response)/i;
 
 const HOST_PORT =
   /(?:->|\/|@|\s|^|["'(=])((?:\d{1,3}\.){3}\d{1,3}|[a-z][a-z0-9-]*(?:\.[a-z0-9-]+)*):(\d{2,5})\b/gi;
