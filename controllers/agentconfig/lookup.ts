@@ -55,3 +55,19 @@ export async function llmApiKey(client: KubeClient, config: AgentConfig): Promis
   const value = secret?.data?.[ref.key ?? DEFAULT_KEY];
   return value ? Buffer.from(value, "base64").toString("utf8").trim() || undefined : undefined;
 }
+
+/** A Secret's data, decoded, from the AgentConfig's namespace; empty when the Secret is absent. */
+export async function secretData(
+  client: KubeClient,
+  config: AgentConfig,
+  name: string,
+): Promise<Record<string, string>> {
+  const secret = await client.getObject<V1Secret>({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name, namespace: config.metadata.namespace },
+  });
+  return Object.fromEntries(
+    Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]),
+  );
+}

@@ -9,7 +9,9 @@ import {
 import type { AgentConfig, DiagnosisRun } from "../../crds/index.ts";
 import { Reason } from "../../crds/index.ts";
 import type { KubeClient } from "../../runtime/index.ts";
-import { findAgentConfig, llmApiKey } from "../agentconfig/lookup.ts";
+import { connectRemoteTools } from "../../agents/diagnosis/llm/mcp-tools.ts";
+import type { McpServerSpec } from "../../agents/diagnosis/llm/mcp-tools.ts";
+import { findAgentConfig, llmApiKey, secretData } from "../agentconfig/lookup.ts";
 
 /** The diagnosis after the optional LLM step, and what that step did. */
 export interface Consulted {
@@ -68,11 +70,21 @@ export async function consultLLM(
     namespace: run.metadata.namespace ?? "",
     runbookNamespaces: input.operatorNamespace ? [input.operatorNamespace] : [],
   };
+  // Remote MCP servers (spec.tools.mcpServers) join for this consultation only; write tools
+  // count only in the cluster policy (the operator namespace's `default`).
+  const clusterPolicy =
+    config.metadata.name === "default" && config.metadata.namespace === input.operatorNamespace;
+  const remoteTools = await connectRemoteTools(
+    config.spec.tools?.mcpServers as McpServerSpec[] | undefined,
+    (name) => secretData(client, config, name),
+    clusterPolicy,
+  ).catch(() => undefined); // an unreadable Secret or a failed connect: the model runs without them
   const { result, llm } = await explainWithLLM(input.view, input.result, settings, {
     focus: input.focus,
     scope,
+    ...(remoteTools ? { remoteTools } : {}),
     ...opts,
-  });
+  }).finally(() => remoteTools?.close());
   const { explanation, llmNotes: _notes, ...contract } = result;
   return explanation ? { result: contract, explanation, llm } : { result: contract, llm };
 }
