@@ -28,6 +28,7 @@ const TOOLS = [
   "query_prometheus",
   "propose_plan",
   "get_task",
+  "capacity",
 ];
 
 describe("aisre mcp over stdio", () => {

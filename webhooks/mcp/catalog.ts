@@ -33,6 +33,10 @@ const DESCRIPTIONS: Record<string, string> = {
     "Create a RemediationPlan of catalog actions. It is only a proposal: it waits for a person's approval through the normal path (kubectl, REST or WeCom) and this tool never approves or runs it.",
   get_task:
     "Read an SreTask (phase, classification, root cause, links to its DiagnosisRun and RemediationPlan).",
+  capacity:
+    "Capacity of a namespace's workloads from Prometheus: CPU and memory requests and limits against p95 usage over a window, headroom, and the memory trend with the hours left to the limit. Absent metrics are named, never guessed.",
+  find_dashboards:
+    "Links to the Grafana dashboards and panels about a workload (their titles or queries name it).",
 };
 
 /** Every tool, in the order tools/list shows them. */
@@ -43,5 +47,5 @@ export const TOOLS: ToolInfo[] = Object.entries(INPUTS).map(([name, inputSchema]
   annotations:
     name === "propose_plan"
       ? { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false }
-      : { ...READ, openWorldHint: name === "query_prometheus" },
+      : { ...READ, openWorldHint: ["query_prometheus", "capacity", "find_dashboards"].includes(name) },
 }));

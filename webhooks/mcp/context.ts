@@ -12,6 +12,7 @@ import { statusCode } from "../../kube/kube-api.ts";
 import type { Queryable } from "../../store/index.ts";
 import type { AccessCheck, Authorizer, UserInfo } from "../auth/kube-auth.ts";
 import { HttpError, fromKubeError } from "../errors.ts";
+import type { McpGrafana } from "./tools-grafana.ts";
 
 /** The caller of one MCP session and the parts its tools use. */
 export interface McpCaller {
@@ -25,6 +26,8 @@ export interface McpCaller {
   store?: Queryable;
   /** Prometheus base URL for query_prometheus and diagnose's metric checks. */
   prometheusUrl?: string;
+  /** Grafana for find_dashboards (tools-grafana.ts); the tool is not listed without it. */
+  grafana?: McpGrafana;
   logger: Logger;
 }
 

@@ -13,6 +13,7 @@ import { callerOf } from "../auth/guard.ts";
 import type { RestDeps } from "../rest/common.ts";
 import { guardedCaller } from "./context.ts";
 import { createMcpServer } from "./server.ts";
+import { grafanaFromEnv } from "./tools-grafana.ts";
 
 const VERSION = (
   JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }
@@ -27,11 +28,13 @@ const NOT_ALLOWED = {
 /** Registers POST /mcp (under the REST prefix and its authentication). */
 export const mcpRoutes: FastifyPluginAsync<RestDeps> = async (app, deps) => {
   const prometheusUrl = process.env.AISRE_PROMETHEUS_URL?.trim() || undefined;
+  const grafana = grafanaFromEnv();
   app.post("/mcp", { schema: { hide: true } }, async (request, reply) => {
     const caller = guardedCaller(callerOf(request), deps.authorizer, {
       kc: deps.kube.kc,
       store: deps.store,
       prometheusUrl,
+      grafana,
       // buildSidecar passes a pino loggerInstance, so request.log is a pino child logger.
       logger: request.log as unknown as Logger,
     });

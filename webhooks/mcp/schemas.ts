@@ -7,6 +7,7 @@ import type { TSchema } from "@sinclair/typebox";
 import { ObjectReference } from "../../crds/common.ts";
 import { ActionName } from "../../crds/findings.ts";
 import { INCIDENT_STATUSES } from "../../store/index.ts";
+import { CapacityInput, FindDashboardsInput } from "./schemas-observability.ts";
 
 const DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
 const DNS_NAME = "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$";
@@ -141,4 +142,6 @@ export const INPUTS: Record<string, TSchema> = {
   query_prometheus: QueryPrometheusInput,
   propose_plan: ProposePlanInput,
   get_task: GetTaskInput,
+  capacity: CapacityInput,
+  find_dashboards: FindDashboardsInput,
 };

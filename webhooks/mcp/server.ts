@@ -29,6 +29,8 @@ import { RESOURCE_TEMPLATES, listResources, readResource } from "./resources.ts"
 import { CLUSTER_TOOLS } from "./tools-cluster.ts";
 import type { ToolRun } from "./tools-cluster.ts";
 import { INCIDENT_TOOLS } from "./tools-incidents.ts";
+import { capacityTool } from "./tools-capacity.ts";
+import { findDashboards } from "./tools-grafana.ts";
 
 /** Options of one server. */
 export interface McpServerOptions {
@@ -37,7 +39,12 @@ export interface McpServerOptions {
   maxOutputChars?: number;
 }
 
-const RUNS: Record<string, ToolRun> = { ...CLUSTER_TOOLS, ...INCIDENT_TOOLS };
+const RUNS: Record<string, ToolRun> = {
+  ...CLUSTER_TOOLS,
+  ...INCIDENT_TOOLS,
+  capacity: capacityTool,
+  find_dashboards: findDashboards,
+};
 const validator = new AjvJsonSchemaValidator();
 const CHECKS = new Map(
   TOOLS.map((t) => [t.name, validator.getValidator<Record<string, unknown>>(t.inputSchema as never)]),
@@ -92,7 +99,11 @@ export function createMcpServer(caller: McpCaller, opts: McpServerOptions): Serv
     },
   );
   server.setRequestHandler(ListToolsRequestSchema, () => ({
-    tools: TOOLS.map((t) => ({ ...t, inputSchema: JSON.parse(JSON.stringify(t.inputSchema)) })),
+    // find_dashboards only where Grafana is configured; a client does not see a tool it cannot use.
+    tools: TOOLS.filter((t) => t.name !== "find_dashboards" || caller.grafana).map((t) => ({
+      ...t,
+      inputSchema: JSON.parse(JSON.stringify(t.inputSchema)),
+    })),
   }));
   server.setRequestHandler(CallToolRequestSchema, async (request) => {
     const { name, arguments: raw } = request.params;

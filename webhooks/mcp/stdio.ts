@@ -10,6 +10,7 @@ import type { Database } from "../../store/index.ts";
 import { openStore, storeOptionsFromEnv } from "../../store/index.ts";
 import { kubeconfigCaller } from "./context.ts";
 import { createMcpServer } from "./server.ts";
+import { grafanaFromEnv } from "./tools-grafana.ts";
 
 /** Options of `aisre mcp`. */
 export interface StdioOptions {
@@ -42,7 +43,12 @@ export async function serveStdio(opts: StdioOptions): Promise<number> {
   }
   let store: Database | undefined;
   if (process.env.DATABASE_URL || process.env.AISRE_DATA_DIR) store = await openStore(storeOptionsFromEnv());
-  const caller = kubeconfigCaller(kc, { store, prometheusUrl: opts.prometheus, logger });
+  const caller = kubeconfigCaller(kc, {
+    store,
+    prometheusUrl: opts.prometheus,
+    grafana: grafanaFromEnv(),
+    logger,
+  });
   caller.username = (await whoAmI(kc)) ?? caller.username;
   const server = createMcpServer(caller, { version: opts.version, maxOutputChars: opts.maxOutputChars });
   // The client ends the session by closing our stdin; the transport does not notice that.
