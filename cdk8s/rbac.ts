@@ -7,7 +7,7 @@ import { ACTION_NAMES } from "../crds/actions.ts";
 import type { ActionName } from "../crds/actions.ts";
 import { API_GROUP } from "../crds/api.ts";
 import { KINDS } from "../crds/registry.ts";
-import { AGENTCONFIG, REMEDIATIONPLAN, SRETASK } from "../crds/resources.ts";
+import { AGENTCONFIG, REMEDIATIONPLAN, RUNBOOK, SRETASK } from "../crds/resources.ts";
 import { LABELS, NAMESPACE, SERVICE_ACCOUNT, SIDECAR, SIDECAR_LABELS } from "./config.ts";
 
 const READ = ["get", "list", "watch"];
@@ -39,9 +39,26 @@ const platformRules = [
 ];
 
 /**
+ * What the MCP HTTP tools (webhooks/mcp) read and write as the sidecar, once the caller's
+ * SubjectAccessReview allowed the call: diagnose lists the kinds the engine reads (list only: a
+ * one-shot read, no watch, no pod logs), search_runbooks and the runbook resources list and get
+ * Runbooks, and propose_plan creates a RemediationPlan (never approves it: setting spec.approval
+ * needs the approve verb, cdk8s/admission.ts). capacity, query_prometheus and find_dashboards
+ * reach no Kubernetes API.
+ */
+export function sidecarMcpRules(): V1PolicyRule[] {
+  return mergeRules([
+    ...LIVE_KINDS.map((k) => ({ apiGroups: [k.group], resources: [k.plural], verbs: ["list"] })),
+    { apiGroups: [API_GROUP], resources: [RUNBOOK.plural], verbs: ["get"] },
+    { apiGroups: [API_GROUP], resources: [REMEDIATIONPLAN.plural], verbs: ["create"] },
+  ]);
+}
+
+/**
  * The sidecar's own identity (webhooks/): it creates and follows SreTasks (Alertmanager, REST,
  * WeCom), reads RemediationPlans and AgentConfigs for REST and the namespace policy, and asks
- * the API server who a REST caller is and what they may do. It writes nothing else; plan
+ * the API server who a REST caller is and what they may do; for the MCP tools it reads what
+ * diagnose reads and proposes plans (sidecarMcpRules). It writes nothing else; plan
  * decisions are made as the deciding user (the impersonation role of cdk8s/admission.ts,
  * limited to the names cluster policy maps).
  */
@@ -50,6 +67,7 @@ export const SIDECAR_RULES: V1PolicyRule[] = [
   { apiGroups: [API_GROUP], resources: [REMEDIATIONPLAN.plural, AGENTCONFIG.plural], verbs: ["get", "list"] },
   { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
   { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
+  ...sidecarMcpRules(),
 ];
 
 /** Operator-core namespaced needs: the leader-election Lease and the Secrets AgentConfigs in aisre-system refer to. */

@@ -6,6 +6,7 @@ import { ACTION_NAMES } from "../crds/actions.ts";
 import { KINDS } from "../crds/registry.ts";
 import { LIVE_KINDS } from "../agents/diagnosis/live/kinds.ts";
 import { renderManifests } from "./render.ts";
+import { sidecarMcpRules } from "./rbac.ts";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -146,18 +147,19 @@ describe("deploy/ manifests and docs/actions.md", () => {
     expect(core.flatMap((r) => r.apiGroups)).not.toContain("authentication.k8s.io");
   });
 
-  it("the sidecar writes nothing but SreTasks, reads no Secrets, and impersonates no one by itself", () => {
+  it("the sidecar writes nothing but SreTasks and proposed plans, reads no Secrets, and impersonates no one by itself", () => {
     const rules = clusterRole("aisre-sidecar").rules as Obj[];
     const writes = rules
       .filter((r) => r.verbs.some((v: string) => !READ.includes(v)))
       .flatMap((r) => r.apiGroups.flatMap((g: string) => r.resources.map((res: string) => `${g}/${res}`)));
     expect(writes.sort()).toEqual([
+      "aisre.io/remediationplans",
       "aisre.io/sretasks",
       "authentication.k8s.io/tokenreviews",
       "authorization.k8s.io/subjectaccessreviews",
     ]);
     for (const r of rules.filter((x) => !x.apiGroups.includes("aisre.io")))
-      expect(r.verbs).toEqual(["create"]);
+      expect(r.verbs, JSON.stringify(r)).toEqual(/reviews$/.test(r.resources[0]) ? ["create"] : ["list"]);
     expect(rules).toEqual([
       {
         apiGroups: ["aisre.io"],
@@ -167,7 +169,14 @@ describe("deploy/ manifests and docs/actions.md", () => {
       { apiGroups: ["aisre.io"], resources: ["remediationplans", "agentconfigs"], verbs: ["get", "list"] },
       { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
       { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
+      ...sidecarMcpRules(),
     ]);
+    // The MCP tools (diagnose, search_runbooks) list exactly what the engine reads, list only.
+    const mcpReads = sidecarMcpRules()
+      .filter((r) => r.verbs.includes("list"))
+      .flatMap((r) => r.resources!.map((res) => `${r.apiGroups![0]}/${res}`))
+      .sort();
+    expect(mcpReads).toEqual(LIVE_KINDS.map((k) => `${k.group}/${k.plural}`).sort());
     const all = rules.flatMap((r) => r.resources);
     expect(all).not.toContain("secrets");
     expect(rules.flatMap((r) => r.verbs)).not.toContain("impersonate");
