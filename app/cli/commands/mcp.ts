@@ -9,13 +9,15 @@ const USAGE = [
   "identity of the current kubeconfig (KUBECONFIG): every tool asks the API server",
   "(SelfSubjectAccessReview) before it reads or proposes anything. Tools: diagnose,",
   "list_incidents, get_incident, similar_incidents, search_runbooks, query_prometheus,",
-  "propose_plan (a plan a person must approve; never executed here), get_task. docs/mcp.md.",
+  "capacity, find_dashboards (when Grafana is configured), propose_plan (a plan a person",
+  "must approve; never executed here), get_task. docs/mcp.md.",
   "",
   "  --prometheus URL        Prometheus for query_prometheus and diagnose (default $AISRE_PROMETHEUS_URL)",
   "  --max-output-chars N    bound of one tool answer (default 60000)",
   "",
   "Environment: KUBECONFIG; DATABASE_URL or AISRE_DATA_DIR for the incident tools (without",
-  "either they answer that no store is configured); AISRE_LOG_LEVEL (logs go to stderr).",
+  "either they answer that no store is configured); AISRE_GRAFANA_URL and",
+  "AISRE_GRAFANA_TOKEN_FILE for find_dashboards; AISRE_LOG_LEVEL (logs go to stderr).",
   "Over HTTP the same tools are served by `aisre sidecar` at POST /api/v1/mcp.",
 ].join("\n");
 
