@@ -80,7 +80,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   });
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
   addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
-  addDiagnosisRunController(mgr, { ...opts, operatorNamespace: cfg.namespace });
+  addDiagnosisRunController(mgr, { ...opts, operatorNamespace: cfg.namespace, eventBounds: cfg.eventBounds });
   addConfigControllers(mgr, cfg.watchNamespace, cfg.namespace);
   const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
