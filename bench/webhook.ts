@@ -4,7 +4,7 @@
 //   (1 and 2 alternate in rounds so a growing etcd slows both alike), then
 //   3. paced: 100 alerts/s for --seconds (open loop), p50/p99;
 //   4. duplicates: the alerts of 2 again, answered from the sidecar's cache.
-// Prints alerts/s, p50/p99 and the ratios against the targets (>= 0.8 of raw throughput,
+// Prints alerts/s, p50/p99 and the ratios against the targets (>= 0.9 of raw throughput, issue 15;
 // p99 < 100 ms at 100 alerts/s, duplicates >= 10x cheaper than new alerts).
 // The machine's load matters: run it on a quiet machine, and compare with the raw rows.
 // Usage: node bench/webhook.ts [--alerts 2000] [--concurrency 32] [--rounds 2] [--rate 100] [--seconds 10]
@@ -259,7 +259,7 @@ async function main(): Promise<void> {
     const cheaper = pct(hookAll.lat, 50) / pct(dup.lat, 50);
     const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
     console.log("");
-    console.log(`webhook / raw throughput   ${ratio.toFixed(2)}   target >= 0.80   ${verdict(ratio >= 0.8)}`);
+    console.log(`webhook / raw throughput   ${ratio.toFixed(2)}   target >= 0.90   ${verdict(ratio >= 0.9)}`);
     console.log(
       `p99 at ${o.rate} alerts/s          ${p99.toFixed(1)} ms   target < 100 ms  ${verdict(p99 < 100)}  (raw creates at that pace: p99 ${pct(rawPaced.lat, 99).toFixed(1)} ms)`,
     );

@@ -112,6 +112,7 @@ describe("Alertmanager → sidecar → SreTasks", () => {
 
   it("is retried by Alertmanager after a 503 and then creates the task", async () => {
     const unavailableBefore = await counter(sidecar.metrics.alertsRejected, ["reason", "unavailable"]);
+    const createdBefore = await counter(sidecar.metrics.alertTasks, ["outcome", "created"]);
     proxy.down();
     try {
       await am.inject([{ labels: { alertname: "SidecarRetry", severity: "critical" } }]);
@@ -134,6 +135,12 @@ describe("Alertmanager → sidecar → SreTasks", () => {
     );
     expect(task!.spec.alert?.status).toBe("firing");
     expect(am.log()).toMatch(/503|Notify attempt failed|retry/i);
+    // The task is listed a moment before the sidecar counts its create: let the count land
+    // here, or the next test's baseline misses it and counts 51 creates for 50 alerts.
+    await waitFor(
+      "the retried create counted",
+      async () => (await counter(sidecar.metrics.alertTasks, ["outcome", "created"])) > createdBefore,
+    );
   });
 
   it("turns a group of 50 alerts into 50 tasks, and a repeated group into one write", async () => {
