@@ -1,7 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import type { Static } from "@sinclair/typebox";
 import { Alert, LocalRef, ObjectReference, commonStatus } from "./common.ts";
-import { Finding, Recommendation, RootCause } from "./findings.ts";
+import { Finding, Impact, Recommendation, RootCause } from "./findings.ts";
 import { LIMITS } from "./limits.ts";
 import { DiagnosisRunPhase, phaseValues } from "./phases.ts";
 import { Count, List, Str, Timestamp, rule } from "./schema.ts";
@@ -71,6 +71,7 @@ export const DiagnosisRunStatus = Type.Object(
       List(Recommendation, LIMITS.recommendations, { description: "Proposed catalog actions, best first." }),
     ),
     runbooks: Type.Optional(List(MatchedRunbook, LIMITS.runbooks, { description: "Runbooks that match." })),
+    impact: Type.Optional(Impact),
     evidenceGaps: Type.Optional(
       List(Str(LIMITS.evidenceLine), LIMITS.evidence, {
         description:

@@ -21,6 +21,28 @@ export function Confidence(description: string) {
   return Type.Number({ description, minimum: 0, maximum: 1 });
 }
 
+/** The change that explains the onset: docs/diagnosis.md `rootCause.change`. */
+export const RootCauseChange = Type.Object(
+  {
+    kind: Str(LIMITS.name, { description: "Kind of the changed object." }),
+    namespace: Type.Optional(Str(LIMITS.name, { description: "Its namespace; absent when cluster-scoped." })),
+    name: Str(LIMITS.name, { description: "Its name." }),
+    at: Str(64, { description: "When it changed (RFC 3339)." }),
+    what: Str(LIMITS.message, { description: "What changed, relative to the first failure." }),
+  },
+  { description: "The most recent change that explains when the failure began." },
+);
+
+/** Many symptoms explained by one failing dependency. */
+export const Impact = Type.Object(
+  {
+    dependency: ObjectReference,
+    affected: List(ObjectReference, LIMITS.findings, { description: "Workloads failing because of it." }),
+    summary: Str(LIMITS.message, { description: "E.g. 5 workloads fail because orders-db is down." }),
+  },
+  { description: "The symptoms one failing dependency explains." },
+);
+
 /** The deepest failing cause: docs/diagnosis.md `rootCause`. */
 export const RootCause = Type.Object(
   {
@@ -28,6 +50,7 @@ export const RootCause = Type.Object(
     resource: ObjectReference,
     summary: Str(LIMITS.message, { description: "One sentence a person can act on." }),
     confidence: Confidence("How sure the engine is, 0 to 1."),
+    change: Type.Optional(RootCauseChange),
   },
   { description: "The root cause; absent when nothing is wrong." },
 );

@@ -12,6 +12,13 @@ function header(r: DiagnosisResult, c: Paint): string[] {
     `${c("bold", "Root cause:")} ${c("red", rc.category)} on ${c("bold", showRef(rc.resource))} (confidence ${rc.confidence})`,
     `  ${rc.summary}`,
   ];
+  if (rc.change)
+    lines.splice(
+      1,
+      0,
+      `  ${c("yellow", "Since")} ${showRef(rc.change)} changed at ${rc.change.at}: ${rc.change.what}`,
+    );
+  if (r.impact) lines.push(`  ${c("bold", "Impact:")} ${r.impact.summary}`);
   const root = r.findings[0];
   if (root) lines.push("", c("bold", "Evidence:"), ...root.evidence.map((e) => `  - ${e}`));
   return lines;

@@ -29,6 +29,29 @@ export interface RootCause {
   resource: ObjectRef;
   summary: string;
   confidence: number;
+  /** The most recent change that explains the onset (docs/diagnosis.md, what changed); optional. */
+  change?: RootCauseChange;
+}
+
+/** A change to an object shortly before the first failure: docs/diagnosis.md `rootCause.change`. */
+export interface RootCauseChange {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** RFC 3339 time of the change. */
+  at: string;
+  /** What changed and how it lines up with the onset, e.g. "data changed 2 min before the first crash". */
+  what: string;
+}
+
+/** Many failing workloads explained by one failing dependency (optional output). */
+export interface Impact {
+  /** The dependency that fails (a Service, StatefulSet, external host as kind "ExternalHost"). */
+  dependency: ObjectRef;
+  /** The workloads that fail because of it, the root cause's own workload included. */
+  affected: ObjectRef[];
+  /** One sentence, e.g. "5 workloads fail because orders-db is down". */
+  summary: string;
 }
 
 /** One observed failure with evidence a person can check against the cluster. */
@@ -63,6 +86,8 @@ export interface DiagnosisResult {
   findings: Finding[];
   recommendations: Recommendation[];
   runbooks?: RunbookMatch[];
+  /** The symptoms one failing dependency explains, grouped (optional). */
+  impact?: Impact;
   /** Evidence the engine could not read (Prometheus down, a query timed out); optional. */
   evidenceGaps?: string[];
 }
