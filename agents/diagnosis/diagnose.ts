@@ -4,6 +4,9 @@
  * catalog recommendations and matching runbooks. Pure: no I/O.
  */
 import { factsOf, runAnalyzers } from "./analyzers/registry.ts";
+import { findChange } from "./change/index.ts";
+import type { ChangeRecord } from "./change/types.ts";
+import { impactOf } from "./dependencies/impact.ts";
 import type { Fault } from "./fault.ts";
 import { severityRank, toFinding } from "./fault.ts";
 import { resolveFocus } from "./focus.ts";
@@ -58,6 +61,8 @@ function orderFindings(root: Fault | undefined, ranked: Ranked, faults: Fault[])
 export interface DiagnoseOptions {
   metrics?: MetricEvidence;
   thresholds?: Partial<Thresholds>;
+  /** The live operator's change journal (changes managedFields no longer show). */
+  changes?: ChangeRecord[];
 }
 
 function allFaults(view: ClusterView, opts: DiagnoseOptions): Fault[] {
@@ -90,11 +95,15 @@ function diagnoseView(view: ClusterView, focus: Focus, opts: DiagnoseOptions): D
     summary: summarize(root, ctx),
     confidence: confidence(ranked),
   };
+  const change = findChange(view, root, faults, opts.changes);
+  if (change) rootCause.change = change;
   const recommendations = recommend(root, ctx).map((r) => ({
     ...r,
     target: publicRef(r.target as ResourceRef),
   }));
   const result: DiagnosisResult = { rootCause, findings, recommendations };
+  const impact = impactOf(view, root, faults);
+  if (impact) result.impact = impact;
   const runbooks = matchRunbooks(view, root.category, focus.alert);
   if (runbooks.length > 0) result.runbooks = runbooks;
   return { ...result, ...gaps };
