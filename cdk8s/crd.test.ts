@@ -268,7 +268,6 @@ describe("examples/", () => {
     expect(unheededFields(ignored, spec, "spec")).toEqual([
       "spec.agents.classifier: not in the schema",
       "spec.tools.grafana: not in the schema",
-      "spec.monitoring: not yet acted upon",
     ]);
   });
 

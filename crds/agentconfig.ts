@@ -8,7 +8,7 @@ import { SecretKeyRef, commonStatus } from "./common.ts";
 import { SEVERITIES } from "./categories.ts";
 import { LIMITS } from "./limits.ts";
 import { ConfigPhase, phaseValues } from "./phases.ts";
-import { MapList, Str, StrEnum, rule } from "./schema.ts";
+import { Count, MapList, Str, StrEnum, StrMap, Timestamp, rule } from "./schema.ts";
 
 /** Where notifications go: a WeCom (企业微信) application or a group robot. */
 export const WeComConfig = Type.Object(
@@ -54,10 +54,13 @@ export const WeComConfig = Type.Object(
   },
 );
 
+/** A Prometheus duration such as 30s, 5m or 1h30m (units from ms to y, largest first). */
+const DURATION_PATTERN = "^(0|([0-9]+(ms|s|m|h|d|w|y))+)$";
+
 /**
- * One PromQL check of the monitoring agent (a result that holds `for` long is to open an
- * SreTask). Not yet acted upon: no controller runs these checks yet; the schema is kept so
- * the monitoring agent can be built against it without another API change.
+ * One PromQL check of the monitoring agent (docs/monitoring.md): every result series that holds
+ * `for` long opens one SreTask (source Monitor) in the AgentConfig's namespace, resolved once the
+ * series has been clear for `clearFor`.
  */
 export const MonitoringCheck = Type.Object(
   {
@@ -66,23 +69,37 @@ export const MonitoringCheck = Type.Object(
       minLength: 1,
       pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$",
     }),
-    promql: Str(LIMITS.promql, { description: "Fires while this returns a non-empty result.", minLength: 1 }),
+    promql: Str(LIMITS.promql, {
+      description:
+        "Fires while this returns a non-empty result; each result series (label set) is its own task.",
+      minLength: 1,
+    }),
     for: Type.Optional(
       Str(16, {
-        description: "How long it must hold, e.g. 5m.",
-        pattern: "^([0-9]+(ms|s|m|h))+$",
+        description: "How long a series must hold before its task opens, e.g. 5m; 0s opens at once.",
+        pattern: DURATION_PATTERN,
         default: "5m",
+      }),
+    ),
+    clearFor: Type.Optional(
+      Str(16, {
+        description:
+          "How long a firing series must stay clear before its task resolves (hysteresis against flapping); default max(for, 2 intervals).",
+        pattern: DURATION_PATTERN,
       }),
     ),
     severity: Type.Optional(
       StrEnum(SEVERITIES, { description: "Severity of the opened task.", default: "warning" }),
     ),
     description: Type.Optional(Str(LIMITS.message, { description: "What the check watches." })),
+    labels: Type.Optional(
+      StrMap(16, LIMITS.label, "Labels added to the task's alert labels (e.g. team, service)."),
+    ),
   },
   { description: "A PromQL check." },
 );
 
-/** AgentConfig spec: agents, LLM, tools, policy, notifications, monitoring (not yet acted upon). */
+/** AgentConfig spec: agents, LLM, tools, policy, notifications, monitoring. */
 export const AgentConfigSpec = Type.Object(
   {
     agents: Type.Optional(
@@ -133,7 +150,7 @@ export const AgentConfigSpec = Type.Object(
         },
         {
           description:
-            "Proactive PromQL checks. NOT YET ACTED UPON: no controller reads this field yet, so setting it changes nothing.",
+            "Proactive PromQL checks, evaluated by the leader against spec.tools.prometheus.url (Prometheus or VictoriaMetrics).",
         },
       ),
     ),
@@ -151,9 +168,33 @@ export const AgentConfigSpec = Type.Object(
 );
 export type AgentConfigSpec = Static<typeof AgentConfigSpec>;
 
+/** One check the monitoring agent could not evaluate: an evidence gap, never a crash. */
+export const MonitoringGap = Type.Object(
+  {
+    check: Str(LIMITS.label, { description: "The check." }),
+    message: Str(LIMITS.message, { description: "Why it could not be evaluated." }),
+    since: Timestamp("When this gap began."),
+  },
+  { description: "A check whose query failed." },
+);
+
+/** What the monitoring agent saw at its last evaluation. */
+export const MonitoringStatus = Type.Object(
+  {
+    lastEvaluation: Type.Optional(Timestamp("When the checks last ran.")),
+    checks: Type.Optional(Count("Valid checks evaluated.")),
+    pending: Type.Optional(Count("Series holding but not yet for their `for`.")),
+    firing: Type.Optional(Count("Series with an open task.")),
+    gaps: Type.Optional(
+      MapList(MonitoringGap, "check", LIMITS.checks, { description: "Checks whose query failed." }),
+    ),
+  },
+  { description: "The monitoring agent's last evaluation." },
+);
+
 /** AgentConfig status: whether the configuration is usable. */
 export const AgentConfigStatus = Type.Object(
-  { ...commonStatus(phaseValues(ConfigPhase)) },
+  { ...commonStatus(phaseValues(ConfigPhase)), monitoring: Type.Optional(MonitoringStatus) },
   { description: "Whether the configuration is usable (spec valid, referenced Secrets found)." },
 );
 export type AgentConfigStatus = Static<typeof AgentConfigStatus>;

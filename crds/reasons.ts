@@ -34,6 +34,10 @@ export const ConditionType = {
   ToolsReachable: "ToolsReachable",
   /** AgentConfig: whether it is the cluster policy or narrows it; False when cluster-only fields are ignored. */
   PolicyScope: "PolicyScope",
+  /** AgentConfig: every monitoring check parses (PromQL and durations); False names the check. */
+  ChecksValid: "ChecksValid",
+  /** AgentConfig: the monitoring checks were evaluated; False while a query fails (an evidence gap). */
+  ChecksEvaluated: "ChecksEvaluated",
 } as const;
 export type ConditionTypeName = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -106,6 +110,15 @@ export const Reason = {
   NamespacePolicy: "NamespacePolicy",
   /** AgentConfig: a namespace's policy sets fields only the cluster policy may set; they are ignored. */
   ClusterFieldsIgnored: "ClusterFieldsIgnored",
+  // Monitoring (AgentConfig spec.monitoring)
+  ChecksValid: "ChecksValid",
+  /** A check's PromQL does not parse or its for/clearFor is not a duration; the other checks still run. */
+  CheckInvalid: "CheckInvalid",
+  ChecksEvaluated: "ChecksEvaluated",
+  /** A monitoring check's series held for its `for`: an SreTask was opened. */
+  CheckFiring: "CheckFiring",
+  /** A monitoring check's series stayed clear for `clearFor`: its SreTask was resolved. */
+  CheckResolved: "CheckResolved",
 } as const;
 export type ReasonName = (typeof Reason)[keyof typeof Reason];
 
