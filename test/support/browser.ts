@@ -1,0 +1,51 @@
+/**
+ * Debian's chromium driven by playwright-core (no browser download): launch, screenshots as
+ * test artifacts under test-artifacts/console/, and a check that says how to get chromium.
+ */
+import { accessSync, constants, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+
+/** Where the console's screenshots land (CI keeps test-artifacts/ as artifacts). */
+export const ARTIFACTS_DIR = join("test-artifacts", "console");
+
+/** The chromium executable: AISRE_CHROMIUM, else Debian's /usr/bin/chromium. */
+export const CHROMIUM = process.env.AISRE_CHROMIUM ?? "/usr/bin/chromium";
+
+/**
+ * Why the browser tests cannot run here, or undefined when chromium is there. Under CI=true a
+ * missing chromium throws (the suite fails, never skips).
+ */
+export function chromiumMissing(): string | undefined {
+  try {
+    accessSync(CHROMIUM, constants.X_OK);
+    return undefined;
+  } catch {
+    const why = `no chromium at ${CHROMIUM}: run 'sudo apt-get install chromium' (or set AISRE_CHROMIUM)`;
+    if (process.env.CI === "true") throw new Error(`${why} (required under CI)`);
+    return why;
+  }
+}
+
+/** Launches chromium headless, without the sandbox (tests run as root in containers). */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
+}
+
+/** A fresh browser context (own cookies and storage) with generous waits for a loaded machine. */
+export async function newContext(browser: Browser, locale = "en-US"): Promise<BrowserContext> {
+  const context = await browser.newContext({ locale, viewport: { width: 1366, height: 900 } });
+  // Two cores shared by many suites: Playwright's auto-waiting gets time, never a sleep.
+  context.setDefaultTimeout(60_000);
+  context.setDefaultNavigationTimeout(60_000);
+  return context;
+}
+
+/** Saves a full-page screenshot as test-artifacts/console/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
