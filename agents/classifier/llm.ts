@@ -4,7 +4,6 @@
  * the Classification schema and may only name a target the task itself mentions; anything
  * else, or any failure, leaves the rules' result in place.
  */
-import { HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { Type } from "@sinclair/typebox";
 import type { Static } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
@@ -20,6 +19,7 @@ import {
 } from "../diagnosis/llm/client.ts";
 import type { LLMSettings, LLMUsage } from "../diagnosis/llm/config.ts";
 import { FENCE_CLOSE, FENCE_OPEN, fence } from "../diagnosis/llm/fence.ts";
+import { langchainMessages } from "../diagnosis/llm/langchain.ts";
 import { redactObject, redactText } from "../../redact/index.ts";
 import { classifyTask, validTarget } from "./classify.ts";
 import type { Target, TaskClassification } from "./types.ts";
@@ -138,8 +138,9 @@ export async function classifyWithLLM(
   if (!rules.unsure) return { classification: rules, llm: meter.usage(false) };
   let out: { classification: TaskClassification; llm: LLMUsage };
   try {
+    const { HumanMessage, SystemMessage } = await langchainMessages();
     const messages = [new SystemMessage(SYSTEM), new HumanMessage(userMessage(task, rules))];
-    const ai = await chatModel(llm).invoke(messages, opts.signal ? { signal: opts.signal } : {});
+    const ai = await (await chatModel(llm)).invoke(messages, opts.signal ? { signal: opts.signal } : {});
     meter.add(ai);
     const merged = merge(task, rules, parse(textOf(ai)));
     // An LLM less sure than the rules adds nothing.

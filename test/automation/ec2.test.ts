@@ -49,7 +49,7 @@ beforeAll(async () => {
     );
     return;
   }
-  const client = createEc2Client({ region: REGION, endpoint: moto.url, credentials: CREDS });
+  const client = await createEc2Client({ region: REGION, endpoint: moto.url, credentials: CREDS });
   const image = (await client.send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId ?? "ami-12c6146b";
   const launch = async (tags: { Key: string; Value: string }[]) => {
     const out = await client.send(
@@ -99,14 +99,14 @@ async function ec2Context() {
     return createActionContext(id.kc, { agentConfig: agentConfig(), log: silent });
   }
   const access: Ec2Access = {
-    client: createEc2Client({ region: REGION, endpoint: moto.url, credentials: CREDS }),
+    client: await createEc2Client({ region: REGION, endpoint: moto.url, credentials: CREDS }),
     allowTag: ALLOW,
   };
   return createActionContext(new k8s.KubeConfig(), { ec2: async () => access, log: silent });
 }
 
 async function stateOf(instance: string): Promise<string | undefined> {
-  const client = createEc2Client({ region: REGION, endpoint: moto.url, credentials: CREDS });
+  const client = await createEc2Client({ region: REGION, endpoint: moto.url, credentials: CREDS });
   const out = await client.send(new DescribeInstancesCommand({ InstanceIds: [instance] }));
   return out.Reservations?.[0]?.Instances?.[0]?.State?.Name;
 }
@@ -143,7 +143,7 @@ describe("EC2 actions against moto's EC2 server on loopback", () => {
     const start = catalog.get("Ec2StartInstance")!;
     const s = step("Ec2StartInstance", target(instances.tagged));
     expect(await start.preconditions(ctx, s)).toEqual([expect.stringContaining("start needs it stopped")]);
-    const client = createEc2Client({ region: REGION, endpoint: moto.url, credentials: CREDS });
+    const client = await createEc2Client({ region: REGION, endpoint: moto.url, credentials: CREDS });
     await client.send(new StopInstancesCommand({ InstanceIds: [instances.tagged] }));
     expect(await stateOf(instances.tagged)).toBe("stopped");
 

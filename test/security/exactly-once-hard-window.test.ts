@@ -192,8 +192,8 @@ describe("exactly-once in the hard window: kill -9 between the Running write and
     (await cluster!.core.listNamespacedPod({ namespace: ns.name, labelSelector: `app=${app}` })).items;
 
   const instanceState = async (id: string) =>
-    (await ec2().send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]?.Instances?.[0]
-      ?.State?.Name;
+    (await (await ec2()).send(new DescribeInstancesCommand({ InstanceIds: [id] }))).Reservations?.[0]
+      ?.Instances?.[0]?.State?.Name;
 
   /** The targets of one round: fresh objects, so each round starts from the same state. */
   async function targets(r: string) {
@@ -235,8 +235,11 @@ describe("exactly-once in the hard window: kill -9 between the Running write and
     const scaled = await rolledOut(scale);
     let instance: string | undefined;
     if (moto.url) {
-      const image = (await ec2().send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId ?? "ami-12c6146b";
-      const out = await ec2().send(
+      const image =
+        (await (await ec2()).send(new DescribeImagesCommand({}))).Images?.[0]?.ImageId ?? "ami-12c6146b";
+      const out = await (
+        await ec2()
+      ).send(
         new RunInstancesCommand({
           ImageId: image,
           MinCount: 1,

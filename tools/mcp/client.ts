@@ -5,9 +5,7 @@
  * redacted, bounded text. The text stays untrusted: the agent fences it (agents/diagnosis/llm/
  * mcp-tools.ts); nothing here acts on it.
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Logger } from "pino";
 import { redactKnown, redactText } from "../../redact/index.ts";
@@ -47,12 +45,17 @@ const DEFAULT_MAX_CHARS = 16_000;
 
 const oneLine = (s: string, max: number) => redactText(s.replace(/\s+/g, " ")).slice(0, max).trim();
 
-function transportOf(cfg: RemoteServerConfig): Transport {
+// The SDK is loaded when an AgentConfig first names an MCP server: most operators never do.
+async function transportOf(cfg: RemoteServerConfig): Promise<Transport> {
   const requestInit = { headers: { ...cfg.headers } };
   const url = new URL(cfg.url);
-  return cfg.transport === "sse"
-    ? new SSEClientTransport(url, { requestInit })
-    : new StreamableHTTPClientTransport(url, { requestInit });
+  if (cfg.transport === "sse") {
+    const { SSEClientTransport } = await import("@modelcontextprotocol/sdk/client/sse.js");
+    return new SSEClientTransport(url, { requestInit });
+  }
+  const { StreamableHTTPClientTransport } =
+    await import("@modelcontextprotocol/sdk/client/streamableHttp.js");
+  return new StreamableHTTPClientTransport(url, { requestInit });
 }
 
 /** A schema the model can be shown: the server's object schema when small, else any object. */
@@ -109,9 +112,10 @@ export class RemoteMcpTools implements RemoteToolSource {
   }
 
   private async add(cfg: RemoteServerConfig): Promise<void> {
-    const client = new Client({ name: "aisre-agent", version: "1" });
+    const { Client } = await import("@modelcontextprotocol/sdk/client/index.js");
+    const client: Client = new Client({ name: "aisre-agent", version: "1" });
     const timeout = (cfg.timeoutSeconds ?? 20) * 1000;
-    await client.connect(transportOf(cfg), { timeout });
+    await client.connect(await transportOf(cfg), { timeout });
     this.servers.set(cfg.name, { cfg, client });
     const allowed = new Set(cfg.allowedTools);
     const { tools } = await client.listTools(undefined, { timeout });

@@ -2,7 +2,6 @@
  * The shape the three EC2 actions share: allow-tag check before anything, a start state,
  * EC2's DryRun flag for the dry run, verify by instance state, and undo by the opposite call.
  */
-import { RebootInstancesCommand, StartInstancesCommand, StopInstancesCommand } from "@aws-sdk/client-ec2";
 import { Type } from "@sinclair/typebox";
 import { ACTION_RISKS } from "../../../crds/actions.ts";
 import { ACTION_TARGET_KINDS } from "../../../crds/action-targets.ts";
@@ -11,6 +10,7 @@ import type { Action, ActionContext, Step } from "../action.ts";
 import type { Ec2Access } from "../ec2/access.ts";
 import { ec2DryRun } from "../ec2/dry-run.ts";
 import { allowedInstance, describeInstance, stateOf } from "../ec2/instances.ts";
+import { ec2Sdk } from "../ec2/sdk.ts";
 import { dryRunOf, preconditionsOf } from "../guards.ts";
 import { parseParams } from "../params.ts";
 
@@ -23,7 +23,8 @@ const Params = Type.Object(
 );
 
 /** The call of each verb; DryRun=true makes it EC2's own dry run. */
-function send(access: Ec2Access, verb: Verb, id: string, dryRun: boolean): Promise<unknown> {
+async function send(access: Ec2Access, verb: Verb, id: string, dryRun: boolean): Promise<unknown> {
+  const { RebootInstancesCommand, StartInstancesCommand, StopInstancesCommand } = await ec2Sdk();
   const input = { InstanceIds: [id], DryRun: dryRun };
   if (verb === "reboot") return access.client.send(new RebootInstancesCommand(input));
   if (verb === "start") return access.client.send(new StartInstancesCommand(input));

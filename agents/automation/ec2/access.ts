@@ -3,10 +3,10 @@
  * override (private endpoints, the loopback test server), and credentials from the Secret it
  * names, or the pod's own identity (IRSA) when it names none. Credentials are never logged.
  */
-import { EC2Client } from "@aws-sdk/client-ec2";
-import type { EC2ClientConfig } from "@aws-sdk/client-ec2";
+import type { EC2Client, EC2ClientConfig } from "@aws-sdk/client-ec2";
 import type { CoreV1Api } from "@kubernetes/client-node";
 import type { AgentConfigSpec } from "../../../crds/agentconfig.ts";
+import { ec2Sdk } from "./sdk.ts";
 
 /** The tag an instance must carry before any EC2 action touches it. */
 export interface AllowTag {
@@ -51,11 +51,12 @@ export function credentialsFromSecretData(
 }
 
 /** An EC2 client for a region, an optional endpoint override and optional static credentials. */
-export function createEc2Client(options: {
+export async function createEc2Client(options: {
   region: string;
   endpoint?: string;
   credentials?: Ec2Credentials;
-}): EC2Client {
+}): Promise<EC2Client> {
+  const { EC2Client } = await ec2Sdk();
   const config: EC2ClientConfig = { region: options.region, maxAttempts: 3 };
   if (options.endpoint) config.endpoint = options.endpoint;
   if (options.credentials) config.credentials = options.credentials;
@@ -78,7 +79,7 @@ export async function ec2AccessFromAgentConfig(
     credentials = credentialsFromSecretData(secret.data, `${namespace}/${ref}`);
   }
   return {
-    client: createEc2Client({ region: aws.region, endpoint: aws.endpoint, credentials }),
+    client: await createEc2Client({ region: aws.region, endpoint: aws.endpoint, credentials }),
     allowTag: aws.allowTag,
   };
 }

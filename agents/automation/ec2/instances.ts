@@ -3,10 +3,10 @@
  * the AgentConfig's allow tag, and is in the state the action starts from. A missing tag is
  * a refusal with a clear message, never an attempt.
  */
-import { DescribeInstancesCommand } from "@aws-sdk/client-ec2";
 import type { Instance } from "@aws-sdk/client-ec2";
 import { ActionFailedError } from "../action.ts";
 import type { AllowTag, Ec2Access } from "./access.ts";
+import { ec2Sdk } from "./sdk.ts";
 
 /** An EC2 instance id. */
 export const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
@@ -17,6 +17,7 @@ export const errorName = (err: unknown): string =>
 
 /** Reads one instance; undefined when EC2 does not know it. */
 export async function describeInstance(access: Ec2Access, id: string): Promise<Instance | undefined> {
+  const { DescribeInstancesCommand } = await ec2Sdk();
   try {
     const out = await access.client.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
     return out.Reservations?.flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === id);

@@ -5,7 +5,6 @@
  * the reason, so the LLM can only ever add to a diagnosis, never lose one.
  */
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
-import { HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
 import { Reason } from "../../../crds/reasons.ts";
 import type { DiagnosisResult, Focus } from "../types.ts";
 import type { ClusterView } from "../view.ts";
@@ -24,6 +23,7 @@ import type { ToolBox } from "./tools.ts";
 import { readOnlyTools } from "./tools.ts";
 import type { RemoteToolSource } from "../../../tools/mcp/client.ts";
 import { withRemoteTools } from "./mcp-tools.ts";
+import { langchainMessages } from "./langchain.ts";
 
 /** Where LLM usage is recorded (operator metrics); optional. */
 export interface LLMUsageSink {
@@ -57,7 +57,15 @@ export interface LLMExplanation {
   llm: LLMUsage;
 }
 
-async function runTools(ai: AIMessage, tools: ToolBox, messages: BaseMessage[]): Promise<number> {
+type Messages = Awaited<ReturnType<typeof langchainMessages>>;
+
+async function runTools(
+  ai: AIMessage,
+  tools: ToolBox,
+  messages: BaseMessage[],
+  lc: Messages,
+): Promise<number> {
+  const { ToolMessage } = lc;
   const calls = ai.tool_calls ?? [];
   for (const call of calls) {
     const content = await tools.run(call.name, call.args);
@@ -78,6 +86,7 @@ interface Loop {
   meter: UsageMeter;
   maxSteps: number;
   signal: AbortSignal | undefined;
+  lc: Messages;
 }
 
 /** Runs rounds until the model answers without tool calls; the last round offers no tools. */
@@ -87,9 +96,9 @@ async function converse(loop: Loop, messages: BaseMessage[]): Promise<string> {
     const ai = await loop.withTools.invoke(messages, opts);
     loop.meter.add(ai);
     messages.push(ai);
-    if ((await runTools(ai, loop.tools, messages)) === 0) return textOf(ai);
+    if ((await runTools(ai, loop.tools, messages, loop.lc)) === 0) return textOf(ai);
   }
-  messages.push(new HumanMessage(ANSWER_NOW));
+  messages.push(new loop.lc.HumanMessage(ANSWER_NOW));
   const last = await loop.plain.invoke(messages, opts);
   loop.meter.add(last);
   return textOf(last);
@@ -121,7 +130,9 @@ export async function explainWithLLM(
   };
   const ours = readOnlyTools(view, s, limits, opts.scope ?? scopeOf(opts.focus));
   const tools = opts.remoteTools ? withRemoteTools(ours, opts.remoteTools, s, limits) : ours;
-  const model = chatModel(cfg);
+  const model = await chatModel(cfg);
+  const lc = await langchainMessages();
+  const { HumanMessage, SystemMessage } = lc;
   const messages: BaseMessage[] = [
     new SystemMessage(systemPrompt(maxSteps)),
     new HumanMessage(
@@ -137,6 +148,7 @@ export async function explainWithLLM(
       meter,
       maxSteps,
       signal: opts.signal,
+      lc,
     };
     const answer = parseAnswer(await converse(loop, messages));
     outcome = { result: mergeAnswer(view, deterministic, answer, s), llm: meter.usage(true) };

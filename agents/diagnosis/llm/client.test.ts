@@ -17,7 +17,7 @@ describe("chat model client", () => {
       { content: "hello from the stream" },
       { toolCalls: [{ name: "get_events", arguments: { kind: "Pod", name: "a" } }] },
     );
-    const model = chatModel({ baseURL: server.baseURL, apiKey: "k", model: "m" });
+    const model = await chatModel({ baseURL: server.baseURL, apiKey: "k", model: "m" });
     let text = "";
     for await (const chunk of await model.stream([new HumanMessage("hi")])) text += String(chunk.content);
     expect(text).toBe("hello from the stream");
@@ -70,9 +70,9 @@ describe("llmSettings", () => {
   });
   it("sends the AgentConfig's model, temperature and maxTokens with every request", async () => {
     server.script({ content: "ok" });
-    await chatModel(llmSettings({ ...spec, baseURL: server.baseURL }, "key")!).invoke([
-      new HumanMessage("hi"),
-    ]);
+    await (
+      await chatModel(llmSettings({ ...spec, baseURL: server.baseURL }, "key")!)
+    ).invoke([new HumanMessage("hi")]);
     const req = server.requests.at(-1)!;
     expect(req).toMatchObject({ model: "qwen-plus", temperature: 0.2 });
     expect(req.max_tokens ?? req.max_completion_tokens).toBe(1000);

@@ -4,10 +4,11 @@
  * off, so a 429 or a timeout falls back at once instead of stalling a reconcile.
  */
 import type { AIMessage, BaseMessage } from "@langchain/core/messages";
-import { ChatOpenAICompletions } from "@langchain/openai";
+import type { ChatOpenAICompletions } from "@langchain/openai";
 import { Reason } from "../../../crds/reasons.ts";
 import type { LLMFallbackReason, LLMSettings, LLMUsage } from "./config.ts";
 import { LLM_DEFAULTS } from "./config.ts";
+import { langchainOpenAI } from "./langchain.ts";
 import { redactText } from "../../../redact/index.ts";
 
 /** The model answered, but not with something the schema accepts. */
@@ -16,7 +17,8 @@ export class LLMAnswerError extends Error {
 }
 
 /** A chat model for these settings. */
-export function chatModel(cfg: LLMSettings): ChatOpenAICompletions {
+export async function chatModel(cfg: LLMSettings): Promise<ChatOpenAICompletions> {
+  const { ChatOpenAICompletions } = await langchainOpenAI();
   return new ChatOpenAICompletions({
     model: cfg.model,
     apiKey: cfg.apiKey,
