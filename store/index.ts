@@ -11,6 +11,7 @@ export { markDiagnosed, markResolved } from "./incident-status.ts";
 export type { ResolvedInput } from "./incident-status.ts";
 export { getIncident, listIncidents } from "./incident-queries.ts";
 export { similarIncidents, type SimilarIncident, type SimilarKeys } from "./similar-incidents.ts";
+export { incidentHistory, type IncidentHistory, type LastSimilar } from "./similar-history.ts";
 export { recordDiagnosis, recordRemediationAction } from "./history.ts";
 export { getChatSession, upsertChatSession } from "./chat.ts";
 export * from "./types.ts";

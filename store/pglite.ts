@@ -1,6 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import type { Database, Queryable } from "./database.ts";
 
@@ -33,7 +34,8 @@ export async function openPglite(
   const dir = inMemory ? undefined : path.resolve(dataDir);
   if (dir) await mkdir(dir, { recursive: true });
   const started = Date.now();
-  const db = await PGlite.create(dir ?? MEMORY_DATA_DIR);
+  // pg_trgm: incident similarity (migration 006); PGlite loads extensions only at start.
+  const db = await PGlite.create(dir ?? MEMORY_DATA_DIR, { extensions: { pg_trgm } });
   log.info({ dataDir: dir ?? MEMORY_DATA_DIR, ms: Date.now() - started }, "Opened embedded PGlite store");
   const base = queryable(db);
   return {

@@ -6,10 +6,11 @@ import { MEMORY_DATA_DIR, openPglite } from "./pglite.ts";
 import { similarIncidents } from "./similar-incidents.ts";
 import { StoreInputError } from "./sql.ts";
 import { openInput } from "./testing/fixtures.ts";
+import { seedPast, similarityContract } from "./testing/similar-cases.ts";
 
 const checkout = { kind: "Deployment", namespace: "shop", name: "checkout" };
 
-describe("similarIncidents (PGlite)", () => {
+describe("similarIncidents by exact keys (PGlite)", () => {
   let db: Database;
   beforeAll(async () => {
     db = await openPglite(MEMORY_DATA_DIR);
@@ -52,6 +53,8 @@ describe("similarIncidents (PGlite)", () => {
     expect(byTask).toEqual({ t2: "fingerprint", t3: "workload" });
     // Newest first: t2 opened a day later.
     expect(hits[0]!.incident.taskUid).toBe("t2");
+    // Undiagnosed incidents have no signature to compare.
+    expect(hits.every((h) => h.similarity === null)).toBe(true);
   });
 
   it("answers nothing without a key and refuses a bad limit", async () => {
@@ -59,4 +62,16 @@ describe("similarIncidents (PGlite)", () => {
     await expect(similarIncidents(db, { fingerprint: "fp-a" }, 0)).rejects.toBeInstanceOf(StoreInputError);
     expect(await similarIncidents(db, { fingerprint: "fp-a" }, 1)).toHaveLength(1);
   });
+});
+
+describe("similarIncidents by signature and incidentHistory (PGlite)", () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openPglite(MEMORY_DATA_DIR);
+    await migrate(db);
+    await seedPast(db);
+  }, 60_000);
+  afterAll(async () => db?.close());
+
+  similarityContract(() => db);
 });

@@ -1,31 +1,52 @@
 /**
- * Incidents like a given one, by exact keys only: the same alert fingerprint, or the same
- * root-cause category on the same workload (namespace, kind and name of the target). Full-text
- * similarity is a separate feature; these are the matches an SRE would call "this again".
+ * Incidents like a given one: by exact keys (the same alert fingerprint, or the same root-cause
+ * category on the same workload) and by a similar log/evidence signature (pg_trgm similarity of
+ * the normalized signature, migration 006). Exact keys are what an SRE would call "this again";
+ * the signature finds the same failure on another workload or under another alert.
  */
 import { incidentColumns } from "./columns.ts";
 import type { Queryable } from "./database.ts";
-import { StoreInputError } from "./sql.ts";
-import type { Incident } from "./types.ts";
+import { StoreInputError, ts } from "./sql.ts";
+import type { Incident, Timestamp } from "./types.ts";
 
 /** One similar incident and why it matched. */
 export interface SimilarIncident {
   incident: Incident;
-  /** "fingerprint": the same alert; "workload": the same category on the same target. */
-  match: "fingerprint" | "workload";
+  /**
+   * "fingerprint": the same alert; "workload": the same category on the same target;
+   * "signature": a similar normalized log/evidence signature.
+   */
+  match: "fingerprint" | "workload" | "signature";
+  /** pg_trgm similarity of the signatures (0..1); null when either has none. */
+  similarity: number | null;
 }
 
 /** What to compare with: the incident's own keys. */
 export interface SimilarKeys {
-  /** Excluded from the answer (the incident itself). */
+  /** Excluded from the answer (the incident itself); its stored signature is used when no text is given. */
   id?: string;
+  /** Excluded too: the incident this SreTask feeds (it may not be projected yet). */
+  taskUid?: string | null;
   fingerprint?: string | null;
   category?: string | null;
   namespace?: string | null;
   target?: Record<string, unknown> | null;
+  /** Root cause and evidence text, normalized by the database (aisre_signature) before comparing. */
+  text?: string | null;
+}
+
+/** How far to look. */
+export interface SimilarOptions {
+  /** 1..100, default 10. */
+  limit?: number;
+  /** Least signature similarity, 0.3..1 (default 0.5); 0.3 is pg_trgm's index threshold. */
+  minSimilarity?: number;
+  /** Only incidents opened at or after. */
+  since?: Timestamp;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NIL_UUID = "00000000-0000-0000-0000-000000000000";
 const str = (v: unknown): string | null => (typeof v === "string" && v ? v : null);
 
 /** [category, namespace, kind, name] when all but the namespace are known, else null. */
@@ -35,30 +56,77 @@ function workloadKeys(keys: SimilarKeys): (string | null)[] | null {
   return keys.category && kind && name ? [keys.category, keys.namespace ?? null, kind, name] : null;
 }
 
-/** Up to limit (1..100) incidents sharing the fingerprint or category+workload, newest first. */
+function checkedOptions(opts: number | SimilarOptions): Required<Omit<SimilarOptions, "since">> & {
+  since: string | null;
+} {
+  const o = typeof opts === "number" ? { limit: opts } : opts;
+  const limit = o.limit ?? 10;
+  const minSimilarity = o.minSimilarity ?? 0.5;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    throw new StoreInputError("limit must be an integer from 1 to 100");
+  if (!(minSimilarity >= 0.3 && minSimilarity <= 1))
+    throw new StoreInputError("minSimilarity must be a number from 0.3 to 1");
+  return { limit, minSimilarity, since: ts(o.since, "since") };
+}
+
+// `%` is pg_trgm's indexed similarity test (threshold 0.3 by default); the explicit
+// similarity() bound then applies the caller's threshold.
+const SQL = `
+WITH me AS (
+  SELECT COALESCE(aisre_signature($8::text), (SELECT signature FROM incidents WHERE id = $1::uuid)) AS sig
+)
+SELECT ${incidentColumns("i")},
+  (i.fingerprint IS NOT NULL AND i.fingerprint = $2) AS "byFingerprint",
+  ($3::text IS NOT NULL AND i.category = $3 AND i.namespace IS NOT DISTINCT FROM $4::text
+    AND i.target->>'kind' = $5 AND i.target->>'name' = $6) AS "byWorkload",
+  similarity(i.signature, me.sig)::float8 AS "similarity"
+FROM incidents i, me
+WHERE i.id <> $1::uuid
+  AND NOT EXISTS (SELECT 1 FROM incident_tasks t WHERE t.incident_id = i.id AND t.task_uid = $9::text)
+  AND ($11::timestamptz IS NULL OR i.opened_at >= $11::timestamptz)
+  AND (
+    (i.fingerprint IS NOT NULL AND i.fingerprint = $2)
+    OR ($3::text IS NOT NULL AND i.category = $3 AND i.namespace IS NOT DISTINCT FROM $4::text
+        AND i.target->>'kind' = $5 AND i.target->>'name' = $6)
+    OR (me.sig IS NOT NULL AND i.signature % me.sig AND similarity(i.signature, me.sig) >= $10::float8))
+ORDER BY i.opened_at DESC, i.id DESC
+LIMIT $7`;
+
+type Row = Incident & { byFingerprint: boolean; byWorkload: boolean; similarity: number | null };
+
+/**
+ * Up to limit incidents sharing the fingerprint, the category on the same workload, or a
+ * signature at least minSimilarity alike, newest first; never the incident itself.
+ */
 export async function similarIncidents(
   db: Queryable,
   keys: SimilarKeys,
-  limit = 10,
+  opts: number | SimilarOptions = {},
 ): Promise<SimilarIncident[]> {
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    throw new StoreInputError("limit must be an integer from 1 to 100");
+  const { limit, minSimilarity, since } = checkedOptions(opts);
   const workload = workloadKeys(keys);
-  if (!keys.fingerprint && !workload) return [];
-  const self = keys.id && UUID.test(keys.id) ? keys.id : "00000000-0000-0000-0000-000000000000";
-  const rows = await db.query<Incident & { byFingerprint: boolean }>(
-    `SELECT ${incidentColumns("i")}, (i.fingerprint IS NOT NULL AND i.fingerprint = $2) AS "byFingerprint"
-     FROM incidents i
-     WHERE i.id <> $1::uuid AND (
-       (i.fingerprint IS NOT NULL AND i.fingerprint = $2)
-       OR ($3::text IS NOT NULL AND i.category = $3 AND i.namespace IS NOT DISTINCT FROM $4::text
-           AND i.target->>'kind' = $5 AND i.target->>'name' = $6))
-     ORDER BY i.opened_at DESC, i.id DESC
-     LIMIT $7`,
-    [self, keys.fingerprint ?? null, ...(workload ?? [null, null, null, null]), limit],
-  );
-  return rows.map(({ byFingerprint, ...incident }) => ({
+  const self = keys.id && UUID.test(keys.id) ? keys.id : NIL_UUID;
+  const text = keys.text?.trim() || null;
+  if (!keys.fingerprint && !workload && !text && self === NIL_UUID) return [];
+  const rows = await db.query<Row>(SQL, [
+    self,
+    keys.fingerprint ?? null,
+    ...(workload ?? [null, null, null, null]),
+    limit,
+    text,
+    keys.taskUid ?? null,
+    minSimilarity,
+    since,
+  ]);
+  return rows.map(({ byFingerprint, byWorkload, similarity, ...incident }) => ({
     incident,
-    match: byFingerprint ? "fingerprint" : "workload",
+    match: byFingerprint ? "fingerprint" : byWorkload ? "workload" : "signature",
+    similarity: similarity === null ? null : Math.round(similarity * 1000) / 1000,
   }));
+}
+
+/** The normalized signature the database computes for text (what similarity compares). */
+export async function signatureOf(db: Queryable, text: string): Promise<string | null> {
+  const [row] = await db.query<{ sig: string | null }>("SELECT aisre_signature($1::text) AS sig", [text]);
+  return row?.sig ?? null;
 }
