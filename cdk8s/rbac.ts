@@ -14,13 +14,17 @@ const READ = ["get", "list", "watch"];
 
 /**
  * The diagnosis reader: get/list/watch on exactly the kinds the engine reads live
- * (agents/diagnosis/live/kinds.ts LIVE_KINDS), plus the previous-run logs of crashing
- * containers (controllers/diagnosisrun/pod-logs.ts). Secrets are not among them.
+ * (agents/diagnosis/live/kinds.ts LIVE_KINDS: NetworkPolicies, RBAC objects, Namespaces and
+ * cert-manager's kinds among them), plus the previous-run logs of crashing containers
+ * (controllers/diagnosisrun/pod-logs.ts), plus the SubjectAccessReview that confirms an
+ * RBACForbidden root cause (controllers/diagnosisrun/access-review.ts: a question to the API
+ * server, nothing is stored). Secrets are not among them.
  */
 export function diagnosisReaderRules(): V1PolicyRule[] {
   return mergeRules([
     ...LIVE_KINDS.map((k) => ({ apiGroups: [k.group], resources: [k.plural], verbs: READ })),
     { apiGroups: [""], resources: ["pods/log"], verbs: ["get"] },
+    { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
   ]);
 }
 

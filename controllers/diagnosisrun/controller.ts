@@ -19,6 +19,7 @@ import { boundedResult, clip } from "./result-status.ts";
 import { exhaustedAttempts, markFailed, missingTarget, type RunFailure } from "./failure.ts";
 import { EVENT_BOUNDS_ENV, parseEventBounds, type EventBounds } from "./event-bounds.ts";
 import { liveCaches } from "./live-cache.ts";
+import { confirmRbac } from "./access-review.ts";
 
 const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
@@ -65,7 +66,8 @@ async function reportEvidenceGaps(
 
 /**
  * Registers the DiagnosisRun controller: runs the deterministic engine over the live view
- * (informer caches plus previous logs of crashing containers) and writes the bounded
+ * (informer caches plus previous logs of crashing containers) with the change journal,
+ * confirms an RBACForbidden root cause with a SubjectAccessReview, and writes the bounded
  * result, conditions, an Event and metrics. A finished run is never diagnosed again.
  */
 export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunControllerOptions = {}): void {
@@ -80,6 +82,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
   const reconcile: Reconciler = async ({ namespace, name }, { signal, logger }) => {
     const cached = runs.get(namespace, name);
     if (!cached || cached.metadata.deletionTimestamp || FINISHED.includes(cached.status?.phase ?? "")) return;
+    await caches.discover();
     await Promise.all([...live.values()].map((i) => i.waitForSync(signal)));
     const started = Date.now();
     const { obj: run } = await mgr.statusWriter.update(DIAGNOSISRUN, cached, (s) =>
@@ -132,12 +135,15 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     });
     const absent = missingTarget(view, focus, LIVE_KINDS);
     if (absent) return fail(run, absent, started, logger);
+    const changes = caches.journal.recordsFor(within);
+    const found = engine(view, focus, { changes, ...(evidence ? { metrics: evidence, thresholds } : {}) });
+    await confirmRbac(mgr.client, found, logger);
     const consulted = await consultLLM(
       mgr.client,
       {
         run,
         view,
-        result: engine(view, focus, evidence ? { metrics: evidence, thresholds } : {}),
+        result: found,
         focus,
         config,
         operatorNamespace: opts.operatorNamespace ?? "aisre-system",

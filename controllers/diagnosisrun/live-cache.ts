@@ -1,25 +1,77 @@
 /**
  * The diagnosis's informer caches: one per LIVE_KINDS kind, each storing lean objects
  * (runtime stripMetadata, then the kind's transform from agents/diagnosis/live/transforms.ts),
- * keeping the indexes StoreView reads, and the Event cache bounded (event-bounds.ts).
+ * keeping the indexes StoreView reads, the Event cache bounded (event-bounds.ts), and the
+ * change journal fed from what the watches deliver (change-journal.ts). Optional kinds
+ * (cert-manager's) are watched only while discovery finds them served.
  */
 import type { KubernetesObject } from "@kubernetes/client-node";
 import { liveIndexes } from "../../agents/diagnosis/live/indexes.ts";
-import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
+import { isOptionalKind, LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
 import type { KindReader } from "../../agents/diagnosis/live/store-view.ts";
 import { leanTransform } from "../../agents/diagnosis/live/transforms.ts";
+import { statusCode } from "../../kube/kube-api.ts";
 import type { Informer, Manager, ResourceType } from "../../runtime/index.ts";
 import type { Transform } from "../../runtime/informer.ts";
 import { stripMetadata } from "../../runtime/transform.ts";
+import { ChangeJournal, JOURNAL_KINDS, parseJournalBounds } from "./change-journal.ts";
 import { EventCacheBounds, type EventBounds } from "./event-bounds.ts";
 
-/** The cache transform of one live kind; `admit` may refuse an object (old Events). */
+/** Sees every raw object (managedFields and ConfigMap data still present) before it is reshaped. */
+export type RawTap = (obj: KubernetesObject) => void;
+
+interface ManagedEntry {
+  manager?: string;
+  operation?: string;
+  time?: string;
+  subresource?: string;
+  fieldsV1?: Record<string, unknown>;
+}
+
+// Two levels of fieldsV1 ("f:spec" → "f:taints") say which part a manager wrote; deeper levels weigh most.
+function shallow(
+  fields: Record<string, unknown> | undefined,
+  depth = 2,
+): Record<string, unknown> | undefined {
+  if (!fields || typeof fields !== "object") return undefined;
+  if (depth === 0) return {};
+  return Object.fromEntries(
+    Object.entries(fields).map(([k, v]) => [k, shallow(v as Record<string, unknown>, depth - 1) ?? {}]),
+  );
+}
+
+/** managedFields reduced to who wrote which top-level part when: the engine's change finder reads them. */
+export function compactManagedFields(raw: KubernetesObject): ManagedEntry[] | undefined {
+  const list = (raw.metadata as { managedFields?: ManagedEntry[] } | undefined)?.managedFields;
+  if (!Array.isArray(list) || list.length === 0) return undefined;
+  return list.map(({ manager, operation, time, subresource, fieldsV1 }) => ({
+    manager,
+    operation,
+    time: time as string | undefined,
+    ...(subresource ? { subresource } : {}),
+    fieldsV1: shallow(fieldsV1),
+  }));
+}
+
+// Pods and Events are the numerous kinds and no change is read from theirs.
+const WITHOUT_MANAGED_FIELDS = new Set(["Pod", "Event"]);
+
+/** The cache transform of one live kind; `admit` may refuse an object (old Events); `tap` sees it raw. */
 export function cacheTransform(
   rt: ResourceType,
   admit?: (obj: KubernetesObject) => boolean,
+  tap?: RawTap,
 ): Transform<KubernetesObject> {
   const lean = leanTransform(rt);
-  return (obj) => (admit && !admit(obj) ? undefined : lean(stripMetadata(obj)));
+  const keepTimes = !WITHOUT_MANAGED_FIELDS.has(rt.kind);
+  return (obj) => {
+    if (admit && !admit(obj)) return undefined;
+    tap?.(obj);
+    const shaped = lean(stripMetadata(obj));
+    const managed = keepTimes ? compactManagedFields(obj) : undefined;
+    if (!managed) return shaped;
+    return { ...shaped, metadata: { ...shaped.metadata, managedFields: managed } } as KubernetesObject;
+  };
 }
 
 /** Registers the StoreView indexes of one kind on a cache. */
@@ -33,25 +85,90 @@ export interface LiveCaches {
   informers: Map<string, Informer<KubernetesObject>>;
   readers: Map<string, KindReader>;
   events: EventCacheBounds;
+  journal: ChangeJournal;
+  /** Re-checks which optional kinds are served (at most every DISCOVERY_INTERVAL_MS) and watches them. */
+  discover(): Promise<void>;
+}
+
+/** The least time between two discoveries of the optional kinds. */
+export const DISCOVERY_INTERVAL_MS = 10_000;
+
+/** The plurals a group version serves, or undefined when the API server does not serve it. */
+async function servedPlurals(mgr: Manager, group: string, version: string): Promise<Set<string> | undefined> {
+  try {
+    const list = await mgr.client.request<{ resources?: { name: string }[] }>(
+      "GET",
+      `/apis/${group}/${version}`,
+    );
+    return new Set((list.resources ?? []).map((r) => r.name));
+  } catch (err) {
+    if (statusCode(err) === 404 || statusCode(err) === 503) return undefined;
+    throw err;
+  }
 }
 
 /** Sets up (or reuses: informers are shared) the caches of every live kind on a manager. */
-export function liveCaches(mgr: Manager, scope: { namespace?: string }, bounds: EventBounds): LiveCaches {
+export function liveCaches(
+  mgr: Manager,
+  scope: { namespace?: string },
+  bounds: EventBounds,
+  journal = new ChangeJournal(parseJournalBounds(process.env)),
+): LiveCaches {
   const informers = new Map<string, Informer<KubernetesObject>>();
+  const readers = new Map<string, KindReader>();
+  // Every cache ever set up, so a kind served again reuses its informer (indexes and handlers once).
+  const setUp = new Map<string, Informer<KubernetesObject>>();
   let events: EventCacheBounds | undefined;
-  for (const rt of LIVE_KINDS) {
-    const informer = mgr.informer(rt, scope);
-    if (rt.kind === "Event") {
-      events = new EventCacheBounds(informer, bounds);
-      const guard = events;
-      informer.setTransform(cacheTransform(rt, (o) => guard.admit(o)));
-    } else informer.setTransform(cacheTransform(rt));
-    addLiveIndexes(informer, rt.kind);
+  const add = (rt: ResourceType): Informer<KubernetesObject> => {
+    let informer = setUp.get(rt.kind);
+    if (!informer) {
+      const fresh = mgr.informer(rt, scope);
+      const tap = JOURNAL_KINDS.has(rt.kind) ? journal.tap(rt.kind, () => fresh.hasSynced()) : undefined;
+      if (rt.kind === "Event") {
+        events = new EventCacheBounds(fresh, bounds);
+        const guard = events;
+        fresh.setTransform(cacheTransform(rt, (o) => guard.admit(o)));
+      } else fresh.setTransform(cacheTransform(rt, undefined, tap));
+      if (tap) fresh.addEventHandler({ onDelete: (o) => journal.deleted(rt.kind, o) });
+      addLiveIndexes(fresh, rt.kind);
+      setUp.set(rt.kind, (informer = fresh));
+    }
     informers.set(rt.kind, informer);
-  }
+    readers.set(rt.kind, informer.store as unknown as KindReader);
+    return informer;
+  };
+  for (const rt of LIVE_KINDS) if (!isOptionalKind(rt)) add(rt);
   events!.start();
-  const readers = new Map<string, KindReader>(
-    [...informers].map(([kind, i]) => [kind, i.store as unknown as KindReader]),
-  );
-  return { informers, readers, events: events! };
+  const optional = LIVE_KINDS.filter(isOptionalKind);
+  const log = mgr.logger;
+  let last = 0;
+  let running: Promise<void> | undefined;
+  const check = async (): Promise<void> => {
+    const byGroup = new Map<string, Set<string> | undefined>();
+    for (const rt of optional) {
+      const gv = `${rt.group}/${rt.version}`;
+      if (!byGroup.has(gv)) byGroup.set(gv, await servedPlurals(mgr, rt.group, rt.version));
+      const served = byGroup.get(gv)?.has(rt.plural) ?? false;
+      const watched = informers.get(rt.kind);
+      if (served && !watched) {
+        add(rt).start();
+        log.info({ kind: rt.kind, group: rt.group }, "Started watching an optional kind discovery found");
+      } else if (!served && watched) {
+        informers.delete(rt.kind);
+        readers.delete(rt.kind);
+        await watched.stop();
+        log.info({ kind: rt.kind, group: rt.group }, "Stopped watching a kind no longer served");
+      }
+    }
+  };
+  const discover = (): Promise<void> => {
+    if (running) return running;
+    if (optional.length === 0 || Date.now() - last < DISCOVERY_INTERVAL_MS) return Promise.resolve();
+    last = Date.now();
+    running = check()
+      .catch((err: unknown) => log.warn({ err: String(err) }, "Could not discover optional kinds"))
+      .finally(() => (running = undefined));
+    return running;
+  };
+  return { informers, readers, events: events!, journal, discover };
 }

@@ -15,10 +15,22 @@ const t = (
   namespaced,
 });
 
+// Add-on API groups, served only where the add-on is installed.
+const OPTIONAL_GROUPS = new Set(["cert-manager.io"]);
+
+/** cert-manager's kinds the certificate analyzer reads (docs/diagnosis.md, CertificateExpired). */
+const CERT_MANAGER_KINDS: readonly ResourceType[] = [
+  t("cert-manager.io", "v1", "Certificate", "certificates"),
+  t("cert-manager.io", "v1", "CertificateRequest", "certificaterequests"),
+  t("cert-manager.io", "v1", "Issuer", "issuers"),
+  t("cert-manager.io", "v1", "ClusterIssuer", "clusterissuers", false),
+];
+
 /**
  * The kinds the diagnosis engine reads live. Secrets are deliberately absent: the diagnosis
  * identity never reads them (missing Secrets show up in kubelet events instead). ConfigMaps
- * are read with their data dropped before the engine sees them.
+ * are read with their data dropped before the engine sees them. cert-manager's kinds are
+ * optional (isOptionalKind): the operator watches them only while their CRDs are served.
  */
 export const LIVE_KINDS: readonly ResourceType[] = [
   t("", "v1", "Pod", "pods"),
@@ -57,5 +69,17 @@ export const LIVE_KINDS: readonly ResourceType[] = [
     "mutatingwebhookconfigurations",
     false,
   ),
+  t("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies"),
+  t("", "v1", "Namespace", "namespaces", false),
+  t("rbac.authorization.k8s.io", "v1", "Role", "roles"),
+  t("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings"),
+  t("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false),
+  t("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false),
   t(RUNBOOK.group, RUNBOOK.version, RUNBOOK.kind, RUNBOOK.plural),
+  ...CERT_MANAGER_KINDS,
 ];
+
+/** True for a kind served only when an add-on's CRDs are installed: watched once discovery finds it. */
+export function isOptionalKind(rt: ResourceType): boolean {
+  return OPTIONAL_GROUPS.has(rt.group);
+}

@@ -20,6 +20,7 @@ import {
   POD_NODE_INDEX,
   UID_INDEX,
 } from "./indexes.ts";
+import { LIVE_KINDS } from "./kinds.ts";
 
 /** The read side of one kind's cache (the runtime's Store satisfies it). */
 export interface KindReader {
@@ -37,8 +38,17 @@ export interface StoreViewOptions {
   prometheus?: PromQuery;
 }
 
-// Namespaced kinds listed whole even in a scoped view: runbooks live wherever the SREs keep them.
-const WHOLE_KINDS = new Set(["runbook"]);
+// Namespaced kinds listed whole even in a scoped view: runbooks live wherever the SREs keep them;
+// a NetworkPolicy in the server's namespace decides whether the scope's client gets through.
+const WHOLE_KINDS = new Set(["runbook", "networkpolicy"]);
+
+// Cluster-scoped live kinds the engine's own list does not know (cert-manager's ClusterIssuer).
+const LIVE_CLUSTER_KINDS = new Set(LIVE_KINDS.filter((k) => !k.namespaced).map((k) => k.kind.toLowerCase()));
+
+/** True when a kind's objects live outside namespaces (the engine's list or the live kinds'). */
+function clusterScoped(kind: string): boolean {
+  return isClusterScoped(kind) || LIVE_CLUSTER_KINDS.has(kind);
+}
 const NONE: readonly never[] = [];
 
 interface ClaimRef {
@@ -69,7 +79,7 @@ export class StoreView implements ClusterView {
   get<T extends K8sObject = K8sObject>(kind: string, namespace: string, name: string): T | undefined {
     const k = kind.toLowerCase();
     if (k === "event") return undefined;
-    return this.readers.get(k)?.get(isClusterScoped(k) ? "" : namespace, name) as T | undefined;
+    return this.readers.get(k)?.get(clusterScoped(k) ? "" : namespace, name) as T | undefined;
   }
 
   list<T extends K8sObject = K8sObject>(kind: string, namespace?: string): readonly T[] {
@@ -85,7 +95,7 @@ export class StoreView implements ClusterView {
     if (!reader || k === "event") return NONE;
     if (namespace !== undefined) return reader.list(namespace);
     if (this.scope === undefined || WHOLE_KINDS.has(k)) return reader.list();
-    if (!isClusterScoped(k)) return reader.list(this.scope);
+    if (!clusterScoped(k)) return reader.list(this.scope);
     // Volumes bound to other namespaces' claims are off the chain; unbound ones may still bind here.
     if (k === "persistentvolume") {
       return reader.list().filter((pv) => {
