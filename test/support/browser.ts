@@ -49,3 +49,18 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+/** Opens the console at baseUrl and signs in with token; resolves once the overview shows. */
+export async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
+  await page.goto(`${baseUrl}/`);
+  await page.getByTestId("page-signin").waitFor();
+  await page.getByTestId("token").fill(token);
+  await page.getByTestId("signin").click();
+  await page.getByTestId("page-overview").waitFor();
+}
+
+/** Goes to a hash route (e.g. "plans") and waits for its page root, data-testid page-<testid>. */
+export async function openPage(page: Page, baseUrl: string, route: string, testid = route): Promise<void> {
+  await page.goto(`${baseUrl}/#/${route}`);
+  await page.getByTestId(`page-${testid}`).waitFor();
+}

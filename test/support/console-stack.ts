@@ -16,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { AppsV1Api } from "@kubernetes/client-node";
+import { it } from "vitest";
 import type { V1Pod } from "@kubernetes/client-node";
 import { agentConfig, deployment } from "../remediation/support.ts";
 import { WEBHOOK_TOKEN, freePort, serviceAccountToken, waitFor } from "../sidecar/support.ts";
@@ -334,4 +335,14 @@ async function fireAlert(
   if (!res.ok) throw new Error(`the sidecar refused the alert: ${res.status} ${await res.text()}`);
   const { tasks } = (await res.json()) as { tasks: Array<{ namespace: string; name: string }> };
   return tasks[0]!;
+}
+
+/**
+ * Like vitest's `it`, skipped outside CI (one line saying how to get what is missing) when the
+ * control plane, chromium or PostgreSQL is missing; under CI=true a missing part fails.
+ */
+export function itOnConsole(cluster: TestCluster | undefined, chromiumMissing: () => string | undefined) {
+  const missing = cluster ? (chromiumMissing() ?? postgresMissing()) : "no control plane";
+  if (cluster && missing) console.warn(`skipped: ${missing}`);
+  return (missing ? it.skip : it) as typeof it;
 }
