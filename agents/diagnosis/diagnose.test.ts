@@ -93,6 +93,7 @@ describe("diagnose over fixtures", () => {
         name: "crashloop",
         title: "Crash loops",
         matchedOn: ["alertname=KubePodCrashLooping", "category=CrashLoop"],
+        score: 0.78,
       },
     ]);
   });

@@ -1,49 +1,173 @@
 /**
- * Runbook matching: Runbook custom resources (aisre.io/v1alpha1) whose
- * spec.matches names the alert, the root-cause category, or labels the alert carries.
+ * Runbook matching and ranking: Runbook custom resources (aisre.io/v1alpha1) whose spec.matches
+ * names the alert, the root-cause category, or labels the alert carries (exact matches, which
+ * dominate), ranked together with BM25 over each runbook's symptoms, title and text against the
+ * incident's text (alert annotations, root cause and evidence), Chinese and English
+ * (runbook-terms.ts). Each match says why: "category=CrashLoop", "text: 连接 拒绝 (bm25 3.2)".
  */
+import okapi from "okapibm25";
 import type { K8sObject } from "./k8s.ts";
+import { identifierWords, terms } from "./runbook-terms.ts";
 import type { AlertInfo, Category, RunbookMatch } from "./types.ts";
 import type { ClusterView } from "./view.ts";
 
 interface Runbook extends K8sObject {
   spec?: {
     title?: string;
+    description?: string;
     matches?: { alertnames?: string[]; categories?: string[]; labels?: Record<string, string> };
+    steps?: { title?: string; description?: string; command?: string }[];
   };
 }
 
-function matchReasons(rb: Runbook, category: Category | undefined, alert: AlertInfo | undefined): string[] {
+/** A match with its normalized score: exact matches land in [0.5, 1], text-only ones below 0.5. */
+export type RankedRunbook = RunbookMatch & { score: number };
+
+// CommonJS: Node's default import is module.exports ({ default: BM25 }); Vite unwraps it.
+const BM25 = ((okapi as unknown as { default?: typeof okapi }).default ?? okapi) as typeof okapi;
+
+// Weights of the exact reasons inside the exact band; the text share ranks within it.
+const EXACT = { alertname: 0.4, category: 0.4, labels: 0.2 };
+const TEXT_SHARE = 0.3;
+/** A text-only match needs this many distinct query terms and this share of the best text score. */
+const TEXT_ONLY_MIN_TERMS = 2;
+const TEXT_ONLY_MIN_SHARE = 0.3;
+const CITED_TERMS = 5;
+
+function exactReasons(rb: Runbook, category: Category | undefined, alert: AlertInfo | undefined) {
   const m = rb.spec?.matches;
-  if (!m) return [];
   const why: string[] = [];
+  let weight = 0;
+  if (!m) return { why, weight };
   const alertname = alert?.labels?.alertname;
-  if (alertname && m.alertnames?.includes(alertname)) why.push(`alertname=${alertname}`);
-  if (category && m.categories?.includes(category)) why.push(`category=${category}`);
+  if (alertname && m.alertnames?.includes(alertname)) {
+    why.push(`alertname=${alertname}`);
+    weight += EXACT.alertname;
+  }
+  if (category && m.categories?.includes(category)) {
+    why.push(`category=${category}`);
+    weight += EXACT.category;
+  }
   const labels = Object.entries(m.labels ?? {});
-  if (alert && labels.length > 0 && labels.every(([k, v]) => alert.labels?.[k] === v))
+  if (alert && labels.length > 0 && labels.every(([k, v]) => alert.labels?.[k] === v)) {
     why.push(...labels.map(([k, v]) => `${k}=${v}`));
-  return why;
+    weight += EXACT.labels;
+  }
+  return { why, weight };
 }
 
-/** The Runbooks matching this incident, most specific (most reasons) first. */
+/** Symptoms, title and text of a runbook: what BM25 reads. */
+function runbookText(rb: Runbook): string {
+  const s = rb.spec ?? {};
+  const m = s.matches ?? {};
+  return [
+    s.title,
+    s.description,
+    ...(m.alertnames ?? []).map(identifierWords),
+    ...(m.categories ?? []).map(identifierWords),
+    ...Object.values(m.labels ?? {}),
+    ...(s.steps ?? []).flatMap((st) => [st.title, st.description, st.command]),
+  ]
+    .filter((x): x is string => typeof x === "string" && x !== "")
+    .join("\n");
+}
+
+/**
+ * BM25 (okapibm25) per query term over the runbooks. Terms are encoded as fixed-width ASCII
+ * ids, because the package counts words with /\w+/ (no Chinese) and matches terms as regular
+ * expressions and substrings ("port" in "report"); fixed-width ids make both exact.
+ */
+function bm25PerTerm(docs: string[][], query: string[]): { term: string; scores: number[] }[] {
+  const ids = new Map<string, string>();
+  const id = (t: string) => {
+    let v = ids.get(t);
+    if (!v) ids.set(t, (v = `t${String(ids.size).padStart(6, "0")}`));
+    return v;
+  };
+  const encoded = docs.map((d) => d.map(id).join(" "));
+  const distinct = [...new Set(query)].filter((t) => docs.some((d) => d.includes(t)));
+  return distinct.map((term) => ({ term, scores: BM25(encoded, [id(term)]) as number[] }));
+}
+
+interface TextScore {
+  score: number;
+  cited: string[];
+  matchedTerms: number;
+}
+
+function textScores(docs: string[][], query: string[]): TextScore[] {
+  const perTerm = bm25PerTerm(docs, query);
+  return docs.map((_, i) => {
+    const hits = perTerm
+      .map(({ term, scores }) => ({ term, s: scores[i] ?? 0 }))
+      .filter((h) => h.s > 0)
+      .sort((a, b) => b.s - a.s || a.term.localeCompare(b.term));
+    return {
+      score: hits.reduce((sum, h) => sum + h.s, 0),
+      cited: hits.slice(0, CITED_TERMS).map((h) => h.term),
+      matchedTerms: hits.length,
+    };
+  });
+}
+
+/** The incident's text BM25 compares with: alert annotations plus what the caller adds. */
+function queryText(alert: AlertInfo | undefined, text: readonly string[]): string {
+  const a = alert?.annotations ?? {};
+  return [a.summary, a.description, a.message, ...text].filter(Boolean).join("\n");
+}
+
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+const NO_TEXT: TextScore = { score: 0, cited: [], matchedTerms: 0 };
+
+/** One runbook's match (exact reasons, text), or undefined when it does not match. */
+function rank(
+  rb: Runbook,
+  exact: { why: string[]; weight: number },
+  t: TextScore,
+  relative: number,
+): RankedRunbook | undefined {
+  const exactHit = exact.why.length > 0;
+  const textOnly = t.matchedTerms >= TEXT_ONLY_MIN_TERMS && relative >= TEXT_ONLY_MIN_SHARE;
+  if (!exactHit && !textOnly) return undefined;
+  const matchedOn = [...exact.why];
+  if (t.score > 0) matchedOn.push(`text: ${t.cited.join(" ")} (bm25 ${round(t.score, 1)})`);
+  const score = exactHit
+    ? 0.5 + 0.5 * ((1 - TEXT_SHARE) * Math.min(1, exact.weight) + TEXT_SHARE * relative)
+    : 0.49 * relative;
+  const m: RankedRunbook = {
+    namespace: rb.metadata?.namespace ?? "",
+    name: rb.metadata?.name ?? "",
+    matchedOn,
+    score: round(score, 2),
+  };
+  if (rb.spec?.title) m.title = rb.spec.title;
+  return m;
+}
+
+/**
+ * The Runbooks for this incident, best first: every exact match (alertname, category, all
+ * labels), ranked within by BM25 text relevance, then runbooks that only share enough text.
+ * `text` is the incident's own words (root-cause summary, evidence, log lines).
+ */
 export function matchRunbooks(
   view: ClusterView,
   category: Category | undefined,
   alert?: AlertInfo,
-): RunbookMatch[] {
-  const out: RunbookMatch[] = [];
-  for (const rb of view.list<Runbook>("Runbook")) {
-    if (rb.apiVersion && !rb.apiVersion.startsWith("aisre.io/")) continue;
-    const matchedOn = matchReasons(rb, category, alert);
-    if (matchedOn.length === 0) continue;
-    const m: RunbookMatch = {
-      namespace: rb.metadata?.namespace ?? "",
-      name: rb.metadata?.name ?? "",
-      matchedOn,
-    };
-    if (rb.spec?.title) m.title = rb.spec.title;
-    out.push(m);
-  }
-  return out.sort((a, b) => b.matchedOn.length - a.matchedOn.length);
+  text: readonly string[] = [],
+): RankedRunbook[] {
+  const runbooks = view
+    .list<Runbook>("Runbook")
+    .filter((rb) => !rb.apiVersion || rb.apiVersion.startsWith("aisre.io/"));
+  if (runbooks.length === 0) return [];
+  const query = terms(queryText(alert, text));
+  const docs = query.length ? runbooks.map((rb) => terms(runbookText(rb))) : [];
+  const scored = query.length ? textScores(docs, query) : [];
+  const best = Math.max(0, ...scored.map((s) => s.score));
+  const out: RankedRunbook[] = [];
+  runbooks.forEach((rb, i) => {
+    const t = scored[i] ?? NO_TEXT;
+    const m = rank(rb, exactReasons(rb, category, alert), t, best > 0 ? t.score / best : 0);
+    if (m) out.push(m);
+  });
+  return out.sort((a, b) => b.score - a.score || b.matchedOn.length - a.matchedOn.length);
 }
