@@ -168,4 +168,3 @@ export function subjectChanges(scope: Scope): Candidate[] {
     .filter((t) => born === undefined || t > born + CREATION_SLACK_MS)
     .map((t) => ({ ref: refOf(s), at: t, what: "spec changed", cls: "spec" as const }));
 }
-
