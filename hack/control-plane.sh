@@ -130,8 +130,12 @@ start_rest() {
   # kwok serves the kubelet API (container logs from logs.yaml) on loopback; nodes advertise
   # 127.0.0.1:<kwok.port> so the API server proxies `kubectl logs` there and nowhere else.
   sed "s|__HACK__|$HACK|g" "$HACK/kwok/logs.yaml" >"$DIR/kwok-logs.yaml"
+  # kwok also serves the logs `Logs` objects declare (kwok.x-k8s.io/v1alpha1, one pod each), so a
+  # test can give its own pod its own log files (test/support/kwok-logs.ts).
+  "$bin/kubectl" --kubeconfig "$kc" apply -f "$HACK/kwok/logs-crd.yaml" >/dev/null
+  "$bin/kubectl" --kubeconfig "$kc" wait --for condition=Established crd/logs.kwok.x-k8s.io --timeout 60s >/dev/null
   launch kwok "$bin/kwok" --kubeconfig "$kc" --config "$HACK/kwok/kwok.yaml" --config "$DIR/kwok-logs.yaml" \
-    --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+    --enable-crds Logs --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
     --node-ip 127.0.0.1 --node-port "$(cat "$DIR/kwok.port")" --cidr 10.244.0.0/16 \
     --server-address "127.0.0.1:$(cat "$DIR/kwok.port")" --v INFO
 }
