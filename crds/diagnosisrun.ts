@@ -4,7 +4,7 @@ import { Alert, LocalRef, ObjectReference, commonStatus } from "./common.ts";
 import { Finding, Impact, Recommendation, RootCause } from "./findings.ts";
 import { LIMITS } from "./limits.ts";
 import { DiagnosisRunPhase, phaseValues } from "./phases.ts";
-import { Count, List, Str, Timestamp, rule } from "./schema.ts";
+import { Count, List, Str, StrEnum, Timestamp, rule } from "./schema.ts";
 
 /** DiagnosisRun spec: what to investigate. Immutable: a new question is a new run. */
 export const DiagnosisRunSpec = Type.Object(
@@ -61,6 +61,47 @@ export const MatchedRunbook = Type.Object(
   { description: "A matched runbook." },
 );
 
+/** Similar past incidents from the incident store (docs/incident-memory.md). */
+export const IncidentHistory = Type.Object(
+  {
+    seen: Count("Similar past incidents opened in the window (at most 100 are counted)."),
+    days: Type.Integer({ description: "The window, in days.", minimum: 1, maximum: 365 }),
+    summary: Str(512, {
+      description: "For a person, e.g. 'seen 3 times in 30 days; last resolved by RolloutUndo, verified'.",
+    }),
+    last: Type.Optional(
+      Type.Object(
+        {
+          incident: Str(64, { description: "Its id in the incident store." }),
+          task: Type.Optional(Str(LIMITS.name * 2 + 1, { description: "Its SreTask, namespace/name." })),
+          at: Timestamp("When it was opened."),
+          match: StrEnum(["fingerprint", "workload", "signature"] as const, {
+            description:
+              "Why it is similar: the same alert, the same category on the same workload, or log text.",
+          }),
+          similarity: Type.Optional(
+            Type.Number({
+              description: "Log/evidence signature similarity, 0 to 1.",
+              minimum: 0,
+              maximum: 1,
+            }),
+          ),
+          action: Type.Optional(
+            Str(128, { description: "The action of its last finished remediation step." }),
+          ),
+          outcome: Type.Optional(
+            StrEnum(["verified", "succeeded", "failed", "undone"] as const, {
+              description: "How that step ended; verified when its check passed.",
+            }),
+          ),
+        },
+        { description: "The most recent similar incident." },
+      ),
+    ),
+  },
+  { description: "How often this was seen before and how it was resolved last time." },
+);
+
 /** DiagnosisRun status: the diagnosis (docs/diagnosis.md §2) plus how it was obtained. */
 export const DiagnosisRunStatus = Type.Object(
   {
@@ -78,6 +119,7 @@ export const DiagnosisRunStatus = Type.Object(
           "Evidence the engine could not read (e.g. Prometheus unreachable); the diagnosis went on without it.",
       }),
     ),
+    history: Type.Optional(IncidentHistory),
     explanation: Type.Optional(
       Str(LIMITS.text, { description: "The explanation for a person (the LLM's, when one was used)." }),
     ),
