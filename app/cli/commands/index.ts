@@ -29,6 +29,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./diagnose.ts")).diagnoseCommand,
   },
   {
+    name: "capacity",
+    summary: "Forecast days until node pools, nodes, namespace quotas and volumes run out",
+    load: async () => (await import("./capacity.ts")).capacityCommand,
+  },
+  {
     name: "mcp",
     summary: "Serve the aisre tools to an MCP client over stdio, as the kubeconfig's identity",
     load: async () => (await import("./mcp.ts")).mcpCommand,
