@@ -110,18 +110,53 @@ export interface PlanAction {
   params?: Record<string, unknown>;
 }
 
+export interface AuditRow {
+  phase?: string | null;
+  approvedBy?: string | null;
+  outcome?: string | null;
+  message?: string | null;
+  dryRunResult?: unknown;
+  occurredAt?: string | null;
+  finishedAt?: string | null;
+}
+
+export interface PlanStep {
+  name?: string;
+  action?: string;
+  target?: Ref | string;
+  params?: Record<string, unknown>;
+  risk?: string | null;
+  description?: string | null;
+  phase?: string;
+  dryRun?: unknown;
+  message?: string | null;
+  audit?: AuditRow[];
+}
+
+export interface Approval {
+  decision?: string;
+  decidedBy?: string;
+  decidedAt?: string;
+  reason?: string;
+}
+
 export interface Plan {
   namespace: string;
   name: string;
   phase?: string;
-  risk?: string;
+  message?: string | null;
+  description?: string | null;
+  risk?: string | null;
+  /** How many objects the steps change. */
   blastRadius?: unknown;
+  /** `{passed, results}` once dry runs ran. */
   dryRun?: unknown;
   expiresAt?: string | null;
+  approval?: Approval | null;
   canApprove: boolean;
   actions?: PlanAction[];
-  steps?: Record<string, unknown>[];
-  task?: string | { namespace?: string; name: string };
+  steps?: PlanStep[];
+  task?: string | { namespace?: string; name: string } | null;
 }
 
 export interface IncidentDetail {
@@ -135,6 +170,8 @@ export interface IncidentDetail {
   rootCause?: RootCause | null;
   findings?: Finding[];
   impact?: unknown;
+  explanation?: string | null;
+  evidenceGaps?: string[];
   recommendations?: Recommendation[];
   runbooks?: RunbookMatch[];
   history?: Record<string, unknown>[];

@@ -48,7 +48,7 @@ export function pieOption(data: { name: string; value: number; color?: string }[
           value: d.value,
           itemStyle: d.color ? { color: d.color } : undefined,
         })),
-        label: { color: "#333" },
+        label: { color: "#333", formatter: "{b}: {c}" },
       },
     ],
   };

@@ -120,6 +120,8 @@ export const en = {
   "incident.change": "What changed",
   "incident.changeAt": "at {at}",
   "incident.evidence": "Evidence",
+  "incident.explanation": "Explanation",
+  "incident.evidenceGaps": "Not checked",
   "incident.resource": "Resource",
   "incident.impact": "Impact",
   "incident.findings": "Findings",

@@ -121,6 +121,8 @@ export const zh: Catalog = {
   "incident.change": "变更",
   "incident.changeAt": "于 {at}",
   "incident.evidence": "证据",
+  "incident.explanation": "解释",
+  "incident.evidenceGaps": "未检查",
   "incident.resource": "资源",
   "incident.impact": "影响范围",
   "incident.findings": "发现",

@@ -1,10 +1,10 @@
 /**
  * One incident: the alert, the root cause with what changed and its evidence, impact, findings,
  * recommendations, runbooks, history, the plan with dry run and audit steps, and the task's
- * live progress while it runs (reloaded when the stream says it is done).
+ * live progress while the investigation runs (the page reloads when the stream says done).
  */
 import { useEffect, useState } from "react";
-import { Space, Typography } from "antd";
+import { Alert, Space, Typography } from "antd";
 import type { IncidentDetail as Detail, Plan } from "../api/types.ts";
 import { useApi } from "../api/useApi.ts";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
@@ -23,7 +23,8 @@ import {
   RootCauseSection,
 } from "./incident/Sections.tsx";
 
-const TERMINAL = new Set(["Succeeded", "Failed", "Resolved"]);
+/** Task phases after which the investigation has nothing more to stream (the server's DONE_PHASES). */
+const DONE = new Set(["Diagnosed", "AwaitingApproval", "Succeeded", "Failed", "Resolved"]);
 
 /** The evidence of the root cause: the evidence of the findings on its resource. */
 function evidenceOf(d: Detail): string[] {
@@ -37,25 +38,83 @@ function evidenceOf(d: Detail): string[] {
     .flatMap((f) => f.evidence ?? []);
 }
 
-function Live({ detail, onDone }: { detail: Detail; onDone: () => void }) {
-  const running = detail.task && !TERMINAL.has(detail.task.phase ?? "");
-  const progress = useTaskStream(
-    running ? detail.task?.namespace : undefined,
-    running ? detail.task?.name : undefined,
+function Notes({ detail }: { detail: Detail }) {
+  const { t } = useI18n();
+  return (
+    <>
+      {detail.explanation && (
+        <Alert
+          type="info"
+          style={{ marginBottom: 16 }}
+          title={t("incident.explanation")}
+          description={detail.explanation}
+        />
+      )}
+      {detail.evidenceGaps && detail.evidenceGaps.length > 0 && (
+        <Alert
+          type="warning"
+          style={{ marginBottom: 16 }}
+          title={t("incident.evidenceGaps")}
+          description={detail.evidenceGaps.join("; ")}
+        />
+      )}
+    </>
   );
+}
+
+function Heading({ detail, phase }: { detail: Detail; phase: string | undefined }) {
+  const { t } = useI18n();
+  const i = detail.incident;
+  return (
+    <Space wrap style={{ marginBottom: 16 }}>
+      <SeverityTag value={i.severity} />
+      <StatusTag value={i.status} />
+      <Typography.Text>{`${i.namespace} · ${t("incident.task")} ${i.task}`}</Typography.Text>
+      <PhaseTag value={phase ?? detail.task?.phase} />
+      {i.summary && <Typography.Text>{i.summary}</Typography.Text>}
+    </Space>
+  );
+}
+
+function PlanPart({ detail }: { detail: Detail }) {
+  const { t } = useI18n();
+  const [plan, setPlan] = useState<Plan | null | undefined>(undefined);
+  useEffect(() => setPlan(detail.plan), [detail]);
+  if (!plan) return <Typography.Paragraph>{t("incident.noPlan")}</Typography.Paragraph>;
+  return <PlanCard plan={plan} onDecided={(p) => setPlan({ ...plan, ...p })} />;
+}
+
+/** The task to follow live: the incident's task while its investigation runs. */
+function liveTask(d: Detail | undefined): { namespace?: string; name?: string } {
+  const task = d?.task;
+  return task && !DONE.has(task.phase ?? "") ? task : {};
+}
+
+function Body({ data, reload }: { data: Detail; reload: () => void }) {
+  const live = liveTask(data);
+  const progress = useTaskStream(live.namespace, live.name);
   useEffect(() => {
-    if (progress.finished) onDone();
-  }, [progress.finished, onDone]);
-  if (!running) return null;
-  return <Progress progress={progress} />;
+    if (progress.finished) reload();
+  }, [progress.finished, reload]);
+  return (
+    <>
+      <Heading detail={data} phase={progress.phase} />
+      {live.name && <Progress progress={progress} />}
+      <RootCauseSection rootCause={data.rootCause ?? progress.rootCause} evidence={evidenceOf(data)} />
+      <Notes detail={data} />
+      <AlertSection alert={data.alert} />
+      <FindingsSection findings={data.findings?.length ? data.findings : progress.findings} />
+      <RecommendationsSection items={data.recommendations} />
+      <PlanPart detail={data} />
+      <ContextSections detail={data} />
+    </>
+  );
 }
 
 /** The incident detail page. */
 export default function IncidentDetail({ route }: { route: Route }) {
   const { t } = useI18n();
   const { data, error, reload } = useApi<Detail>(`/incidents/${encodeURIComponent(route.id ?? "")}`);
-  const [plan, setPlan] = useState<Plan | null | undefined>(undefined);
-  useEffect(() => setPlan(data?.plan), [data]);
   const i = data?.incident;
   return (
     <div data-testid="page-incident">
@@ -66,28 +125,7 @@ export default function IncidentDetail({ route }: { route: Route }) {
         {t("incident.title", { id: i?.alertname ?? route.id ?? "" })}
       </Typography.Title>
       <ErrorAlert error={error} onRetry={reload} />
-      {data && i && (
-        <>
-          <Space wrap style={{ marginBottom: 16 }}>
-            <SeverityTag value={i.severity} />
-            <StatusTag value={i.status} />
-            <Typography.Text>{`${i.namespace} · ${t("incident.task")} ${i.task}`}</Typography.Text>
-            <PhaseTag value={data.task?.phase} />
-            {i.summary && <Typography.Text>{i.summary}</Typography.Text>}
-          </Space>
-          <Live detail={data} onDone={reload} />
-          <RootCauseSection rootCause={data.rootCause} evidence={evidenceOf(data)} />
-          <AlertSection alert={data.alert} />
-          <FindingsSection findings={data.findings} />
-          <RecommendationsSection items={data.recommendations} />
-          {plan ? (
-            <PlanCard plan={plan} onDecided={(p) => setPlan({ ...plan, ...p })} />
-          ) : (
-            <Typography.Paragraph>{t("incident.noPlan")}</Typography.Paragraph>
-          )}
-          <ContextSections detail={data} />
-        </>
-      )}
+      {data && <Body data={data} reload={reload} />}
     </div>
   );
 }

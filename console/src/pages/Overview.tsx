@@ -25,7 +25,7 @@ function AgentsHealth({ agents }: { agents: OverviewData["agents"] }) {
             <Typography.Text strong>{`${a.namespace}/${a.name}`}</Typography.Text>
             <Typography.Text style={{ color: a.ready ? TAG_COLORS.good : TAG_COLORS.bad }}>
               {a.ready ? t("overview.ready") : t("overview.notReady")}
-              {a.reason ? ` · ${a.reason}` : ""}
+              {a.reason && a.reason !== "Ready" ? ` · ${a.reason}` : ""}
             </Typography.Text>
             {a.message && <Typography.Text>{a.message}</Typography.Text>}
           </Space>

@@ -51,7 +51,10 @@ export function reduce(p: TaskProgress, type: string, data: Record<string, unkno
     case "phase":
       return { ...p, phase: str(data.phase) ?? p.phase, message: str(data.message) ?? p.message };
     case "finding": {
+      // A reopened stream sends its findings again: keep each once.
       const f = (data.finding ?? data) as Finding;
+      const key = JSON.stringify([f.category, f.resource, f.message]);
+      if (p.findings.some((x) => JSON.stringify([x.category, x.resource, x.message]) === key)) return p;
       return { ...p, findings: [...p.findings, f] };
     }
     case "rootCause":

@@ -1,0 +1,69 @@
+/** The pages' pure helpers: plan order and decidability, the agent edit's partial spec, capacity rows. */
+import { describe, expect, it } from "vitest";
+import type { Plan } from "../api/types.ts";
+import { decidable } from "../components/PlanCard.tsx";
+import { EDITABLE, partialSpec } from "./agents/AgentEdit.tsx";
+import { daysOf, forecastName } from "./Capacity.tsx";
+import { pendingFirst } from "./Plans.tsx";
+
+const plan = (name: string, phase: string, extra: Partial<Plan> = {}): Plan => ({
+  namespace: "shop",
+  name,
+  phase,
+  canApprove: true,
+  ...extra,
+});
+
+describe("plans", () => {
+  it("puts pending approvals first and keeps the server's order otherwise", () => {
+    const order = pendingFirst([plan("a", "Succeeded"), plan("b", "AwaitingApproval"), plan("c", "Failed")]);
+    expect(order.map((p) => p.name)).toEqual(["b", "a", "c"]);
+  });
+
+  it("offers a decision only to approvers, while awaiting, before anyone decided", () => {
+    expect(decidable(plan("a", "AwaitingApproval"))).toBe(true);
+    expect(decidable(plan("a", "AwaitingApproval", { canApprove: false }))).toBe(false);
+    expect(decidable(plan("a", "Approved"))).toBe(false);
+    expect(
+      decidable(plan("a", "AwaitingApproval", { approval: { decision: "Approved", decidedBy: "bob" } })),
+    ).toBe(false);
+  });
+});
+
+describe("agent edit", () => {
+  it("sends only the touched fields, nested, with cleared text as null", () => {
+    const values: Record<string, unknown> = {
+      "llm.model": "qwen-plus",
+      "tools.prometheus.url": "",
+      "llm.enabled": true,
+    };
+    const spec = partialSpec(
+      (p) => values[p.join(".")],
+      [
+        ["llm", "model"],
+        ["llm", "enabled"],
+        ["tools", "prometheus", "url"],
+      ],
+    );
+    expect(spec).toEqual({
+      llm: { model: "qwen-plus", enabled: true },
+      tools: { prometheus: { url: null } },
+    });
+    expect(partialSpec(() => 1, [])).toEqual({});
+  });
+
+  it("edits only fields of the AgentConfig spec", () => {
+    const top = new Set(EDITABLE.map((p) => p[0]));
+    expect([...top].sort()).toEqual(["llm", "policy", "tools"]);
+  });
+});
+
+describe("capacity rows", () => {
+  it("names forecasts and reads their days to exhaustion", () => {
+    expect(forecastName({ namespace: "shop", name: "data" })).toBe("shop/data");
+    expect(forecastName({ pool: "pool-a" })).toBe("pool-a");
+    expect(daysOf({ daysToExhaustion: 3.5 })).toBe(3.5);
+    expect(daysOf({ days: 2 })).toBe(2);
+    expect(daysOf({ daysToExhaustion: null })).toBeUndefined();
+  });
+});
