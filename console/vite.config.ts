@@ -16,7 +16,6 @@ export default defineConfig({
   build: {
     outDir: `${root}/dist`,
     emptyOutDir: true,
-    manifest: true,
     modulePreload: { polyfill: false },
     assetsInlineLimit: 0,
     chunkSizeWarningLimit: 1200,

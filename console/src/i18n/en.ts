@@ -177,7 +177,6 @@ export const en = {
   "agents.nothingChanged": "Nothing changed.",
   "agents.llmEnabled": "Use the LLM",
   "agents.llmModel": "LLM model",
-  "agents.llmBaseURL": "LLM base URL",
   "agents.prometheusUrl": "Prometheus URL",
   "agents.autoRemediation": "Automatic remediation",
   "agents.approvalRisk": "Approval required at risk",

@@ -178,7 +178,6 @@ export const zh: Catalog = {
   "agents.nothingChanged": "没有修改。",
   "agents.llmEnabled": "使用大模型",
   "agents.llmModel": "大模型名称",
-  "agents.llmBaseURL": "大模型 API 地址",
   "agents.prometheusUrl": "Prometheus 地址",
   "agents.autoRemediation": "自动修复",
   "agents.approvalRisk": "需要审批的风险等级",

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../api/types.ts";
 import { decidable } from "../components/PlanCard.tsx";
-import { EDITABLE, partialSpec } from "./agents/AgentEdit.tsx";
+import { EDITABLE, isSet, partialSpec, valueAt } from "./agents/AgentEdit.tsx";
 import { daysOf, forecastName } from "./Capacity.tsx";
 import { pendingFirst } from "./Plans.tsx";
 
@@ -50,6 +50,15 @@ describe("agent edit", () => {
       tools: { prometheus: { url: null } },
     });
     expect(partialSpec(() => 1, [])).toEqual({});
+  });
+
+  it("keeps what the spec already sets in the apply (server-side apply drops what the manager leaves out)", () => {
+    const initial = { llm: { enabled: false, model: "deepseek-chat" }, policy: { maxAffectedPods: 0 } };
+    expect(EDITABLE.filter((p) => isSet(valueAt(initial, p)))).toEqual([
+      ["llm", "model"],
+      ["policy", "maxAffectedPods"],
+    ]);
+    expect(valueAt(initial, ["tools", "prometheus", "url"])).toBeUndefined();
   });
 
   it("edits only fields of the AgentConfig spec", () => {

@@ -1,7 +1,9 @@
 /**
- * Edits an AgentConfig: only the fields the user touched are sent, as a partial spec
- * (PATCH, server-side apply with the user's token), so admission and RBAC decide. A field the
- * API server rejects shows its message beside the field; what the user typed stays.
+ * Edits an AgentConfig through server-side apply with the user's token (PATCH, field manager
+ * aisre-console), so admission and RBAC decide. An apply states every field the manager means to
+ * keep (a field it owned and leaves out is removed), so the body holds the fields the user
+ * touched plus those the spec already sets. A field the API server rejects shows its message
+ * beside the field; what the user typed stays.
  */
 import { useState } from "react";
 import { App, Form, Input, InputNumber, Modal, Select, Switch, Typography } from "antd";
@@ -15,14 +17,26 @@ import { useI18n } from "../../i18n/index.tsx";
 export const EDITABLE: string[][] = [
   ["llm", "enabled"],
   ["llm", "model"],
-  ["llm", "baseURL"],
   ["tools", "prometheus", "url"],
   ["policy", "autoRemediation"],
   ["policy", "approvalRequiredAtRisk"],
   ["policy", "maxAffectedPods"],
 ];
 
-/** The partial spec of the touched fields: nested objects built from the paths. */
+/** Whether a spec value is set (false and "" count as unset: they are the defaults). */
+export function isSet(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== "" && v !== false;
+}
+
+/** The value at a path of a nested object. */
+export function valueAt(obj: Record<string, unknown>, path: string[]): unknown {
+  let node: unknown = obj;
+  for (const key of path)
+    node = node && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+/** The partial spec of the given paths: nested objects built from the paths, "" as null. */
 export function partialSpec(
   values: (path: string[]) => unknown,
   touched: string[][],
@@ -43,7 +57,7 @@ export function partialSpec(
 function initialOf(c: AgentConfigItem): Record<string, unknown> {
   const p = c.policy ?? {};
   return {
-    llm: { enabled: c.llm?.enabled ?? false, model: c.llm?.model, baseURL: c.llm?.baseURL },
+    llm: { enabled: c.llm?.enabled ?? false, model: c.llm?.model ?? undefined },
     tools: { prometheus: { url: c.prometheus?.url ?? undefined } },
     policy: {
       autoRemediation: p.autoRemediation ?? false,
@@ -73,10 +87,12 @@ export function AgentEdit({ config, onClose }: Props) {
       void message.info(t("agents.nothingChanged"));
       return;
     }
+    const initial = initialOf(config);
+    const paths = EDITABLE.filter((p) => touched.includes(p) || isSet(valueAt(initial, p)));
     setBusy(true);
     setError(undefined);
     try {
-      const body = partialSpec((p) => form.getFieldValue(p), touched);
+      const body = partialSpec((p) => form.getFieldValue(p), paths);
       const path = `/agentconfigs/${encodeURIComponent(config.namespace)}/${encodeURIComponent(config.name)}`;
       await api("PATCH", path, { body });
       void message.success(t("agents.saved", { ref }));
@@ -105,9 +121,6 @@ export function AgentEdit({ config, onClose }: Props) {
           <Switch />
         </Form.Item>
         <Form.Item name={["llm", "model"]} label={t("agents.llmModel")}>
-          <Input />
-        </Form.Item>
-        <Form.Item name={["llm", "baseURL"]} label={t("agents.llmBaseURL")}>
           <Input />
         </Form.Item>
         <Form.Item name={["tools", "prometheus", "url"]} label={t("agents.prometheusUrl")}>
