@@ -24,7 +24,9 @@ interface Runbook extends K8sObject {
 export type RankedRunbook = RunbookMatch & { score: number };
 
 // CommonJS: Node's default import is module.exports ({ default: BM25 }); Vite unwraps it.
-const BM25 = ((okapi as unknown as { default?: typeof okapi }).default ?? okapi) as typeof okapi;
+type Bm25 = (documents: string[], keywords: string[]) => number[];
+const bm25Module = okapi as unknown as Bm25 | { default: Bm25 };
+const BM25: Bm25 = typeof bm25Module === "function" ? bm25Module : bm25Module.default;
 
 // Weights of the exact reasons inside the exact band; the text share ranks within it.
 const EXACT = { alertname: 0.4, category: 0.4, labels: 0.2 };
@@ -86,7 +88,7 @@ function bm25PerTerm(docs: string[][], query: string[]): { term: string; scores:
   };
   const encoded = docs.map((d) => d.map(id).join(" "));
   const distinct = [...new Set(query)].filter((t) => docs.some((d) => d.includes(t)));
-  return distinct.map((term) => ({ term, scores: BM25(encoded, [id(term)]) as number[] }));
+  return distinct.map((term) => ({ term, scores: BM25(encoded, [id(term)]) }));
 }
 
 interface TextScore {
