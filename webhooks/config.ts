@@ -36,6 +36,10 @@ export interface SidecarConfig {
   alertCacheSize: number;
   /** Audience REST callers' tokens must be minted for (TokenReview); unset: the API server's own. */
   tokenAudience?: string;
+  /** Web console session lifetime (AISRE_CONSOLE_SESSION_TTL, seconds, default 8 h). */
+  consoleSessionTtlSeconds?: number;
+  /** Web console session idle limit (AISRE_CONSOLE_SESSION_IDLE, seconds, default 1 h). */
+  consoleSessionIdleSeconds?: number;
 }
 
 /** A configuration problem: printed as one line, exit code 2. */
@@ -66,6 +70,8 @@ export const ENV_HELP: readonly (readonly [string, string])[] = [
   ["AISRE_AGENTCONFIG_CACHE_SECONDS", "AgentConfig namespace-policy cache (default 30)"],
   ["AISRE_ALERT_CACHE_SIZE", "alert states remembered for deduplication (default 20000)"],
   ["AISRE_TOKEN_AUDIENCE", "audience of REST callers' tokens (default aisre-sidecar)"],
+  ["AISRE_CONSOLE_SESSION_TTL", "web console session lifetime in seconds (default 28800, 8 h)"],
+  ["AISRE_CONSOLE_SESSION_IDLE", "web console session idle limit in seconds (default 3600)"],
   ["AISRE_TLS_CERT_FILE", "PEM certificate; with AISRE_TLS_KEY_FILE the sidecar serves HTTPS"],
   ["AISRE_TLS_KEY_FILE", "PEM private key of AISRE_TLS_CERT_FILE"],
   ["AISRE_LOG_LEVEL", "pino level (default info)"],
@@ -164,5 +170,11 @@ export function loadConfig(
   const databaseUrl = trimmed(env.DATABASE_URL);
   if (databaseUrl) config.databaseUrl = databaseUrl;
   config.tokenAudience = trimmed(env.AISRE_TOKEN_AUDIENCE) ?? DEFAULT_TOKEN_AUDIENCE;
+  // Console session limits: unset means the console's defaults (8 h, idle 1 h).
+  const seconds = (name: string) => int(name, env[name], 0, 60, 1e6);
+  if (trimmed(env.AISRE_CONSOLE_SESSION_TTL))
+    config.consoleSessionTtlSeconds = seconds("AISRE_CONSOLE_SESSION_TTL");
+  if (trimmed(env.AISRE_CONSOLE_SESSION_IDLE))
+    config.consoleSessionIdleSeconds = seconds("AISRE_CONSOLE_SESSION_IDLE");
   return config;
 }

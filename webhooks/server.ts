@@ -27,6 +27,7 @@ import type { SidecarKube } from "./kube.ts";
 import { createMetrics } from "./metrics.ts";
 import type { SidecarMetrics } from "./metrics.ts";
 import { checkedSerializer } from "./response-check.ts";
+import { consolePlugin } from "./console/index.ts";
 import { agentRoutes } from "./rest/agents.ts";
 import type { RestDeps } from "./rest/common.ts";
 import { incidentRoutes } from "./rest/incidents.ts";
@@ -48,6 +49,8 @@ export type SidecarSettings = Pick<
   | "agentConfigCacheSeconds"
   | "alertCacheSize"
   | "tokenAudience"
+  | "consoleSessionTtlSeconds"
+  | "consoleSessionIdleSeconds"
 >;
 
 /** What an extra plugin gets: the sidecar's shared parts. */
@@ -191,6 +194,22 @@ export async function buildSidecar(deps: SidecarDeps): Promise<FastifyInstance> 
     defaultNamespace: config.namespace,
   });
   await app.register(healthRoutes, { kube, store: deps.store, metrics });
+  // The web console: static files at / and /console/api, as the signed-in user (docs/console.md).
+  await app.register(consolePlugin, {
+    kube,
+    gateway,
+    authorizer,
+    store: deps.store,
+    logger,
+    defaultNamespace: config.namespace,
+    secure: deps.https !== undefined,
+    tokenAudience: config.tokenAudience,
+    authCacheSeconds: config.authCacheSeconds,
+    sessionTtlSeconds: config.consoleSessionTtlSeconds,
+    sessionIdleSeconds: config.consoleSessionIdleSeconds,
+    signInPerMinute: config.rateLimitUnauthenticatedPerMinute,
+    heartbeatMs: deps.sse?.heartbeatMs,
+  });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
 
   const ctx: SidecarContext = { config, kube, gateway, store: deps.store, logger, metrics };
