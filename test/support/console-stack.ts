@@ -26,7 +26,11 @@ import { startOperator, stopOperator } from "./operator-process.ts";
 import type { OperatorProcess } from "./operator-process.ts";
 
 const run = promisify(execFile);
-const AUDIENCE = ["aisre-sidecar"];
+/**
+ * Console users' tokens: for the sidecar (its default AISRE_TOKEN_AUDIENCE) and for the API
+ * server (its --service-account-issuer), since the console makes their writes with their token.
+ */
+const AUDIENCE = ["aisre-sidecar", "https://kubernetes.default.svc"];
 const READ = ["get", "list", "watch"];
 const READABLE = ["sretasks", "diagnosisruns", "remediationplans", "agentconfigs", "runbooks"];
 
