@@ -9,7 +9,7 @@ import { Str, StrEnum, Timestamp, rule } from "./schema.ts";
 /** What the task asks for; Auto lets the classifier decide. */
 export const TASK_TYPES = ["Auto", "Diagnose", "Remediate", "HealthCheck"] as const;
 /** Where the task came from. */
-export const TASK_SOURCES = ["Alertmanager", "WeCom", "REST", "Monitor", "Manual"] as const;
+export const TASK_SOURCES = ["Alertmanager", "WeCom", "REST", "Monitor", "Manual", "Console"] as const;
 /** How far the task may go on its own: never remediate, remediate after approval, or as policy allows. */
 export const REMEDIATION_MODES = ["Never", "Approval", "Auto"] as const;
 
