@@ -20,6 +20,7 @@ import { exhaustedAttempts, markFailed, missingTarget, type RunFailure } from ".
 import { EVENT_BOUNDS_ENV, parseEventBounds, type EventBounds } from "./event-bounds.ts";
 import { liveCaches } from "./live-cache.ts";
 import { confirmRbac } from "./access-review.ts";
+import { recallSimilarIncidents, type IncidentStore } from "./similar-step.ts";
 
 const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
@@ -33,6 +34,8 @@ export interface DiagnosisRunControllerOptions {
   engine?: typeof diagnose;
   /** Limits of the Event cache; default from AISRE_EVENT_CACHE, else 60 min, 50 per object, 2000 per namespace. */
   eventBounds?: EventBounds;
+  /** The incident store, to show similar past incidents (status.history); none without it. */
+  store?: IncidentStore;
 }
 
 function markRunning(s: DiagnosisRunStatus, run: DiagnosisRun, now: number): void {
@@ -192,6 +195,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       "Completed DiagnosisRun",
     );
     await mgr.recorder.normal(run, reason, message);
+    await recallSimilarIncidents(mgr, run, result, opts.store, logger);
     await reportEvidenceGaps(mgr, run, result.evidenceGaps, logger);
   };
 

@@ -48,7 +48,9 @@ export function boundedResult(unsafe: DiagnosisResult): StatusResult {
   if (result.evidenceGaps?.length)
     out.evidenceGaps = result.evidenceGaps.slice(0, LIMITS.evidence).map((g) => clip(g, LIMITS.evidenceLine));
   if (result.runbooks?.length) {
-    out.runbooks = result.runbooks.slice(0, LIMITS.runbooks).map((r) => ({ name: r.name, title: r.title }));
+    out.runbooks = result.runbooks
+      .slice(0, LIMITS.runbooks)
+      .map((r) => ({ name: r.name, title: r.title, score: (r as { score?: number }).score }));
   }
   return out;
 }

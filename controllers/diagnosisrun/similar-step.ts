@@ -1,0 +1,135 @@
+/**
+ * Incident memory for a completed DiagnosisRun: looks up similar past incidents in the incident
+ * store (same alert, same category on the same workload, similar log/evidence signature) and
+ * shows "seen 3 times in 30 days; last resolved by RolloutUndo, verified" in status.history and
+ * as an Event on the run and its SreTask. A store error never fails the diagnosis: it becomes an
+ * evidence gap.
+ */
+import type { KubernetesObject } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import type { DiagnosisResult } from "../../agents/diagnosis/types.ts";
+import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
+import { LIMITS, Reason } from "../../crds/index.ts";
+import { DIAGNOSISRUN } from "../../crds/resources.ts";
+import type { Manager } from "../../runtime/index.ts";
+import { formatTime, getControllerOf } from "../../runtime/index.ts";
+import {
+  incidentHistory,
+  type IncidentHistory,
+  type Queryable,
+  type SimilarKeys,
+} from "../../store/index.ts";
+import { clip } from "./result-status.ts";
+import { historySummary } from "./similar-text.ts";
+
+/** Where past incidents are looked up (the operator's incident store). */
+export type IncidentStore = Queryable;
+
+/** The window "seen N times in D days" counts. */
+export const HISTORY_DAYS = 30;
+/** The Event reason when a diagnosis was seen before. */
+export const SEEN_BEFORE = "SeenBefore";
+
+type StatusHistory = NonNullable<DiagnosisRunStatus["history"]>;
+
+/** What to compare with: the run's alert and root cause, its words as the diagnosis says them. */
+export function similarKeys(run: DiagnosisRun, result: DiagnosisResult): SimilarKeys | undefined {
+  const root = result.rootCause;
+  if (!root) return undefined;
+  // The incident row keeps the task's target (the workload); the root cause may be a pod of it.
+  const target = run.spec.target ?? root.resource;
+  // The same words the store's signature trigger reads: root cause, then the first findings.
+  const text = [root.summary, ...result.findings.slice(0, 3).flatMap((f) => [f.message, ...f.evidence])].join(
+    " ",
+  );
+  return {
+    taskUid: getControllerOf(run)?.uid ?? null,
+    fingerprint: run.spec.alert?.fingerprint ?? null,
+    category: root.category,
+    namespace: target.namespace ?? run.metadata.namespace ?? null,
+    target: { kind: target.kind, name: target.name, namespace: target.namespace },
+    text,
+  };
+}
+
+/** The status form of a history. */
+export function statusHistory(h: IncidentHistory): StatusHistory {
+  const out: StatusHistory = { seen: h.seen, days: h.days, summary: clip(historySummary(h), 512) };
+  const last = h.last;
+  if (!last) return out;
+  out.last = { incident: last.incidentId, at: formatTime(last.openedAt.getTime()), match: last.match };
+  out.last.task = clip(`${last.taskNamespace}/${last.taskName}`, LIMITS.name * 2 + 1);
+  if (last.similarity !== null) out.last.similarity = last.similarity;
+  if (last.action) out.last.action = clip(last.action, 128);
+  if (last.outcome) out.last.outcome = last.outcome;
+  return out;
+}
+
+/** The run's SreTask as an Event's involved object, from its controller reference. */
+function taskOf(run: DiagnosisRun): KubernetesObject | undefined {
+  const owner = getControllerOf(run);
+  if (!owner) return undefined;
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    metadata: { name: owner.name, uid: owner.uid, namespace: run.metadata.namespace },
+  };
+}
+
+async function reportGap(mgr: Manager, run: DiagnosisRun, err: unknown, logger: Logger): Promise<void> {
+  const gap = clip(
+    `incident store: similar incidents not looked up (${(err as Error).message})`,
+    LIMITS.evidenceLine,
+  );
+  logger.warn(
+    { run: `${run.metadata.namespace}/${run.metadata.name}`, err: gap },
+    "Skipped similar incidents",
+  );
+  await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
+    if (s.evidenceGaps?.includes(gap) || (s.evidenceGaps?.length ?? 0) >= LIMITS.evidence) return;
+    s.evidenceGaps = [...(s.evidenceGaps ?? []), gap];
+  });
+  await mgr.recorder.warning(run, Reason.EvidenceGap, gap);
+}
+
+/**
+ * Looks up similar past incidents for a completed run and writes status.history (and, when it
+ * was seen before, a SeenBefore Event on the run and its SreTask). Never throws.
+ */
+export async function recallSimilarIncidents(
+  mgr: Manager,
+  run: DiagnosisRun,
+  result: DiagnosisResult,
+  store: Queryable | undefined,
+  logger: Logger,
+): Promise<void> {
+  const keys = store ? similarKeys(run, result) : undefined;
+  if (!store || !keys) return;
+  try {
+    let history: IncidentHistory;
+    try {
+      history = await incidentHistory(store, keys, { days: HISTORY_DAYS });
+    } catch (err) {
+      return await reportGap(mgr, run, err, logger);
+    }
+    const status = statusHistory(history);
+    await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
+      s.history = status;
+    });
+    logger.info(
+      { run: `${run.metadata.namespace}/${run.metadata.name}`, seen: history.seen, days: history.days },
+      "Looked up similar incidents",
+    );
+    if (history.seen === 0) return;
+    const message = clip(`${status.summary} / ${historySummary(history, "zh")}`, 1024);
+    await mgr.recorder.normal(run, SEEN_BEFORE, message);
+    const task = taskOf(run);
+    if (task) await mgr.recorder.normal(task, SEEN_BEFORE, message);
+  } catch (err) {
+    // The diagnosis is already written; its memory is a bonus that must not fail it.
+    logger.warn(
+      { run: `${run.metadata.namespace}/${run.metadata.name}`, err },
+      "Failed to show similar incidents",
+    );
+  }
+}
