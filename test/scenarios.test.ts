@@ -17,6 +17,10 @@ import { SNAPSHOT_CATEGORIES } from "../crds/categories.ts";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const CORPUS = join(ROOT, "test", "fixtures", "scenarios");
 const MIN_ACCURACY = 0.95;
+/** The named change must be right in this share of the cases that state one (issue 12). */
+const MIN_CHANGE_ACCURACY = 0.8;
+/** `rootCause.change.at` may differ from the expected time by this much (clock skew, rounding). */
+const CHANGE_AT_TOLERANCE_MS = 120_000;
 
 // The 20 snapshot categories of docs/diagnosis.md §3, as the API declares them.
 const CATEGORIES = SNAPSHOT_CATEGORIES;
@@ -26,9 +30,14 @@ interface Ref {
   namespace?: string | null;
   name: string;
 }
+/** `change`: absent = not scored; null = the engine must name none; an object = the change to name. */
+interface ExpectedChange extends Ref {
+  at: string;
+}
 interface Expected {
   category: string;
   resource: Ref;
+  change?: ExpectedChange | null;
 }
 interface K8sObject {
   kind: string;
@@ -115,6 +124,18 @@ function sameRef(a: Ref, b: Ref): boolean {
   return a.kind === b.kind && a.name === b.name && ns(a.namespace) === ns(b.namespace);
 }
 
+function changeOf(o: Outcome): ExpectedChange | undefined {
+  const rc = o.out?.rootCause as { change?: ExpectedChange } | null | undefined;
+  return rc?.change;
+}
+
+/** Whether the named change matches: same object, `at` within the tolerance; none when null is expected. */
+function changeRight(want: ExpectedChange | null, got: ExpectedChange | undefined): boolean {
+  if (want === null) return got === undefined;
+  if (!got || !sameRef(got, want)) return false;
+  return Math.abs(Date.parse(got.at) - Date.parse(want.at)) <= CHANGE_AT_TOLERANCE_MS;
+}
+
 /** True when the diagnosis matches the scenario's expectation. */
 function correct(s: Scenario, o: Outcome): boolean {
   if (o.code !== 0 || !o.out) return false;
@@ -191,6 +212,13 @@ describe("aisre diagnose on the scenario corpus", () => {
       category: s.expected.category,
       resource: refText(s.expected.resource),
     });
+    const want = s.expected.change;
+    if (want === undefined) return;
+    const got = changeOf(o);
+    expect(
+      changeRight(want, got),
+      `rootCause.change: expected ${want ? `${refText(want)} at ${want.at}` : "none"}, got ${got ? `${refText(got)} at ${got.at} (${(got as { what?: string }).what})` : "none"}`,
+    ).toBe(true);
   });
 
   it("ignores the corpus's own top-level keys (expected, description)", async () => {
@@ -252,7 +280,23 @@ describe("aisre diagnose on the scenario corpus", () => {
     console.log(
       `false alarms on healthy clusters: ${falseAlarms.length}${falseAlarms.length ? ` (${falseAlarms.join(", ")})` : ""}`,
     );
+    const scored = outcomes.filter(({ s }) => s.expected?.change);
+    const changesRight = scored.filter(({ s, o }) => changeRight(s.expected!.change!, changeOf(o))).length;
+    const invented = outcomes
+      .filter(({ s, o }) => s.expected?.change === null && changeOf(o) !== undefined)
+      .map(({ s }) => s.rel);
+    console.log(
+      `change accuracy: ${changesRight}/${scored.length}` +
+        (scored.length ? ` (${((100 * changesRight) / scored.length).toFixed(1)}%)` : "") +
+        `; changes named where none explains the onset: ${invented.length}${invented.length ? ` (${invented.join(", ")})` : ""}`,
+    );
     expect(falseAlarms, "no root cause on a healthy cluster").toEqual([]);
+    expect(invented, "no change named on a case that states none").toEqual([]);
+    if (scored.length)
+      expect(
+        changesRight / scored.length,
+        `change accuracy ${changesRight}/${scored.length}`,
+      ).toBeGreaterThanOrEqual(MIN_CHANGE_ACCURACY);
     expect(n / Math.max(m, 1), `accuracy ${n}/${m}`).toBeGreaterThanOrEqual(MIN_ACCURACY);
   });
 });
