@@ -79,10 +79,16 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
     leaderElection: cfg.leaderElect ? { namespace: cfg.namespace, name: cfg.leaseName } : false,
   });
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
-  addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
-  addDiagnosisRunController(mgr, { ...opts, operatorNamespace: cfg.namespace, eventBounds: cfg.eventBounds });
-  addConfigControllers(mgr, cfg.watchNamespace, cfg.namespace);
+  // Opened first: the DiagnosisRun controller recalls similar incidents from it.
   const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
+  addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
+  addDiagnosisRunController(mgr, {
+    ...opts,
+    operatorNamespace: cfg.namespace,
+    eventBounds: cfg.eventBounds,
+    store: db,
+  });
+  addConfigControllers(mgr, cfg.watchNamespace, cfg.namespace);
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
   const grafana = new GrafanaAnnotator({ secrets: kubeSecretReader(mgr.client), logger });
   addNotificationController(mgr, notificationRouter(mgr, logger), {
