@@ -5,6 +5,7 @@ import {
 import { addConfigControllers } from "../controllers/config/controller.ts";
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
+import { addMonitoringController } from "../controllers/monitoring/controller.ts";
 import {
   auditSinks,
   grafanaAuditSink,
@@ -89,6 +90,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
     store: db,
   });
   addConfigControllers(mgr, cfg.watchNamespace, cfg.namespace);
+  addMonitoringController(mgr, { namespace: cfg.watchNamespace });
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
   const grafana = new GrafanaAnnotator({ secrets: kubeSecretReader(mgr.client), logger });
   addNotificationController(mgr, notificationRouter(mgr, logger), {

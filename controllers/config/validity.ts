@@ -1,4 +1,5 @@
 import type { AgentConfig, Runbook } from "../../crds/index.ts";
+import { allFaults, faultText } from "../../agents/monitoring/checks/index.ts";
 import { ConditionType, ConfigPhase, Reason, specErrors } from "../../crds/index.ts";
 import type { Condition } from "../../runtime/index.ts";
 import { setCondition } from "../../runtime/index.ts";
@@ -23,7 +24,8 @@ export function recordValidity(
   now: number,
 ): void {
   const gen = obj.metadata.generation;
-  const errors = specErrors(obj.kind, obj.spec);
+  const checks = obj.kind === "AgentConfig" ? (obj.spec.monitoring?.checks ?? []) : [];
+  const errors = [...specErrors(obj.kind, obj.spec), ...allFaults(checks).map(faultText)];
   const invalid = errors.length > 0 || secrets.state === "missing";
   const message =
     errors.length > 0
