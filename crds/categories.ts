@@ -29,6 +29,7 @@ export const SNAPSHOT_CATEGORIES = [
   "DNSFailure",
   "CertificateExpired",
   "RBACForbidden",
+  "DependencyUnavailable",
 ] as const;
 
 /** Categories diagnosed live from Prometheus metrics, never from snapshots. */

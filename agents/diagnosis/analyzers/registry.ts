@@ -12,6 +12,7 @@ import type { ClusterView } from "../view.ts";
 import type { Analyzer, CategoryFacts } from "./analyzer.ts";
 import { certificatesAnalyzer } from "./certificate.ts";
 import { creationAnalyzer } from "./creation.ts";
+import { dependencyAnalyzer } from "./dependency.ts";
 import { dnsAnalyzer } from "./dns.ts";
 import { hpasAnalyzer } from "./hpa.ts";
 import { ingressesAnalyzer } from "./ingress.ts";
@@ -44,6 +45,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   dnsAnalyzer,
   networkPoliciesAnalyzer,
   certificatesAnalyzer,
+  dependencyAnalyzer,
 ];
 
 /** Folds faults naming the same category and subject as an owner's fault into it (pods and evidence). */
