@@ -240,7 +240,7 @@ describe("examples/", () => {
 
   it("hold one object of every kind", () => {
     const kinds = files.map((f) => (parse(readFileSync(join(root, "examples", f), "utf8")) as Node).kind);
-    expect(kinds.sort()).toEqual(KINDS.map((k) => k.kind).sort());
+    expect([...new Set(kinds)].sort()).toEqual(KINDS.map((k) => k.kind).sort());
   });
 
   it.each(files)("%s matches its schema and names no namespace", (file) => {

@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { MonitoringSpec } from "./types.ts";
 import { allFaults, checkFaults, faultText, promqlError } from "./validate.ts";
 
 describe("promqlError", () => {
@@ -41,5 +44,17 @@ describe("checkFaults", () => {
       { name: "broken", promql: "up ==" },
     ]);
     expect(faults.map((f) => f.check)).toEqual(["broken"]);
+  });
+});
+
+describe("examples/agentconfig-monitoring.yaml", () => {
+  it("holds only checks that parse", () => {
+    const text = readFileSync(
+      new URL("../../../examples/agentconfig-monitoring.yaml", import.meta.url),
+      "utf8",
+    );
+    const example = parse(text) as { spec: { monitoring: MonitoringSpec } };
+    expect(example.spec.monitoring.checks!.length).toBeGreaterThan(0);
+    expect(allFaults(example.spec.monitoring.checks!)).toEqual([]);
   });
 });
