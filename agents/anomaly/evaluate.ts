@@ -20,6 +20,12 @@ export interface Evaluation {
 /** A detection counts when it names the injected signal within the anomaly or 30 minutes after. */
 const LATE_SECONDS = 1800;
 
+const matches = (a: Anomaly, truth: LabelledWorkload["anomaly"]): boolean =>
+  truth !== undefined &&
+  a.signal === truth.signal &&
+  a.detectedAt >= truth.start &&
+  a.detectedAt <= truth.end + LATE_SECONDS;
+
 /** Runs the detector on every signal of every workload from `from` on and scores it. */
 export function evaluate(
   workloads: readonly LabelledWorkload[],
@@ -38,27 +44,23 @@ export function evaluate(
   };
   for (const w of workloads) {
     if (w.anomaly) out.injected++;
-    let found = false;
-    for (const signal of Object.keys(SIGNALS) as Signal[]) {
-      const alarms = detectAnomalies(signal, w.signals[signal], from(w), {
+    const alarms = (Object.keys(SIGNALS) as Signal[]).flatMap((signal) =>
+      detectAnomalies(signal, w.signals[signal], from(w), {
         ...opts,
         traffic: w.signals.requestRate,
         rollouts: w.rollouts,
-      });
-      for (const a of alarms) {
-        out.alarms++;
-        const a0 = w.anomaly;
-        if (
-          a0 &&
-          a.signal === a0.signal &&
-          a.detectedAt >= a0.start &&
-          a.detectedAt <= a0.end + LATE_SECONDS
-        ) {
-          out.truePositives++;
-          if (!found) out.delaysMinutes.push((a.detectedAt - a0.start) / 60);
-          found = true;
-        } else out.falseAlarms.push({ workload: w.name, anomaly: a });
+      }),
+    );
+    let found = false;
+    for (const a of alarms) {
+      out.alarms++;
+      if (!matches(a, w.anomaly)) {
+        out.falseAlarms.push({ workload: w.name, anomaly: a });
+        continue;
       }
+      out.truePositives++;
+      if (!found) out.delaysMinutes.push((a.detectedAt - w.anomaly!.start) / 60);
+      found = true;
     }
     if (found) out.detected++;
   }

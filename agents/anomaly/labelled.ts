@@ -44,6 +44,47 @@ const inside = (t: number, w?: { start: number; end: number }) =>
 /** The daily shape of traffic: quiet at night, a broad daytime hump. */
 const dailyShape = (hour: number) => 0.2 + 0.8 * Math.max(0, Math.sin((Math.PI * (hour - 6)) / 16));
 
+interface Ctx {
+  r: ReturnType<typeof prng>;
+  base: number;
+  /** Magnitude of the anomaly, 0 (subtle) to 1 (plain). */
+  m: number;
+  anomaly: LabelledWorkload["anomaly"];
+  plannedPeak: LabelledWorkload["plannedPeak"];
+  rollouts: LabelledWorkload["rollouts"];
+}
+
+const isWeekendDay = (t: number) => {
+  const d = Math.floor((t - LABELLED_START) / DAY) % 7; // day 0 is a Thursday
+  return d === 2 || d === 3;
+};
+
+/** Every signal at time t: traffic drives latency and CPU; the anomaly changes its own signal. */
+function sampleAt(t: number, { r, base, m, anomaly, plannedPeak, rollouts }: Ctx): Record<Signal, number> {
+  const hour = ((t - LABELLED_START) % DAY) / 3600;
+  const hit = (s: Signal) => anomaly?.signal === s && inside(t, anomaly);
+  let rate = base * dailyShape(hour) * (isWeekendDay(t) ? 0.6 : 1) * (1 + 0.05 * r.normal());
+  if (inside(t, plannedPeak)) rate *= 2.5;
+  if (hit("requestRate")) rate *= 0.2 + 0.3 * m;
+  const load = rate / base;
+  let latency = 0.25 + 0.1 * load + 0.015 * r.normal();
+  if (hit("latencyP99")) latency *= 1.6 + 2.4 * m;
+  if (rollouts.some((w) => inside(t, w))) latency *= 3;
+  let cpu = (0.1 + 0.5 * load) * (1 + 0.05 * r.normal());
+  if (hit("cpu")) cpu *= 1.5 + m;
+  let memory = (300 + 5 * r.normal()) * 2 ** 20;
+  if (hit("memory")) memory += ((t - anomaly!.start) / 3600) * (30 + 60 * m) * 2 ** 20;
+  const errors = hit("errorRatio") ? 0.01 + 0.04 * m : 0.002 + 0.001 * Math.abs(r.normal());
+  return {
+    requestRate: Math.max(0, rate),
+    errorRatio: errors,
+    latencyP99: Math.max(0.01, latency),
+    cpu: Math.max(0, cpu),
+    memory,
+    restarts: hit("restarts") ? 2 : 0,
+  };
+}
+
 function workload(i: number): LabelledWorkload {
   const r = prng(1000 + i);
   const base = 5 + r.next() * 50;
@@ -70,31 +111,10 @@ function workload(i: number): LabelledWorkload {
     memory: [],
     restarts: [],
   };
+  const ctx: Ctx = { r, base, m, anomaly, plannedPeak, rollouts };
   for (let t = LABELLED_START; t < LABELLED_START + LABELLED_DAYS * DAY; t += STEP) {
-    const hour = ((t - LABELLED_START) % DAY) / 3600;
-    const weekend =
-      Math.floor((t - LABELLED_START) / DAY) % 7 >= 2 && Math.floor((t - LABELLED_START) / DAY) % 7 <= 3;
-    const hit = (s: Signal) => anomaly?.signal === s && inside(t, anomaly);
-    let rate = base * dailyShape(hour) * (weekend ? 0.6 : 1) * (1 + 0.05 * r.normal());
-    if (inside(t, plannedPeak)) rate *= 2.5;
-    if (hit("requestRate")) rate *= 0.2 + 0.3 * m;
-    const load = rate / base;
-    let latency = 0.25 + 0.1 * load + 0.015 * r.normal();
-    if (hit("latencyP99")) latency *= 1.6 + 2.4 * m;
-    if (rollouts.some((w) => inside(t, w))) latency *= 3;
-    let cpu = (0.1 + 0.5 * load) * (1 + 0.05 * r.normal());
-    if (hit("cpu")) cpu *= 1.5 + m;
-    let memory = (300 + 5 * r.normal()) * 2 ** 20;
-    if (hit("memory")) memory += ((t - anomaly!.start) / 3600) * (30 + 60 * m) * 2 ** 20;
-    signals.requestRate.push({ t, v: Math.max(0, rate) });
-    signals.errorRatio.push({
-      t,
-      v: hit("errorRatio") ? 0.01 + 0.04 * m : 0.002 + 0.001 * Math.abs(r.normal()),
-    });
-    signals.latencyP99.push({ t, v: Math.max(0.01, latency) });
-    signals.cpu.push({ t, v: Math.max(0, cpu) });
-    signals.memory.push({ t, v: memory });
-    signals.restarts.push({ t, v: hit("restarts") ? 2 : 0 });
+    const values = sampleAt(t, ctx);
+    for (const k of Object.keys(values) as Signal[]) signals[k].push({ t, v: values[k] });
   }
   return {
     name: `w${String(i).padStart(2, "0")}`,
