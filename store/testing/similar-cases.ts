@@ -15,7 +15,7 @@ import { openInput } from "./fixtures.ts";
 
 /** "Now" of the cases: incidents are opened days before it. */
 export const NOW = new Date("2026-03-31T00:00:00Z");
-const daysAgo = (d: number) => new Date(NOW.getTime() - d * 86_400_000).toISOString();
+const daysAgo = (d: number, now = NOW) => new Date(now.getTime() - d * 86_400_000).toISOString();
 
 interface Past {
   task: string;
@@ -26,7 +26,8 @@ interface Past {
   resolved?: boolean;
 }
 
-const REFUSED = (ip: string, pod: string, at: string) => [
+/** Log lines of a database that refuses connections, at an IP, from a pod, at a time. */
+export const REFUSED = (ip: string, pod: string, at: string) => [
   `${at} ERROR ${pod} db pool: dial tcp ${ip}:5432: connect: connection refused`,
   `container ${pod.length}f86d081884c7d659a2feaa0c55ad015 exited with code 1 after 3 restarts`,
 ];
@@ -79,9 +80,9 @@ export const PAST: Past[] = [
 ];
 
 /** Projects one past incident as the projection would: task, run findings, diagnosis, remediation. */
-async function seed(db: Database, p: Past): Promise<void> {
+async function seed(db: Database, p: Past, now: Date): Promise<void> {
   const target = { kind: "Deployment", namespace: "shop", name: p.name };
-  const openedAt = daysAgo(p.days);
+  const openedAt = daysAgo(p.days, now);
   const rootCause = `${p.category} on Deployment shop/${p.name}`;
   await upsertIncident(db, openInput(p.task, 1, { fingerprint: `fp-${p.task}`, target, openedAt }));
   const diagnosis = { taskUid: p.task, diagnosisUid: `diag-${p.task}`, resourceVersion: "5" };
@@ -118,13 +119,13 @@ async function seed(db: Database, p: Past): Promise<void> {
   }
   await upsertIncident(
     db,
-    openInput(p.task, 10, { status: "resolved", resolvedAt: daysAgo(p.days - 0.1), openedAt, target }),
+    openInput(p.task, 10, { status: "resolved", resolvedAt: daysAgo(p.days - 0.1, now), openedAt, target }),
   );
 }
 
-/** Seeds PAST into a migrated, empty store. */
-export async function seedPast(db: Database): Promise<void> {
-  for (const p of PAST) await seed(db, p);
+/** Seeds PAST into a migrated, empty store, `days` before now. */
+export async function seedPast(db: Database, now = NOW): Promise<void> {
+  for (const p of PAST) await seed(db, p, now);
 }
 
 const tasks = (hits: { incident: { taskUid: string } }[]) => hits.map((h) => h.incident.taskUid).sort();
