@@ -22,6 +22,7 @@ const INCIDENT = {
   target: "$.target",
   summary: "$.summary",
   rootCause: "$.root_cause",
+  rootCauseChange: "$.root_cause_change",
   category: "$.category",
   aiAnalysis: "$.ai_analysis",
   recommendedActions: "$.recommended_actions",

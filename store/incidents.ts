@@ -34,20 +34,22 @@ function incidentParams(input: IncidentInput): unknown[] {
     ts(input.diagnosedAt, "diagnosedAt"),
     ts(input.resolvedAt, "resolvedAt"),
     resourceVersion(input.resourceVersion),
+    json(input.rootCauseChange),
   ];
 }
 
 const INSERT_SQL = `
 INSERT INTO incidents (task_uid, task_name, task_namespace, fingerprint, alertname, severity, status, namespace,
   target, summary, root_cause, category, ai_analysis, recommended_actions, diagnosis_ref, plan_ref,
-  opened_at, diagnosed_at, resolved_at, cr_resource_version)
+  opened_at, diagnosed_at, resolved_at, cr_resource_version, root_cause_change)
 VALUES ($1, $2, $3, $4, $5, $6, $7::text, $8, $9::jsonb, $10, $11, $12, $13::jsonb,
   COALESCE($14::jsonb, '[]'::jsonb), $15, $16, $17::timestamptz, $18::timestamptz,
-  CASE WHEN $7::text = 'resolved' THEN COALESCE($19::timestamptz, now()) END, $20::bigint)
+  CASE WHEN $7::text = 'resolved' THEN COALESCE($19::timestamptz, now()) END, $20::bigint, $21::jsonb)
 RETURNING id::text AS id`;
 
 // $1 is the incident id, $2.. are incidentParams without the three task identity fields.
-// Only newer SreTask state applies; fields the state leaves out keep their value.
+// Only newer SreTask state applies; fields the state leaves out keep their value, except the
+// root cause's change, which belongs to the root cause it comes with (a new one without a change clears it).
 // LEAST ignores NULLs: opened/diagnosed keep the earliest time seen. The fingerprint is
 // set once, and never onto a second open incident of the same alert.
 const UPDATE_SQL = `
@@ -61,7 +63,8 @@ UPDATE incidents SET
   diagnosis_ref = COALESCE($13, diagnosis_ref), plan_ref = COALESCE($14, plan_ref),
   opened_at = LEAST(opened_at, $15::timestamptz), diagnosed_at = LEAST(diagnosed_at, $16::timestamptz),
   resolved_at = CASE WHEN $5::text = 'resolved' THEN COALESCE($17::timestamptz, resolved_at, now()) END,
-  cr_resource_version = $18::bigint, updated_at = now()
+  cr_resource_version = $18::bigint, updated_at = now(),
+  root_cause_change = CASE WHEN $9::text IS NULL THEN root_cause_change ELSE $19::jsonb END
 WHERE id = $1::uuid AND cr_resource_version < $18::bigint
 RETURNING id::text AS id`;
 

@@ -33,6 +33,8 @@ export interface IncidentInput {
   target?: Record<string, unknown>;
   summary?: string;
   rootCause?: string;
+  /** rootCause.change of the diagnosis; replaced (or cleared) whenever rootCause is given. */
+  rootCauseChange?: Record<string, unknown>;
   category?: string;
   aiAnalysis?: unknown;
   recommendedActions?: unknown[];
@@ -55,6 +57,7 @@ export interface Incident {
   target: Record<string, unknown> | null;
   summary: string | null;
   rootCause: string | null;
+  rootCauseChange: Record<string, unknown> | null;
   category: string | null;
   aiAnalysis: unknown;
   recommendedActions: unknown[];

@@ -53,6 +53,7 @@ function outcomePart(task: SreTask): Partial<IncidentInput> {
   return {
     ...targetPart(task),
     rootCause: status?.rootCause?.summary,
+    rootCauseChange: status?.rootCause?.change,
     category: status?.rootCause?.category,
     diagnosisRef: status?.diagnosisRunRef?.name,
     planRef: status?.remediationPlanRef?.name,
