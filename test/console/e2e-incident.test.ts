@@ -58,7 +58,7 @@ describe("web console in a real browser: an alert's incident, live, approved", (
     ]);
   }, 600_000);
   afterAll(async () => {
-    stack?.llm?.release();
+    await stack?.llm?.release();
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();
     await stack?.stop();
@@ -84,7 +84,10 @@ describe("web console in a real browser: an alert's incident, live, approved", (
     // The investigation waits at the LLM step: the page follows it while it runs.
     await eventually(async () => (stack.llm!.received() > 0 ? true : undefined), 120_000);
     const progress = p.getByTestId("progress");
-    await progress.waitFor();
+    const running = (await readTask(cluster!, ns.name, task.name)).status?.phase ?? "";
+    expect(["Pending", "Accepted", "Classifying", "Diagnosing"]).toContain(running);
+    // The phase arrives over the stream (English labels are the phase names while running).
+    await progress.filter({ hasText: running }).waitFor();
     // No category yet: the root cause card waits for the diagnosis.
     expect(await p.getByTestId("root-cause").locator(".ant-tag").count()).toBe(0);
 
@@ -93,15 +96,17 @@ describe("web console in a real browser: an alert's incident, live, approved", (
     await screenshot(p, "incident-reconnecting");
     stack.proxy.up();
     await p.getByTestId("reconnecting").waitFor({ state: "detached" });
+    await progress.filter({ hasText: running }).waitFor();
 
     // Let the investigation finish: the root cause arrives on the open page, no reload.
-    stack.llm!.release();
+    await stack.llm!.release();
     const finished = await eventually(async () => {
       const t = await readTask(cluster!, ns.name, task.name);
       return t.status?.rootCause?.category ? t : undefined;
     }, 180_000);
-    const rootCause = p.getByTestId("root-cause");
-    await rootCause.filter({ hasText: finished.status!.rootCause!.category! }).first().waitFor();
+    const category = finished.status!.rootCause!.category!;
+    await progress.filter({ hasText: category }).waitFor();
+    await p.getByTestId("root-cause").filter({ hasText: category }).first().waitFor();
     await screenshot(p, "incident");
   }, 420_000);
 

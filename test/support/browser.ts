@@ -1,8 +1,11 @@
 /**
  * Debian's chromium driven by playwright-core (no browser download): launch, screenshots as
- * test artifacts under test-artifacts/console/, and a check that says how to get chromium.
+ * test artifacts under test-artifacts/console/, a check that says how to get chromium, and a
+ * proxy whose cut connections are the browser's view of a network outage.
  */
 import { accessSync, constants, mkdirSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import type { AddressInfo, Socket } from "node:net";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -63,4 +66,43 @@ export async function signIn(page: Page, baseUrl: string, token: string): Promis
 export async function openPage(page: Page, baseUrl: string, route: string, testid = route): Promise<void> {
   await page.goto(`${baseUrl}/#/${route}`);
   await page.getByTestId(`page-${testid}`).waitFor();
+}
+
+/** A TCP proxy whose connections can be cut (the browser's view of a network outage). */
+export interface CuttableProxy {
+  url: string;
+  down(): void;
+  up(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a loopback TCP proxy to targetPort whose connections down() cuts (and refuses until up()). */
+export async function startCuttableProxy(targetPort: number): Promise<CuttableProxy> {
+  const sockets = new Set<Socket>();
+  let isDown = false;
+  const server = createServer((client) => {
+    if (isDown) return void client.destroy();
+    const upstream = connect(targetPort, "127.0.0.1");
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+      s.on("error", () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    down: () => {
+      isDown = true;
+      for (const s of sockets) s.destroy();
+    },
+    up: () => void (isDown = false),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -9,9 +9,6 @@
 import { execFile, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { createServer as createHttpServer } from "node:http";
-import { connect, createServer } from "node:net";
-import type { AddressInfo, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -20,7 +17,10 @@ import { it } from "vitest";
 import type { V1Pod } from "@kubernetes/client-node";
 import { agentConfig, deployment } from "../remediation/support.ts";
 import { WEBHOOK_TOKEN, freePort, serviceAccountToken, waitFor } from "../sidecar/support.ts";
+import { startCuttableProxy } from "./browser.ts";
+import type { CuttableProxy } from "./browser.ts";
 import { installCrds, kubectl } from "./cluster.ts";
+import { startOpenAIServer } from "./openai-server.ts";
 import type { TestCluster } from "./cluster.ts";
 import { startOperator, stopOperator } from "./operator-process.ts";
 import type { OperatorProcess } from "./operator-process.ts";
@@ -40,21 +40,13 @@ export interface ConsoleUser {
   token: string;
 }
 
-/** A TCP proxy whose connections can be cut (the browser's view of a network outage). */
-export interface CuttableProxy {
-  url: string;
-  down(): void;
-  up(): void;
-  close(): Promise<void>;
-}
-
-/** An OpenAI-protocol endpoint that holds every request until released, then refuses it (400). */
+/** An OpenAI-protocol endpoint whose every request waits until the test releases them. */
 export interface HeldLLM {
   baseURL: string;
   /** Requests received so far. */
   received(): number;
-  release(): void;
-  close(): Promise<void>;
+  /** Cuts the held requests (and refuses later ones): the LLM step fails, the deterministic result stands. */
+  release(): Promise<void>;
 }
 
 export interface ConsoleStack {
@@ -92,69 +84,11 @@ export async function ensureConsoleBuilt(): Promise<void> {
   await run("npm", ["run", "build:console"], { timeout: 10 * 60_000, maxBuffer: 64 << 20 });
 }
 
-async function startCuttableProxy(targetPort: number): Promise<CuttableProxy> {
-  const sockets = new Set<Socket>();
-  let isDown = false;
-  const server = createServer((client) => {
-    if (isDown) return void client.destroy();
-    const upstream = connect(targetPort, "127.0.0.1");
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => undefined);
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    down: () => {
-      isDown = true;
-      for (const s of sockets) s.destroy();
-    },
-    up: () => void (isDown = false),
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 async function startHeldLLM(): Promise<HeldLLM> {
-  let released = false;
-  let count = 0;
-  const waiting = new Set<() => void>();
-  const server = createHttpServer((req, res) => {
-    count++;
-    req.resume();
-    const refuse = () => {
-      if (res.writableEnded || res.destroyed) return;
-      res.writeHead(400, { "content-type": "application/json" });
-      res.end(
-        JSON.stringify({ error: { message: "held by the console test", type: "invalid_request_error" } }),
-      );
-    };
-    if (released) return refuse();
-    waiting.add(refuse);
-    res.on("close", () => waiting.delete(refuse));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
-    received: () => count,
-    release: () => {
-      released = true;
-      for (const refuse of waiting) refuse();
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const server = await startOpenAIServer();
+  // An hour each: nothing answers until release() closes the server.
+  server.script(...Array.from({ length: 50 }, () => ({ delayMs: 3_600_000, content: "held" })));
+  return { baseURL: server.baseURL, received: () => server.requests.length, release: () => server.close() };
 }
 
 /** Creates checkout v1 (healthy), then rolls out v2 whose pods kwok drives into CrashLoopBackOff. */
@@ -239,7 +173,7 @@ export async function startConsoleStack(
     cleanups.push(() => pg("stop"));
     const databaseUrl = await pg("url");
     const llm = opts.holdLLM ? await startHeldLLM() : undefined;
-    if (llm) cleanups.push(() => llm.close());
+    if (llm) cleanups.push(() => llm.release());
     await setUpNamespace(cluster, ns, llm);
     const people = await users(cluster, ns);
     const operator = startOperator(cluster, {
