@@ -54,6 +54,8 @@ export async function startPrometheus(opts: { history?: string } = {}): Promise<
     [
       `--config.file=${config}`,
       `--storage.tsdb.path=${join(dir, "data")}`,
+      // Backfilled histories reach a few weeks back; the default 15 d would delete their start.
+      "--storage.tsdb.retention.time=60d",
       `--web.listen-address=127.0.0.1:${port}`,
     ],
     { stdio: "ignore" },
@@ -97,7 +99,7 @@ export interface SuitePrometheus {
  * missing prometheus fails the suite; elsewhere tests call ctx.skip() on `missing`, after one
  * line saying how to get it.
  */
-export function usePrometheus(opts: { history?: () => string } = {}): SuitePrometheus {
+export function usePrometheus(opts: { history?: () => string; timeoutMs?: number } = {}): SuitePrometheus {
   const suite: SuitePrometheus = {};
   beforeAll(async () => {
     try {
@@ -107,7 +109,7 @@ export function usePrometheus(opts: { history?: () => string } = {}): SuiteProme
       suite.missing = (err as Error).message;
       console.warn(`skipped: ${suite.missing}`);
     }
-  }, 60_000);
+  }, opts.timeoutMs ?? 60_000);
   afterAll(async () => suite.current?.stop());
   return suite;
 }

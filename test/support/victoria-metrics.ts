@@ -140,7 +140,9 @@ export interface SuiteVictoriaMetrics {
  * missing binary fails the suite; elsewhere tests call ctx.skip() on `missing`, after one line
  * saying how to get it.
  */
-export function useVictoriaMetrics(opts: { history?: () => string } = {}): SuiteVictoriaMetrics {
+export function useVictoriaMetrics(
+  opts: { history?: () => string; timeoutMs?: number } = {},
+): SuiteVictoriaMetrics {
   const suite: SuiteVictoriaMetrics = {};
   beforeAll(async () => {
     try {
@@ -150,7 +152,7 @@ export function useVictoriaMetrics(opts: { history?: () => string } = {}): Suite
       suite.missing = (err as Error).message;
       console.warn(`skipped: ${suite.missing}`);
     }
-  }, 60_000);
+  }, opts.timeoutMs ?? 60_000);
   afterAll(async () => suite.current?.stop());
   return suite;
 }
