@@ -8,6 +8,11 @@ export const theme: ThemeConfig = {
   token: {
     colorPrimary: "#0958d9",
     colorLink: "#0958d9",
+    // antd derives lighter hover shades (#579df2 is 2.7:1); hover and press darken instead.
+    colorPrimaryHover: "#003eb3",
+    colorPrimaryActive: "#002c8c",
+    colorLinkHover: "#003eb3",
+    colorLinkActive: "#002c8c",
     colorTextSecondary: "rgba(0, 0, 0, 0.68)",
     colorTextTertiary: "rgba(0, 0, 0, 0.64)",
     colorTextDescription: "rgba(0, 0, 0, 0.64)",
@@ -29,6 +34,10 @@ export const TAG_COLORS: Record<string, string> = {
   info: "#0958d9",
   low: "#237804",
   open: "#a8071a",
+  diagnosing: "#0958d9",
+  diagnosed: "#ad4e00",
+  remediating: "#0958d9",
+  failed: "#a8071a",
   resolved: "#237804",
   good: "#237804",
   bad: "#a8071a",

@@ -8,17 +8,36 @@ import { formatValue } from "../components/format.ts";
 import { useI18n } from "../i18n/index.tsx";
 
 const num = (v: unknown): number | undefined => (typeof v === "number" && Number.isFinite(v) ? v : undefined);
+const forecastOf = (f: CapacityItem): Record<string, unknown> =>
+  f.forecast && typeof f.forecast === "object" ? (f.forecast as Record<string, unknown>) : {};
 
-/** The name of a forecast: its explicit name, else namespace/name, else its resource. */
+/**
+ * The name of a forecast: its key (node, pool, namespace/resource, namespace/pvc, as the
+ * capacity agent reports it), else namespace/name.
+ */
 export function forecastName(f: CapacityItem): string {
-  const name = f.name ?? f.resource ?? f.target ?? f.pool;
+  if (typeof f.key === "string") return f.key;
+  const name = f.name ?? f.target ?? f.pool;
   const ns = typeof f.namespace === "string" ? `${f.namespace}/` : "";
   return `${ns}${formatValue(name)}`;
 }
 
-/** Days to exhaustion of a forecast, whatever the backend calls it. */
+/** Days to exhaustion of a forecast (agents/capacity: forecast.daysToExhaustion). */
 export function daysOf(f: CapacityItem): number | undefined {
-  return num(f.daysToExhaustion) ?? num(f.days) ?? num(f.daysLeft);
+  return num(forecastOf(f).daysToExhaustion) ?? num(f.daysToExhaustion) ?? num(f.days);
+}
+
+/** What is measured: "cpu requests", "storage usage". */
+export function measureOf(f: CapacityItem): string {
+  return [f.resource, f.measure].filter((v) => typeof v === "string").join(" ");
+}
+
+/** Utilization as a percentage, or the row's own usage text; why there is no forecast otherwise. */
+export function usageOf(f: CapacityItem): string {
+  const u = num(forecastOf(f).utilization);
+  if (u !== undefined) return `${Math.round(u * 100)}%`;
+  if (typeof f.insufficient === "string") return f.insufficient;
+  return formatValue(f.usage);
 }
 
 /** The capacity page. */
@@ -56,9 +75,10 @@ export default function Capacity() {
             dataSource={items}
             locale={{ emptyText: t("common.noData") }}
             columns={[
-              { title: t("capacity.kind"), render: (_, f) => formatValue(f.kind ?? f.scope) },
-              { title: t("capacity.resource"), render: (_, f) => forecastName(f) },
-              { title: t("capacity.usage"), render: (_, f) => formatValue(f.usage ?? f.used) },
+              { title: t("capacity.kind"), render: (_, f) => formatValue(f.scope ?? f.kind) },
+              { title: t("common.name"), render: (_, f) => forecastName(f) },
+              { title: t("capacity.resource"), render: (_, f) => measureOf(f) },
+              { title: t("capacity.usage"), render: (_, f) => usageOf(f) },
               {
                 title: t("capacity.daysToExhaustion"),
                 render: (_, f) => {

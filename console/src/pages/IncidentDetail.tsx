@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from "react";
 import { Alert, Space, Typography } from "antd";
-import type { IncidentDetail as Detail, Plan } from "../api/types.ts";
+import type { IncidentDetail as Detail, Finding, Plan, RootCause } from "../api/types.ts";
 import { useApi } from "../api/useApi.ts";
 import { ErrorAlert } from "../components/ErrorAlert.tsx";
 import { PlanCard } from "../components/PlanCard.tsx";
@@ -27,15 +27,30 @@ import {
 const DONE = new Set(["Diagnosed", "AwaitingApproval", "Succeeded", "Failed", "Resolved"]);
 
 /** The evidence of the root cause: the evidence of the findings on its resource. */
-function evidenceOf(d: Detail): string[] {
-  const r = d.rootCause?.resource;
+function evidenceOf(rootCause: RootCause | null | undefined, findings: Finding[]): string[] {
+  const r = rootCause?.resource;
   if (!r) return [];
-  return (d.findings ?? [])
-    .filter(
-      (f) =>
-        f.resource?.kind === r.kind && f.resource?.name === r.name && f.category === d.rootCause?.category,
-    )
-    .flatMap((f) => f.evidence ?? []);
+  const onCause = (f: Finding) =>
+    f.resource?.kind === r.kind && f.resource?.name === r.name && f.category === rootCause.category;
+  return findings.filter(onCause).flatMap((f) => f.evidence ?? []);
+}
+
+/** How long a diagnosed incident is re-read while its plan may still be proposed. */
+const PLAN_WAIT_MS = 120_000;
+const PLAN_POLL_MS = 5_000;
+
+/** Re-reads a diagnosed incident without a plan for a while: the plan follows the diagnosis. */
+function usePlanWait(d: Detail, reload: () => void): void {
+  const waiting = d.task?.phase === "Diagnosed" && !d.plan;
+  useEffect(() => {
+    if (!waiting) return;
+    const until = Date.now() + PLAN_WAIT_MS;
+    const timer = setInterval(() => {
+      if (Date.now() > until) clearInterval(timer);
+      else reload();
+    }, PLAN_POLL_MS);
+    return () => clearInterval(timer);
+  }, [waiting, reload]);
 }
 
 function Notes({ detail }: { detail: Detail }) {
@@ -96,14 +111,17 @@ function Body({ data, reload }: { data: Detail; reload: () => void }) {
   useEffect(() => {
     if (progress.finished) reload();
   }, [progress.finished, reload]);
+  usePlanWait(data, reload);
+  const rootCause = data.rootCause ?? progress.rootCause;
+  const findings = data.findings?.length ? data.findings : progress.findings;
   return (
     <>
       <Heading detail={data} phase={progress.phase} />
       {live.name && <Progress progress={progress} />}
-      <RootCauseSection rootCause={data.rootCause ?? progress.rootCause} evidence={evidenceOf(data)} />
+      <RootCauseSection rootCause={rootCause} evidence={evidenceOf(rootCause, findings)} />
       <Notes detail={data} />
       <AlertSection alert={data.alert} />
-      <FindingsSection findings={data.findings?.length ? data.findings : progress.findings} />
+      <FindingsSection findings={findings} />
       <RecommendationsSection items={data.recommendations} />
       <PlanPart detail={data} />
       <ContextSections detail={data} />

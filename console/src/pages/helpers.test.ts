@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Plan } from "../api/types.ts";
 import { decidable } from "../components/PlanCard.tsx";
 import { EDITABLE, isSet, partialSpec, valueAt } from "./agents/AgentEdit.tsx";
-import { daysOf, forecastName } from "./Capacity.tsx";
+import { daysOf, forecastName, measureOf, usageOf } from "./Capacity.tsx";
 import { pendingFirst } from "./Plans.tsx";
 
 const plan = (name: string, phase: string, extra: Partial<Plan> = {}): Plan => ({
@@ -69,9 +69,22 @@ describe("agent edit", () => {
 
 describe("capacity rows", () => {
   it("names forecasts and reads their days to exhaustion", () => {
+    const item = {
+      scope: "volume",
+      key: "shop/data",
+      resource: "storage",
+      measure: "usage",
+      forecast: { utilization: 0.814, daysToExhaustion: 3.5 },
+    };
+    expect([forecastName(item), measureOf(item), usageOf(item), daysOf(item)]).toEqual([
+      "shop/data",
+      "storage usage",
+      "81%",
+      3.5,
+    ]);
+    expect(usageOf({ key: "n1", insufficient: "only 2 days of history" })).toBe("only 2 days of history");
     expect(forecastName({ namespace: "shop", name: "data" })).toBe("shop/data");
-    expect(forecastName({ pool: "pool-a" })).toBe("pool-a");
-    expect(daysOf({ daysToExhaustion: 3.5 })).toBe(3.5);
+    expect(daysOf({ forecast: { daysToExhaustion: null } })).toBeUndefined();
     expect(daysOf({ days: 2 })).toBe(2);
     expect(daysOf({ daysToExhaustion: null })).toBeUndefined();
   });
