@@ -54,6 +54,7 @@ describe("resolveEndpoint", () => {
     ["api.partner.example", "shop", "external host api.partner.example:5432"],
     ["203.0.113.9", "shop", "external host 203.0.113.9:5432"],
     ["localhost", "shop", "the pod itself"],
+    ["10.9.9.9", "shop", undefined],
   ])("%s from %s is %s", (host, ns, shown) => {
     expect(at(host, 5432, ns)).toBe(shown);
   });

@@ -74,6 +74,8 @@ function namespaceExists(view: ClusterView, ns: string): boolean {
   return !!view.get("Namespace", "", ns) || view.list("Service", ns).length > 0;
 }
 
+const PRIVATE = /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\.)/;
+
 const withPort = (port: number | undefined) => (port ? { port } : {});
 
 function missing(namespace: string, name: string, port: number | undefined): Target {
@@ -114,6 +116,9 @@ function ipTarget(view: ClusterView, e: Endpoint): Target | undefined {
   const pod = idx.pods.get(e.host);
   if (pod) return { kind: "pod", pod, ...withPort(e.port) };
   if (e.loose && !KNOWN_PORTS.has(e.port ?? 0)) return undefined;
+  // A private address the view does not know may be a pod or Service outside a scoped view
+  // (the operator enumerates one namespace): undecided, never an "external host".
+  if (PRIVATE.test(e.host)) return undefined;
   return { kind: "external", host: e.host, ...withPort(e.port) };
 }
 

@@ -76,6 +76,32 @@ describe("leanTransform", () => {
     expect(container.env[0]!.value).toBe("hunter2");
   });
 
+  it("keeps of env values and ConfigMap data only the endpoints they name, never a credential", () => {
+    const env = [
+      { name: "DATABASE_URL", value: "postgres://orders:s3cr3t@orders-db:5432/orders?sslmode=disable" },
+      { name: "DB_HOST", value: "orders-db" },
+      { name: "DB_PORT", value: "5432" },
+      { name: "API_TOKEN", value: "ghp_secret" },
+    ];
+    const pod = lean("Pod", { metadata: { name: "p" }, spec: { containers: [{ name: "app", env }] } });
+    expect(pod.spec.containers[0].env).toEqual([
+      { name: "DATABASE_URL", value: "postgres://orders-db:5432" },
+      { name: "DB_HOST", value: "orders-db" },
+      { name: "DB_PORT", value: "5432" },
+      { name: "API_TOKEN" },
+    ]);
+    const cm = lean("ConfigMap", {
+      metadata: { name: "c" },
+      data: {
+        "app.yaml": "db:\n  host: orders-db\n  port: 5432\n  password: hunter2\n",
+        REDIS_URL: "redis://:hunter2@redis:6379/0",
+        LOG_LEVEL: "debug",
+      },
+    });
+    expect(cm.data).toEqual({ "app.yaml": "orders-db:5432", REDIS_URL: "redis://redis:6379" });
+    expect(JSON.stringify([pod, cm])).not.toMatch(/s3cr3t|hunter2|ghp_|sslmode/);
+  });
+
   it("drops Node image lists and nodeInfo, keeping conditions, addresses and allocatable", () => {
     const status = {
       conditions: [{ type: "Ready", status: "True" }],

@@ -6,6 +6,7 @@
  */
 import type { KubernetesObject } from "@kubernetes/client-node";
 import type { ResourceType } from "../../../kube/kube-api.ts";
+import { leanData, leanSetting } from "../dependencies/settings.ts";
 
 type Json = Record<string, unknown>;
 
@@ -50,14 +51,33 @@ const NODE_STATUS_DROPPED = [
   "config",
 ];
 
-/** A container without literal env values: analyzers read only env names and references. */
+/**
+ * A container whose literal env values are replaced by the endpoints they name (dependency
+ * discovery reads them; credentials, paths and queries are gone), or dropped when they name none.
+ */
 function leanContainer(c: Json): Json {
   const env = c.env as Json[] | undefined;
   if (!env) return c;
-  return { ...c, env: env.map(({ value: _value, ...rest }) => rest) };
+  return {
+    ...c,
+    env: env.map(({ value, ...rest }) => {
+      const lean = typeof value === "string" ? leanSetting(String(rest.name ?? ""), value) : undefined;
+      return lean === undefined ? rest : { ...rest, value: lean };
+    }),
+  };
 }
 
-/** A pod spec whose containers carry no literal env values. */
+/** A ConfigMap's data reduced to the endpoints each value names (keys that name none are dropped). */
+function leanConfigMap(o: KubernetesObject): KubernetesObject {
+  const data = (o as Json).data as Record<string, string> | undefined;
+  const out = pick(o, []);
+  const kept = Object.entries(data ?? {})
+    .map(([k, v]) => [k, leanData(k, String(v))] as const)
+    .filter(([, v]) => v !== "");
+  return kept.length > 0 ? ({ ...out, data: Object.fromEntries(kept) } as KubernetesObject) : out;
+}
+
+/** A pod spec whose containers carry no literal env values other than the endpoints they name. */
 export function leanPodSpec(spec: Json | undefined): Json | undefined {
   if (!spec) return spec;
   const out: Json = { ...spec };
@@ -76,8 +96,8 @@ function withSpec(obj: KubernetesObject, reshape: (spec: Json) => Json): Kuberne
 }
 
 const PER_KIND: Record<string, (obj: KubernetesObject) => KubernetesObject> = {
-  // Values may be large and may hold credentials; no analyzer reads them (nor the keys).
-  ConfigMap: (o) => pick(o, []),
+  // Values may be large and may hold credentials: only the endpoints they name are kept.
+  ConfigMap: leanConfigMap,
   Secret: (o) => pick(o, ["type"]),
   Event: (o) => {
     const e = pick(o, EVENT_FIELDS);
