@@ -12,6 +12,10 @@ export default defineConfig({
   root,
   base: "/",
   plugins: [react()],
+  // `npx vite --config console/vite.config.ts` for development: the API goes to a running sidecar.
+  server: {
+    proxy: { "/console/api": { target: process.env.AISRE_SIDECAR_URL ?? "http://127.0.0.1:8080" } },
+  },
   // No inline script may be emitted: the sidecar's CSP is script-src 'self'.
   build: {
     outDir: `${root}/dist`,

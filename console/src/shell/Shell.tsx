@@ -5,7 +5,7 @@ import { useSession } from "../api/session.tsx";
 import { useI18n } from "../i18n/index.tsx";
 import type { MessageKey } from "../i18n/index.tsx";
 import { PAGES, hrefOf } from "../route.ts";
-import type { Route } from "../route.ts";
+import type { PageName, Route } from "../route.ts";
 import { LangSwitch } from "./LangSwitch.tsx";
 
 /** Frames a page for the signed-in user. */
@@ -33,9 +33,17 @@ export function Shell({ route, children }: { route: Route; children: ReactNode }
         </div>
       </Layout.Header>
       <Layout>
-        <Layout.Sider width={220} theme="light" breakpoint="lg" collapsedWidth={0}>
+        <Layout.Sider width={220} theme="light">
           <nav aria-label={t("nav.label")}>
-            <Menu mode="inline" selectedKeys={[selected]} items={items} />
+            {/* The links navigate on click; onClick covers the keyboard (Enter on a menu item). */}
+            <Menu
+              mode="inline"
+              selectedKeys={[selected]}
+              items={items}
+              onClick={({ key }) => {
+                location.hash = hrefOf({ page: key as PageName });
+              }}
+            />
           </nav>
         </Layout.Sider>
         {/* Layout.Content is the <main> landmark, Layout.Header the <header>. */}
