@@ -43,8 +43,11 @@ export function boundedResult(unsafe: DiagnosisResult): StatusResult {
       evidence: evidenceCut,
     },
   };
-  if (result.rootCause)
-    out.rootCause = { ...result.rootCause, summary: clip(result.rootCause.summary, LIMITS.message) };
+  if (result.rootCause) {
+    const { change, ...rootCause } = result.rootCause;
+    out.rootCause = { ...rootCause, summary: clip(rootCause.summary, LIMITS.message) };
+    if (change) out.rootCause.change = { ...change, what: clip(change.what, LIMITS.message) };
+  }
   if (result.evidenceGaps?.length)
     out.evidenceGaps = result.evidenceGaps.slice(0, LIMITS.evidence).map((g) => clip(g, LIMITS.evidenceLine));
   if (result.runbooks?.length) {
