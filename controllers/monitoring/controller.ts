@@ -130,8 +130,13 @@ export function addMonitoringController(mgr: Manager, opts: MonitoringController
 
   /** Checks removed: resolve what they opened, then forget the AgentConfig and clear its status. */
   const stop = async (key: string, config: AgentConfig, log: Logger): Promise<void> => {
-    const left = runs.get(key);
+    let left = runs.get(key);
     runs.delete(key);
+    // Evaluated before this process led (status says so): its open tasks are found on the API server.
+    if (!left && config.status?.monitoring) {
+      left = { uid: config.metadata.uid ?? "", seeded: false, states: new Map() };
+      await seed(config, left);
+    }
     if (left) {
       const spec = { checks: [] };
       const query = queryOf(config);

@@ -175,4 +175,62 @@ describe("monitoring checks on the real control plane with a real Prometheus", (
     ]);
     expect(events.stdout.trim()).not.toBe("");
   }, 150_000);
+  it("removing the checks resolves their open tasks, even after a restart, and clears status.monitoring", async (ctx) => {
+    if (missing) ctx.skip();
+    const add = JSON.stringify([
+      {
+        op: "add",
+        path: "/spec/monitoring/checks/-",
+        value: { name: "always", promql: "vector(1)", for: "0s" },
+      },
+    ]);
+    const patched = await kubectl(cluster!, [
+      "-n",
+      ns.name,
+      "patch",
+      "agentconfig",
+      "default",
+      "--type",
+      "json",
+      "-p",
+      add,
+    ]);
+    expect(patched.stderr).toBe("");
+    const always = async () =>
+      (
+        await get<{ items: SreTask[] }>([
+          "-n",
+          ns.name,
+          "get",
+          "sretasks",
+          "-l",
+          "aisre.io/monitor-check=always",
+        ])
+      ).items;
+    await eventually(async () => (await always()).length === 1, 90_000);
+    await stopOperator(op);
+    op = await startNamespaceOperator(cluster!, ns.name);
+    const drop = await kubectl(cluster!, [
+      "-n",
+      ns.name,
+      "patch",
+      "agentconfig",
+      "default",
+      "--type",
+      "json",
+      "-p",
+      '[{"op":"remove","path":"/spec/monitoring"}]',
+    ]);
+    expect(drop.stderr).toBe("");
+    const [task] = await eventually(async () => {
+      const items = await always();
+      return items[0]?.spec.alert?.status === "resolved" && items;
+    }, 90_000);
+    expect(task!.spec.source).toBe("Monitor");
+    const c = await eventually(async () => {
+      const obj = await config();
+      return !obj.status?.monitoring && obj.status?.phase === "Ready" && obj;
+    }, 60_000);
+    expect(c.status?.conditions?.some((x) => x.type === "ChecksValid")).toBe(false);
+  }, 240_000);
 });
