@@ -112,7 +112,7 @@ describe("console sign-in", () => {
         headers: { cookie, ...headers },
         payload: { question: "为什么 checkout 一直重启?", namespace: "shop" },
       });
-    for (const headers of [{}, { "x-csrf-token": "wrong" }]) {
+    for (const headers of [{}, { "x-csrf-token": "wrong" }] as Record<string, string>[]) {
       const res = await ask(headers);
       expect(res.statusCode).toBe(403);
       expect(res.json()).toMatchObject({ error: "csrf" });
