@@ -29,6 +29,7 @@ import type { SidecarMetrics } from "./metrics.ts";
 import { checkedSerializer } from "./response-check.ts";
 import { consolePlugin } from "./console/index.ts";
 import { agentRoutes } from "./rest/agents.ts";
+import { capacityRoutes } from "./rest/capacity.ts";
 import type { RestDeps } from "./rest/common.ts";
 import { incidentRoutes } from "./rest/incidents.ts";
 import { mcpRoutes } from "./mcp/route.ts";
@@ -135,6 +136,7 @@ async function registerApi(app: FastifyInstance, deps: SidecarDeps, rest: RestDe
       await api.register(planRoutes, rest);
       await api.register(incidentRoutes, rest);
       await api.register(agentRoutes, rest);
+      await api.register(capacityRoutes, rest);
       await api.register(mcpRoutes, rest);
     },
     { prefix: "/api/v1" },
