@@ -5,7 +5,7 @@
  * and sends Last-Event-ID, and a stream the browser gave up on is opened again with backoff.
  */
 import { useEffect, useState } from "react";
-import { API_BASE } from "../api/client.ts";
+import { API_BASE, api } from "../api/client.ts";
 import type { Finding, RootCause } from "../api/types.ts";
 
 export interface TaskProgress {
@@ -109,7 +109,10 @@ export function useTaskStream(namespace: string | undefined, name: string | unde
         }
         setProgress((p) => ({ ...p, reconnecting: true }));
         if (es.readyState === EventSource.CLOSED) {
+          // The browser gave up (an error status): if the session ended, the probe's 401 signs
+          // the user out and this page goes away; otherwise try again, more slowly each time.
           attempt += 1;
+          void api("GET", "/session").catch(() => undefined);
           timer = setTimeout(open, Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
         }
       };
