@@ -12,6 +12,8 @@ NS="${AISRE_DEMO_NAMESPACE:-shop}"
 if [ "${1:-}" = "stop" ]; then
   dir="$(dirname "$($CP kubeconfig)")"
   [ -f "$dir/operator.pid" ] && kill "$(cat "$dir/operator.pid")" 2>/dev/null || true
+  [ -f "$dir/sidecar.pid" ] && kill "$(cat "$dir/sidecar.pid")" 2>/dev/null || true
+  AISRE_PG_DIR="$dir/postgres" bash hack/postgres.sh stop >/dev/null 2>&1 || true
   $CP stop; exit 0
 fi
 
@@ -26,6 +28,17 @@ kubectl apply --server-side -f crds/ >/dev/null
 kubectl wait --for=condition=Established --timeout=60s -f crds/ >/dev/null
 # Shipped with the CRDs: approving a plan is the verb approve, the approver recorded by name.
 kubectl apply --server-side -f deploy/approval-policy.yaml >/dev/null
+
+# The web console reads the incidents the operator projects: both need one store, so a real
+# PostgreSQL when the machine has one (embedded PGlite belongs to one process).
+if AISRE_PG_DIR="$dir/postgres" bash hack/postgres.sh start >/dev/null 2>&1; then
+  DATABASE_URL="$(AISRE_PG_DIR="$dir/postgres" bash hack/postgres.sh url)"
+  echo "== incident store: PostgreSQL $DATABASE_URL (the operator's and the console's)"
+else
+  DATABASE_URL=""
+  echo "== incident store: embedded PGlite (apt-get install postgresql to see incidents in the console)"
+fi
+export DATABASE_URL
 
 echo "== starting the operator (logs: $dir/operator.log)"
 if [ -f "$dir/operator.pid" ] && kill -0 "$(cat "$dir/operator.pid")" 2>/dev/null; then
@@ -91,5 +104,28 @@ echo
 echo "Approve it (the operator then dry-runs, executes and verifies the step):"
 me="$(kubectl auth whoami -o jsonpath='{.status.userInfo.username}')"
 echo "  $BIN/kubectl --kubeconfig $KUBECONFIG -n $NS patch remediationplan $plan --type merge -p '{\"spec\":{\"approval\":{\"decision\":\"Approved\",\"decidedBy\":\"$me\"}}}'"
+echo
+# The web console (docs/console.md): the sidecar serves it; a ServiceAccount that may read and approve in $NS.
+CONSOLE_PORT="${AISRE_DEMO_CONSOLE_PORT:-8080}"
+[ -f console/dist/index.html ] || npm run build:console >/dev/null
+if [ -f "$dir/sidecar.pid" ] && kill -0 "$(cat "$dir/sidecar.pid")" 2>/dev/null; then
+  echo "sidecar already running (pid $(cat "$dir/sidecar.pid"))"
+else
+  AISRE_NAMESPACE=aisre-system HOST=127.0.0.1 PORT="$CONSOLE_PORT" \
+    AISRE_WEBHOOK_TOKEN="$(node -e 'console.log(require("crypto").randomBytes(24).toString("hex"))')" \
+    setsid node bin/aisre.mjs sidecar </dev/null >"$dir/sidecar.log" 2>&1 &
+  echo $! >"$dir/sidecar.pid"
+fi
+kubectl -n "$NS" get serviceaccount sre >/dev/null 2>&1 || kubectl -n "$NS" create serviceaccount sre >/dev/null
+kubectl -n "$NS" create role aisre-console --verb=get,list,watch,create,patch \
+  --resource=sretasks.aisre.io,diagnosisruns.aisre.io,remediationplans.aisre.io,agentconfigs.aisre.io,runbooks.aisre.io \
+  --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+kubectl -n "$NS" create rolebinding sre-console --role aisre-console --serviceaccount "$NS:sre" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+kubectl -n "$NS" create rolebinding sre-approver --clusterrole aisre-plan-approver --serviceaccount "$NS:sre" --dry-run=client -o yaml | kubectl apply -f - >/dev/null
+# Two audiences: the sidecar's (sign-in) and the API server's (approvals and questions are made with it).
+token_cmd="kubectl -n $NS create token sre --duration 8h --audience aisre-sidecar --audience ${AISRE_DEMO_API_AUDIENCE:-https://kubernetes.default.svc}"
+echo "== the web console: open http://127.0.0.1:$CONSOLE_PORT/ (sidecar logs: $dir/sidecar.log) and sign in as $NS:sre with this token:"
+echo "$($BIN/$token_cmd --kubeconfig "$KUBECONFIG")"
+echo "(a new one, valid 8 h: $BIN/$token_cmd --kubeconfig $KUBECONFIG)"
 echo
 echo "KUBECONFIG=$KUBECONFIG ; stop everything with: ${AISRE_CP_DIR:+AISRE_CP_DIR=$AISRE_CP_DIR }npm run demo -- stop"
