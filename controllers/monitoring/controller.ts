@@ -27,6 +27,7 @@ import {
 import type { Logger } from "../../logging/logger.ts";
 import type { Manager, Reconciler, Result } from "../../runtime/index.ts";
 import { PrometheusClient } from "../../tools/prometheus/client.ts";
+import { createMonitoringMetrics } from "./metrics.ts";
 import { clearEvaluation, recordEvaluation } from "./status.ts";
 import { openMonitorTasks, openTask, resolveTask } from "./tasks.ts";
 
@@ -67,6 +68,7 @@ export function addMonitoringController(mgr: Manager, opts: MonitoringController
   );
   const now = opts.now ?? Date.now;
   const runs = new Map<string, ConfigRun>();
+  const metrics = createMonitoringMetrics(mgr.metrics.registry);
 
   /** Tasks an earlier leader opened become firing series, so they resolve and are not opened twice. */
   const seed = async (config: AgentConfig, run: ConfigRun): Promise<void> => {
@@ -93,24 +95,26 @@ export function addMonitoringController(mgr: Manager, opts: MonitoringController
         { ...fields, task: task.metadata.name, outcome, value: action.state.value },
         "Opened monitor SreTask",
       );
-      if (outcome !== "existing")
-        await mgr.recorder.normal(
-          config,
-          Reason.CheckFiring,
-          `Check ${action.check} fired: SreTask ${task.metadata.name}`,
-        );
+      if (outcome === "existing") return;
+      metrics.task("opened");
+      await mgr.recorder.normal(
+        config,
+        Reason.CheckFiring,
+        `Check ${action.check} fired: SreTask ${task.metadata.name}`,
+      );
       return;
     }
     const taskName = seriesTaskName(action.check, action.state.fingerprint);
     const endsAt = resolvedPatch(action.state.resolvedAt ?? now()).spec.alert.endsAt;
     const outcome = await resolveTask(mgr.client, ns, taskName, endsAt);
     log.info({ ...fields, task: taskName, outcome }, "Resolved monitor SreTask");
-    if (outcome === "resolved")
-      await mgr.recorder.normal(
-        config,
-        Reason.CheckResolved,
-        `Check ${action.check} cleared: SreTask ${taskName} resolved`,
-      );
+    if (outcome !== "resolved") return;
+    metrics.task("resolved");
+    await mgr.recorder.normal(
+      config,
+      Reason.CheckResolved,
+      `Check ${action.check} cleared: SreTask ${taskName} resolved`,
+    );
   };
 
   /** Applies a cycle's actions; one that fails is not acknowledged, so the next cycle asks again. */
@@ -132,6 +136,7 @@ export function addMonitoringController(mgr: Manager, opts: MonitoringController
   const stop = async (key: string, config: AgentConfig, log: Logger): Promise<void> => {
     let left = runs.get(key);
     runs.delete(key);
+    metrics.forget(key);
     // Evaluated before this process led (status says so): its open tasks are found on the API server.
     if (!left && config.status?.monitoring) {
       left = { uid: config.metadata.uid ?? "", seeded: false, states: new Map() };
@@ -155,6 +160,7 @@ export function addMonitoringController(mgr: Manager, opts: MonitoringController
 
   /** One cycle for an AgentConfig with checks. */
   const evaluate = async (config: AgentConfig, run: ConfigRun, t: number, log: Logger): Promise<void> => {
+    const started = performance.now();
     if (!run.seeded) await seed(config, run);
     const spec = config.spec.monitoring!;
     const query = queryOf(config);
@@ -165,6 +171,8 @@ export function addMonitoringController(mgr: Manager, opts: MonitoringController
     await applyAll(config, result, log);
     const counts = countPhases([...result.states.values()].flatMap((m) => [...m.values()]));
     const { evaluated: checks, gaps, faults } = result;
+    metrics.cycle((performance.now() - started) / 1000, checks, gaps.length);
+    metrics.series(`${config.metadata.namespace}/${config.metadata.name}`, counts.firing, counts.pending);
     await mgr.statusWriter.update(AGENTCONFIG, config, (s) =>
       recordEvaluation(s, config, { at: t, checks, ...counts, gaps, faults }),
     );
@@ -175,7 +183,10 @@ export function addMonitoringController(mgr: Manager, opts: MonitoringController
   const reconcile: Reconciler = async ({ namespace, name }, { logger }): Promise<Result | void> => {
     const key = `${namespace}/${name}`;
     const config = informer.get(namespace, name);
-    if (!config || config.metadata.deletionTimestamp) return void runs.delete(key);
+    if (!config || config.metadata.deletionTimestamp) {
+      metrics.forget(key);
+      return void runs.delete(key);
+    }
     const log = logger.child({ agentConfig: key });
     const mon = config.spec.monitoring;
     if (!mon?.checks?.length) return stop(key, config, log);
