@@ -1,5 +1,5 @@
 /** Incidents: filters (namespace, severity, category, status, time), full-text search, server-side pages. */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { DatePicker, Input, Select, Space, Table, Typography } from "antd";
 import type { TableColumnsType } from "antd";
 import { CATEGORIES } from "../../../crds/categories.ts";
@@ -110,12 +110,20 @@ function FilterBar({ filters, onChange }: { filters: Filters; onChange: (f: Filt
   );
 }
 
+/** The list's filters and page, kept while the console is open: back from a detail, the list is as left. */
+let remembered: { filters: Filters; page: number; pageSize: number } = { filters: {}, page: 1, pageSize: 20 };
+
 /** The incident list. */
 export default function Incidents() {
   const { t } = useI18n();
-  const [filters, setFilters] = useState<Filters>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
+  const [filters, setFilters] = useState<Filters>(remembered.filters);
+  const [page, setPage] = useState(remembered.page);
+  const [pageSize, setPageSize] = useState(remembered.pageSize);
+  useEffect(() => {
+    // The time range is not kept: its picker cannot show a remembered range without dayjs.
+    const { since: _since, until: _until, ...kept } = filters;
+    remembered = { filters: kept, page, pageSize };
+  }, [filters, page, pageSize]);
   const { data, error, loading, reload } = useApi<Page<IncidentItem>>(
     `/incidents${query({ ...filters, page, pageSize })}`,
   );
