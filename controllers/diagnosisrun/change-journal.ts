@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { KubernetesObject } from "@kubernetes/client-node";
+import type { Logger } from "pino";
 import type { ChangeRecord } from "../../agents/diagnosis/change/types.ts";
 
 /** The journal's limits: at most `max` records, none older than `minutes`. */
@@ -146,14 +147,16 @@ function keyOf(kind: string, obj: KubernetesObject): string {
 export class ChangeJournal {
   private readonly bounds: JournalBounds;
   private readonly now: () => number;
+  private readonly logger: Logger | undefined;
   private readonly prints = new Map<string, Fingerprint>();
   private records: ChangeRecord[] = [];
   // Records before head are trimmed; the array is compacted once they are most of it.
   private head = 0;
 
-  constructor(bounds: JournalBounds = DEFAULT_JOURNAL_BOUNDS, now: () => number = Date.now) {
+  constructor(bounds: JournalBounds = DEFAULT_JOURNAL_BOUNDS, now: () => number = Date.now, logger?: Logger) {
     this.bounds = bounds;
     this.now = now;
+    this.logger = logger;
   }
 
   /** How many records are kept. */
@@ -223,6 +226,10 @@ export class ChangeJournal {
     if (meta.resourceVersion) rec.resourceVersion = meta.resourceVersion;
     if (meta.generation !== undefined) rec.generation = meta.generation;
     this.add(rec);
+    this.logger?.debug(
+      { kind, namespace: rec.namespace, name: rec.name, fields, at: rec.at },
+      "Recorded a change",
+    );
   }
 
   // Arrival order is nearly time order, so trimming from the front keeps this O(removed).

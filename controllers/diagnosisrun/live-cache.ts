@@ -112,7 +112,7 @@ export function liveCaches(
   mgr: Manager,
   scope: { namespace?: string },
   bounds: EventBounds,
-  journal = new ChangeJournal(parseJournalBounds(process.env)),
+  journal = new ChangeJournal(parseJournalBounds(process.env), Date.now, mgr.logger),
 ): LiveCaches {
   const informers = new Map<string, Informer<KubernetesObject>>();
   const readers = new Map<string, KindReader>();
