@@ -16,12 +16,44 @@ export interface TaskView {
   /** The request, sanitized. */
   description?: string;
   rootCause?: string;
+  /** The change that explains the onset (rootCause.change), when the diagnosis names one. */
+  change?: ChangeView;
   /** 0–100. */
   confidence?: number;
   /** The latest status message, sanitized. */
   message?: string;
   /** namespace/name of the plan, when one exists. */
   planRef?: string;
+}
+
+/** What chat text may say about rootCause.change: "ConfigMap shop/api-config", "07:41 UTC". */
+export interface ChangeView {
+  object: string;
+  /** HH:MM UTC, as the issue's example reads; the full time is in the task status. */
+  time: string;
+  what?: string;
+}
+
+/** The safe view of a root cause's change, or undefined when it is missing or unreadable. */
+export function changeView(
+  change: { kind: string; namespace?: string; name: string; at: string; what?: string } | undefined,
+): ChangeView | undefined {
+  const at = change ? Date.parse(change.at) : NaN;
+  if (!change || Number.isNaN(at)) return undefined;
+  const object = safeText(
+    `${change.kind} ${change.namespace ? `${change.namespace}/` : ""}${change.name}`,
+    120,
+  );
+  if (!object) return undefined;
+  const view: ChangeView = { object, time: `${new Date(at).toISOString().slice(11, 16)} UTC` };
+  const what = safeText(change.what, 120);
+  if (what) view.what = what;
+  return view;
+}
+
+function changePart(status: NonNullable<SreTask["status"]>): Pick<TaskView, "change"> {
+  const change = changeView(status.rootCause?.change);
+  return change ? { change } : {};
 }
 
 /** What chat text may say about a RemediationPlan. */
@@ -80,6 +112,7 @@ export function taskView(task: SreTask): TaskView {
   const rootCause = safeText(status.rootCause?.summary);
   if (rootCause) view.rootCause = rootCause;
   if (status.rootCause) view.confidence = Math.round(status.rootCause.confidence * 100);
+  Object.assign(view, changePart(status));
   const message = safeText(status.message);
   if (message) view.message = message;
   if (status.remediationPlanRef) view.planRef = `${namespace}/${status.remediationPlanRef.name}`;

@@ -19,7 +19,7 @@ export const EN: ChatStrings = {
   description: (d) => `Description: ${d}`,
   rootCause: (task) =>
     task.rootCause
-      ? `Root cause: ${task.rootCause}${task.confidence === undefined ? "" : ` (confidence ${task.confidence}%)`}`
+      ? `${task.change ? `Since ${task.change.object} changed at ${task.change.time}${task.change.what ? ` (${task.change.what})` : ""}\n` : ""}Root cause: ${task.rootCause}${task.confidence === undefined ? "" : ` (confidence ${task.confidence}%)`}`
       : "Root cause: not determined yet",
   note: (n) => `Note: ${n}`,
   plan: (plan) =>

@@ -35,7 +35,7 @@ export const ZH: ChatStrings = {
   description: (d) => `描述：${d}`,
   rootCause: (task) =>
     task.rootCause
-      ? `根因：${task.rootCause}${task.confidence === undefined ? "" : `（置信度 ${task.confidence}%）`}`
+      ? `${task.change ? `起因：${task.change.object} 于 ${task.change.time} 变更之后开始故障\n` : ""}根因：${task.rootCause}${task.confidence === undefined ? "" : `（置信度 ${task.confidence}%）`}`
       : "根因：尚未确定",
   note: (n) => `说明：${n}`,
   plan: (plan) =>

@@ -18,7 +18,10 @@ const USAGE = {
 function rootCauseLine(task: TaskView): string {
   if (!task.rootCause) return "Root cause: not determined yet";
   const confidence = task.confidence === undefined ? "" : ` (confidence ${task.confidence}%)`;
-  return `Root cause: ${task.rootCause}${confidence}`;
+  const since = task.change
+    ? `Since ${task.change.object} changed at ${task.change.time}${task.change.what ? ` (${task.change.what})` : ""}\n`
+    : "";
+  return `${since}Root cause: ${task.rootCause}${confidence}`;
 }
 
 function taskLines(task: TaskView): string[] {

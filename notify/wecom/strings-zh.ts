@@ -30,7 +30,8 @@ const USAGE = {
 function rootCauseLine(task: TaskView): string {
   if (!task.rootCause) return "根因：暂未确定";
   const confidence = task.confidence === undefined ? "" : `（置信度 ${task.confidence}%）`;
-  return `根因：${task.rootCause}${confidence}`;
+  const since = task.change ? `起因：${task.change.object} 于 ${task.change.time} 变更之后开始故障\n` : "";
+  return `${since}根因：${task.rootCause}${confidence}`;
 }
 
 function taskLines(task: TaskView): string[] {
