@@ -58,6 +58,35 @@ const call = (s: Session, method: string, path: string, body?: unknown) =>
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
 
+/** Reads a console event stream until done(text) or 30 s, then closes it. */
+async function readStream(
+  s: Session,
+  path: string,
+  headers: Record<string, string>,
+  done: (text: string) => boolean,
+): Promise<string> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), 30_000);
+  const res = await fetch(`${sidecar.url}/console/api${path}`, {
+    headers: { cookie: s.cookie, ...headers },
+    signal: abort.signal,
+  });
+  expect(res.headers.get("content-type")).toContain("text/event-stream");
+  const reader = res.body!.getReader();
+  let text = "";
+  try {
+    while (!done(text)) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      text += new TextDecoder().decode(value);
+    }
+  } finally {
+    clearTimeout(timer);
+    abort.abort();
+  }
+  return text;
+}
+
 async function plan(name: string): Promise<RemediationPlan> {
   return (await cluster!.objects.read({
     apiVersion: "aisre.io/v1alpha1",
@@ -206,6 +235,22 @@ describe("console API with Kubernetes identity", () => {
       kind: "SreTask",
       metadata: { name, namespace: ns.name },
     })) as unknown as SreTask;
+    // Its progress streams: the reconnect delay, then the phase with the resourceVersion as id.
+    const first = await readStream(a, `/tasks/${ns.name}/${name}/stream`, {}, (text) =>
+      text.includes("event: phase"),
+    );
+    expect(first).toMatch(/^retry: 3000\n/);
+    const id = /id: (\d+)\nevent: phase/.exec(first)?.[1];
+    // The version read above, or a later one when an operator watching every namespace moved it.
+    expect(Number(id)).toBeGreaterThanOrEqual(Number(task.metadata.resourceVersion));
+    // A reconnect that saw this version (Last-Event-ID) gets no repeat of it (later ones, if any).
+    const resumed = await readStream(
+      a,
+      `/tasks/${ns.name}/${name}/stream`,
+      { "last-event-id": id! },
+      (text) => text.includes(": ping"),
+    );
+    expect(resumed).not.toContain(`id: ${id}\n`);
     expect(task.spec).toMatchObject({
       source: "Console",
       requestedBy: a.username,
