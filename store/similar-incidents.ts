@@ -69,10 +69,11 @@ function checkedOptions(opts: number | SimilarOptions): Required<Omit<SimilarOpt
   return { limit, minSimilarity, since: ts(o.since, "since") };
 }
 
+// MATERIALIZED: the signature of the text is computed once, not inlined into every row's test.
 // `%` is pg_trgm's indexed similarity test (threshold 0.3 by default); the explicit
 // similarity() bound then applies the caller's threshold.
 const SQL = `
-WITH me AS (
+WITH me AS MATERIALIZED (
   SELECT COALESCE(aisre_signature($8::text), (SELECT signature FROM incidents WHERE id = $1::uuid)) AS sig
 )
 SELECT ${incidentColumns("i")},

@@ -28,6 +28,10 @@ BEGIN
   t := regexp_replace(t, '-[bcdfghjklmnpqrstvwxz2456789]{5,10}(-[bcdfghjklmnpqrstvwxz2456789]{5})?\M', '', 'g');
   t := regexp_replace(t, '\m(0x)?[0-9a-f]{8,}\M', ' hex ', 'g');
   t := regexp_replace(t, '\d+', '#', 'g');
+  -- The character loop is slow (PL/pgSQL, and more so in PGlite's WASM): only text with CJK runs it.
+  IF t !~ '[㐀-鿿豈-﫿　-〿＀-￯]' THEN
+    RETURN nullif(left(btrim(regexp_replace(t, '\s+', ' ', 'g')), 2000), '');
+  END IF;
   FOR i IN 1..length(t) LOOP
     ch := substr(t, i, 1);
     cp := ascii(ch);
