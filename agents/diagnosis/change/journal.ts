@@ -22,15 +22,30 @@ const CLASS_BY_KIND: Record<string, ChangeClass> = {
   Node: "node",
 };
 
-/** "image changed", "data changed", "deleted", "spec.replicas changed". */
+const PHRASES: [RegExp, string][] = [
+  [/\.image$/, "image changed"],
+  [/\.env(From)?$/, "env changed"],
+  [/\.(args|command)$/, "args changed"],
+  [/\.resources/, "resources changed"],
+  [/^(data|stringData|binaryData)\b/, "data changed"],
+  [/^spec\.taints/, "taints changed"],
+  [/^spec\.replicas$/, "replicas changed"],
+  [/^(rules|subjects|roleRef)$/, "$1 changed"],
+];
+
+/** "image changed", "data changed", "deleted", "rollout restart", as the journal's fields say. */
 function describeFields(fields: string[]): string {
   if (fields.includes("deleted")) return "deleted";
+  if (fields.includes("created")) return "created";
+  if (fields.some((x) => x.includes("restartedAt"))) return "rollout restart";
   const f = fields.map((x) => x.replace(/\[[^\]]*\]/g, ""));
-  if (f.some((x) => x.endsWith(".image"))) return "image changed";
-  if (f.some((x) => /^(data|stringData|binaryData)\b/.test(x))) return "data changed";
-  if (f.some((x) => x.startsWith("spec.taints"))) return "taints changed";
-  if (f.some((x) => x === "spec.replicas")) return "replicas changed";
-  if (f.some((x) => x.includes("restartedAt"))) return "rollout restart";
+  const said = new Set<string>();
+  for (const x of f)
+    for (const [re, phrase] of PHRASES) {
+      const m = re.exec(x);
+      if (m) said.add(phrase.replace("$1", m[1] ?? ""));
+    }
+  if (said.size) return [...said].slice(0, 3).join(", ");
   const top = [...new Set(f.map((x) => x.split(".").slice(0, 2).join(".")))];
   return top.length ? `${top.slice(0, 3).join(", ")} changed` : "changed";
 }
