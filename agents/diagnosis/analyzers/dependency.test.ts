@@ -195,4 +195,36 @@ describe("the dependency walk", () => {
     const dns = caller("api", "Error: getaddrinfo EAI_AGAIN orders-db");
     expect(run(dns.objects, dns.logs, apiTarget).rootCause?.category).toBe("CrashLoop");
   });
+
+  it("reads an init container stuck waiting for a dependency, and not a caller killed for its own reason", () => {
+    const init = {
+      phase: "Pending",
+      conditions: [ready(false)],
+      initContainerStatuses: [
+        { name: "wait-db", ready: false, restartCount: 0, state: { running: { startedAt: ago(20) } } },
+      ],
+      containerStatuses: [
+        { name: "app", ready: false, restartCount: 0, state: { waiting: { reason: "PodInitializing" } } },
+      ],
+    };
+    const objs = [
+      ...deployment("shop", "api", 1),
+      pod("shop", "api-5d8f-a1", "api", init, { initContainers: [{ name: "wait-db" }] }),
+    ];
+    const logs = { "shop/api-5d8f-a1/wait-db": "waiting for orders-db:5432\nwaiting for orders-db:5432\n" };
+    expect(run(objs, logs, apiTarget).rootCause).toMatchObject({
+      category: "DependencyUnavailable",
+      summary: expect.stringContaining("orders-db:5432"),
+    });
+    const oom = structuredClone(crashing);
+    oom.containerStatuses[0]!.lastState.terminated = {
+      exitCode: 137,
+      reason: "OOMKilled",
+      finishedAt: ago(1),
+    };
+    const killed = [...deployment("shop", "api", 1), pod("shop", "api-5d8f-a1", "api", oom)];
+    expect(
+      run(killed, { "shop/api-5d8f-a1/app:previous": `${REFUSED}\n` }, apiTarget).rootCause?.category,
+    ).toBe("OOMKilled");
+  });
 });

@@ -3,7 +3,7 @@
  * the host:port the log names (or, when the client names none, the one its configuration
  * names), resolved to a Service, a pod, a missing Service or an external host.
  */
-import { excerpt, hasLogs, isFailing } from "../analyzers/pod-logs.ts";
+import { excerpt, isFailing } from "../analyzers/pod-logs.ts";
 import type { Pod } from "../k8s.ts";
 import { workloadOf } from "../owners.ts";
 import { refKey } from "../refs.ts";
@@ -12,7 +12,7 @@ import type { ClusterView } from "../view.ts";
 import type { Endpoint } from "./endpoint.ts";
 import { showEndpoint } from "./endpoint.ts";
 import type { ConnectFailure } from "./logs.ts";
-import { endingFailures } from "./logs.ts";
+import { endingFailures, waitingFailure } from "./logs.ts";
 import type { ConfiguredEndpoint } from "./pod-config.ts";
 import { configuredEndpoints } from "./pod-config.ts";
 import type { Target } from "./resolve.ts";
@@ -63,12 +63,28 @@ function candidates(f: ConnectFailure, configured: () => ConfiguredEndpoint[]): 
   return f.client ? configured().filter((e) => fitsClient(e, f.client!)) : [];
 }
 
-function logsOf(view: ClusterView, pod: Pod): { text: string | undefined; where: string }[] {
+interface PodLog {
+  text: string | undefined;
+  where: string;
+  /** The current log of an init container that has not finished: it may be waiting on a dependency. */
+  waiting?: boolean;
+}
+
+function initRunning(pod: Pod, container: string): boolean {
+  return !!pod.status?.initContainerStatuses?.some((s) => s.name === container && s.state?.running);
+}
+
+function logsOf(view: ClusterView, pod: Pod): PodLog[] {
   const { namespace: ns = "", name = "" } = pod.metadata ?? {};
   const spec = pod.spec ?? {};
+  const inits = new Set((spec.initContainers ?? []).map((c) => c.name));
   return [...(spec.initContainers ?? []), ...(spec.containers ?? [])].flatMap((c) => [
     { text: view.log(ns, name, c.name, true), where: `${name}/${c.name} (previous run)` },
-    { text: view.log(ns, name, c.name), where: `${name}/${c.name}` },
+    {
+      text: view.log(ns, name, c.name),
+      where: `${name}/${c.name}`,
+      ...(inits.has(c.name) && initRunning(pod, c.name) ? { waiting: true } : {}),
+    },
   ]);
 }
 
@@ -79,7 +95,8 @@ export function failedCalls(view: ClusterView, pod: Pod): FailedCall[] {
   const configured = () => (config ??= configuredEndpoints(view, pod));
   const out: FailedCall[] = [];
   for (const log of logsOf(view, pod)) {
-    for (const { failure, line } of endingFailures(log.text).slice(0, 4)) {
+    const found = log.waiting ? waitingFailure(log.text) : endingFailures(log.text).slice(0, 4);
+    for (const { failure, line } of found) {
       for (const endpoint of candidates(failure, configured)) {
         const target = resolveEndpoint(view, endpoint, ns);
         if (!target || target.kind === "self") continue;
@@ -108,7 +125,7 @@ export function failingCallers(view: ClusterView): Map<string, Caller> {
   if (known) return known;
   const out = new Map<string, Caller>();
   for (const pod of view.list<Pod>("Pod")) {
-    if (!isFailing(pod) || !hasLogs(view, pod)) continue;
+    if (!isFailing(pod) || !logsOf(view, pod).some((l) => l.text)) continue;
     const workload = workloadOf(view, pod);
     const k = refKey(workload);
     const c = out.get(k);

@@ -22,7 +22,7 @@ export interface ConnectFailure {
 const KINDS: [FailureKind, RegExp][] = [
   [
     "lookup",
-    /(ENOTFOUND|no such host|Name or service not known|nodename nor servname|UnknownHostException|could not translate host name|Name does not resolve|Could not resolve host|Failed to resolve|getaddrinfo failed|No address associated with hostname)/i,
+    /(ENOTFOUND|no such host|Name or service not known|nodename nor servname|UnknownHostException|could not translate host name|Name does not resolve|bad address|Could not resolve host|Failed to resolve|getaddrinfo failed|No address associated with hostname)/i,
   ],
   ["refused", /(refused|ECONNREFUSED|Errno 111|error 111)/i],
   ["unreachable", /(EHOSTUNREACH|no route to host|Network is unreachable|ENETUNREACH)/i],
@@ -49,6 +49,8 @@ const KEYED: { re: RegExp; scheme?: string }[] = [
   { re: /UnknownHostException: ([\w.-]+)/ },
   { re: /could not translate host name "([^"]+)"/ },
   { re: /Could not resolve host: ([\w.-]+)/ },
+  // busybox nc / wget in init containers waiting for a dependency.
+  { re: /bad address '([^']+)'/ },
   // Netty, the JDK and the Kafka client: name/IP:port.
   { re: /([a-z][\w.-]*)\/(?:\d{1,3}\.){3}\d{1,3}:(\d{2,5})/i },
 ];
@@ -102,6 +104,29 @@ export function tailLines(text: string): string[] {
     else out.push(line.slice(0, 2000));
   }
   return out.slice(-TAIL);
+}
+
+const WAITING =
+  /\bwaiting (?:\d+ seconds )?for (?:service |database |db |the )?([a-z][\w-]*(?:\.[\w-]+)*)(?::(\d{2,5}))?/i;
+
+/**
+ * An init container's "waiting for orders-db" (until-nc loops, wait-for-it.sh): the dependency
+ * it is stuck on, as an unavailable call. Only for init containers that have not finished.
+ */
+export function parseWaiting(line: string): ConnectFailure | undefined {
+  const m = WAITING.exec(line);
+  if (!m) return undefined;
+  return {
+    kind: "unavailable",
+    endpoints: [{ host: m[1]!.toLowerCase(), ...(m[2] ? { port: Number(m[2]) } : {}) }],
+  };
+}
+
+/** The newest "waiting for" line of an init container's log, if it is stuck on one. */
+export function waitingFailure(text: string | undefined): FailureLine[] {
+  const last = text ? tailLines(text).at(-1) : undefined;
+  const failure = last ? (parseFailure(last) ?? parseWaiting(last)) : undefined;
+  return failure && last ? [{ failure, line: last }] : [];
 }
 
 /** A failure and the line it was read from. */

@@ -18,13 +18,8 @@ import type { Caller, FailedCall } from "./callers.ts";
 import type { Target } from "./resolve.ts";
 import { manualEndpoints } from "./resolve.ts";
 
-/** Causes outside the pod that already explain a caller's failed calls (their analyzers decide). */
-const EXPLAINED_BY: readonly Category[] = [
-  "DNSFailure",
-  "NetworkPolicyBlocked",
-  "RBACForbidden",
-  "CertificateExpired",
-];
+/** The caller's own failures a dependency can explain (a process that exits or turns unready on it). */
+const EXPLAINABLE: readonly Category[] = ["CrashLoop", "ProbeFailure", "InitContainerFailure"];
 /** Symptoms of a dependency, never its cause. */
 const SYMPTOMS: readonly Category[] = ["ServiceNoEndpoints", "DependencyUnavailable"];
 
@@ -103,13 +98,21 @@ export class DependencyWalk {
     return result;
   }
 
+  /**
+   * True when another cause already explains the caller: a policy, DNS, RBAC or a certificate
+   * (their analyzers decide), a bad rollout, or a failure of its own that no dependency causes
+   * (an OOM kill, an image that cannot be pulled, a node that is down).
+   */
   private explained(caller: Caller): boolean {
     const pods = new Set(caller.pods.map((p) => refKey(refOf(p))));
     const k = refKey(caller.workload);
     return this.faults.some(
       (f) =>
-        (EXPLAINED_BY.includes(f.category) && f.pods.some((p) => pods.has(p))) ||
-        (f.category === "BadRollout" && refKey(f.subject) === k),
+        !f.absorbedBy &&
+        f.severity !== "info" &&
+        !EXPLAINABLE.includes(f.category) &&
+        !SYMPTOMS.includes(f.category) &&
+        (refKey(f.subject) === k || f.pods.some((p) => pods.has(p))),
     );
   }
 
