@@ -20,6 +20,15 @@ export const theme: ThemeConfig = {
     colorError: "#c41d1d",
     colorWarning: "#ad4e00",
     colorSuccess: "#237804",
+    // The darker status colours would derive muddy backgrounds: keep antd's light ones.
+    colorSuccessBg: "#f6ffed",
+    colorSuccessBorder: "#b7eb8f",
+    colorWarningBg: "#fffbe6",
+    colorWarningBorder: "#ffe58f",
+    colorErrorBg: "#fff2f0",
+    colorErrorBorder: "#ffccc7",
+    colorInfoBg: "#e6f4ff",
+    colorInfoBorder: "#91caff",
     fontFamily:
       "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', 'PingFang SC', 'Microsoft YaHei', sans-serif",
   },
