@@ -61,6 +61,12 @@ function stepView(
   };
 }
 
+function approvalOf(plan: Plan) {
+  const approval = plan.status?.approval ?? plan.spec.approval;
+  if (!approval) return null;
+  return { ...approval, reason: plan.spec.approval?.comment ?? null };
+}
+
 /** The plan's state: phase, risk, approval, expiry, policy verdict. */
 function planState(plan: Plan) {
   const status = plan.status ?? { approval: undefined };
@@ -69,7 +75,8 @@ function planState(plan: Plan) {
     message: orNull(plan.status?.message),
     risk: orNull(plan.status?.risk),
     expiresAt: stamp(status.approval?.expiresAt),
-    approval: status.approval ?? plan.spec.approval ?? null,
+    // The recorded decision, with the reason the decider gave (spec.approval.comment).
+    approval: approvalOf(plan),
     policy: orNull(plan.status?.policy),
   };
 }
