@@ -105,4 +105,19 @@ describe("findChange", () => {
     const elsewhere = [{ ...journal[0]!, namespace: "other" }];
     expect(find(objects, "RBACForbidden", elsewhere)).toBeUndefined();
   });
+
+  it("reads a scale from the workload's managedFields for a category a scale explains", () => {
+    const objects = [...twoRevisions(600), crashingPod(2, 5)];
+    const dep = objects[0] as K8sObject & { spec: { replicas?: number } };
+    dep.spec.replicas = 12;
+    (dep.metadata as Record<string, unknown>).managedFields = [
+      written(7, { "f:spec": { "f:replicas": {} } }, "kubectl"),
+    ];
+    expect(find(objects, "OOMKilled")).toMatchObject({
+      kind: "Deployment",
+      name: "api",
+      what: "replicas set to 12, 2 min before the first OOM kill",
+    });
+    expect(find(objects, "CrashLoop")).toBeUndefined();
+  });
 });

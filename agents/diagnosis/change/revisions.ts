@@ -9,6 +9,7 @@ import { toMs } from "../k8s.ts";
 import { ref, refOf } from "../refs.ts";
 import type { ClusterView } from "../view.ts";
 import type { Candidate } from "./candidate.ts";
+import { writeTimes } from "./managed-fields.ts";
 import { describeDiff, RESTARTED_AT, templateDiff } from "./template-diff.ts";
 
 interface Rev {
@@ -90,17 +91,40 @@ function scaleEvents(view: ClusterView, dep: Workload): Candidate[] {
   return view.eventsFor(dep).flatMap((e) => scaleOf(view, dep, e) ?? []);
 }
 
+const REPLICAS = [["f:spec", "f:replicas"]] as const;
+
+/**
+ * `kubectl scale` or an edit of spec.replicas, from managedFields when no event tells it. The
+ * HPA and GitOps tools write replicas too; any client write counts, the status never does.
+ */
+function replicaWrites(w: Workload): Candidate[] {
+  const born = toMs(w.metadata?.creationTimestamp) ?? -Infinity;
+  const to = w.spec?.replicas;
+  return writeTimes(w, REPLICAS)
+    .filter((t) => t > born + 5_000)
+    .map((at) => ({
+      ref: refOf(w),
+      at,
+      what: to === undefined ? "replicas changed" : `replicas set to ${to}`,
+      cls: "scale",
+    }));
+}
+
 /** Every revision, restart and scale change of a workload. */
 export function workloadChanges(view: ClusterView, w: Workload): Candidate[] {
   switch (w.kind) {
     case "Deployment": {
       const revs = deploymentRevisions(view, w);
-      return [...(revs.length ? revs : restartAnnotation(w)), ...scaleEvents(view, w)];
+      const scaled = scaleEvents(view, w);
+      return [...(revs.length ? revs : restartAnnotation(w)), ...(scaled.length ? scaled : replicaWrites(w))];
     }
     case "StatefulSet":
     case "DaemonSet": {
       const revs = controllerRevisions(view, w);
-      return revs.length ? revs : restartAnnotation(w);
+      return [
+        ...(revs.length ? revs : restartAnnotation(w)),
+        ...(w.kind === "StatefulSet" ? replicaWrites(w) : []),
+      ];
     }
     default:
       return [];
