@@ -1,0 +1,127 @@
+// What changed, live: a ConfigMap the pod reads is edited, then the pod starts failing; the
+// root cause's change names the ConfigMap (docs/diagnosis.md §3.2). The operator's change
+// journal sees the edit from its informer; the ConfigMap cache itself keeps no data.
+import { AppsV1Api } from "@kubernetes/client-node";
+import { afterAll, beforeAll, describe, expect } from "vitest";
+import type { DiagnosisRun } from "../../crds/index.ts";
+import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
+import { servePodLogs } from "../support/kwok-logs.ts";
+import {
+  eventually,
+  startNamespaceOperator,
+  stopOperator,
+  type OperatorProcess,
+} from "../support/operator-process.ts";
+import { createTask } from "../support/tasks.ts";
+import { kwokDeployment } from "../support/workloads.ts";
+
+const cluster = controlPlane();
+const it = itOnCluster(cluster);
+
+/** Resolves once the wall clock is in a later second than `t` plus `seconds` (managedFields keep seconds). */
+async function afterSecond(t: number, seconds = 1): Promise<void> {
+  const target = (Math.floor(t / 1000) + seconds + 1) * 1000;
+  await new Promise((r) => setTimeout(r, Math.max(0, target - Date.now())));
+}
+
+describe("rootCause.change on the real control plane", () => {
+  const ns = useNamespace(cluster, "change");
+  let operator: OperatorProcess | undefined;
+
+  beforeAll(async () => {
+    if (!cluster) return;
+    await installCrds(cluster);
+    operator = await startNamespaceOperator(cluster, ns.name);
+  });
+  afterAll(async () => {
+    await stopOperator(operator);
+  });
+
+  let edited = 0;
+  let podName = "";
+
+  it("journals the ConfigMap edit the informer sees (a hash of the data, not the values)", async () => {
+    await cluster!.core.createNamespacedConfigMap({
+      namespace: ns.name,
+      body: { metadata: { name: "api-config" }, data: { DATABASE_HOST: "orders-db", POOL_SIZE: "20" } },
+    });
+    const d = kwokDeployment("shop-api", { replicas: 1 });
+    d.spec!.template.spec!.containers[0]!.envFrom = [{ configMapRef: { name: "api-config" } }];
+    await cluster!.kc.makeApiClient(AppsV1Api).createNamespacedDeployment({ namespace: ns.name, body: d });
+    const pod = await eventually(async () => {
+      const pods = (
+        await cluster!.core.listNamespacedPod({ namespace: ns.name, labelSelector: "app=shop-api" })
+      ).items;
+      return pods.find((p) => p.status?.containerStatuses?.[0]?.ready === true);
+    }, 60_000);
+    podName = pod.metadata!.name!;
+    await afterSecond(Date.now());
+
+    edited = Date.now();
+    const patch = await kubectl(cluster!, [
+      "-n",
+      ns.name,
+      "patch",
+      "configmap",
+      "api-config",
+      "--type=merge",
+      "-p",
+      '{"data":{"POOL_SIZE":"-1"}}',
+    ]);
+    expect(patch.code).toBe(0);
+    const rec = await eventually(async () =>
+      operator!.logs.find((l) => l.msg === "Recorded a change" && l.kind === "ConfigMap"),
+    );
+    expect(rec).toMatchObject({
+      namespace: ns.name,
+      name: "api-config",
+      fields: ["data"],
+    });
+    expect(JSON.stringify(operator!.logs)).not.toContain('"-1"');
+  });
+
+  it("names the ConfigMap edited shortly before the pod began failing", async () => {
+    await afterSecond(edited);
+    await servePodLogs(cluster!, ns.name, podName, {
+      app: {
+        previous:
+          'level=info msg="starting shop-api"\nlevel=fatal msg="invalid configuration" err="POOL_SIZE must be positive, got -1"',
+      },
+    });
+    // The container starts failing now, after the edit (kwok drives the pod's status).
+    await kubectl(cluster!, [
+      "-n",
+      ns.name,
+      "annotate",
+      "pod",
+      podName,
+      "aisre.io/simulate=CrashLoopBackOff",
+    ]);
+    await eventually(async () => {
+      const p = await cluster!.core.readNamespacedPod({ name: podName, namespace: ns.name });
+      return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff";
+    }, 60_000);
+
+    await createTask(cluster!, {
+      apiVersion: "aisre.io/v1alpha1",
+      kind: "SreTask",
+      metadata: { name: "why-shop-api", namespace: ns.name },
+      spec: { type: "Diagnose", target: { kind: "Deployment", namespace: ns.name, name: "shop-api" } },
+    });
+    const run = await eventually(async () => {
+      const r = (await cluster!.objects
+        .read({
+          apiVersion: "aisre.io/v1alpha1",
+          kind: "DiagnosisRun",
+          metadata: { name: "why-shop-api", namespace: ns.name },
+        })
+        .catch(() => undefined)) as DiagnosisRun | undefined;
+      return r?.status?.phase === "Completed" && r;
+    }, 90_000);
+    const root = run.status?.rootCause as { change?: { kind: string; name: string; at: string } } | undefined;
+    expect(root?.change).toMatchObject({ kind: "ConfigMap", name: "api-config" });
+    const at = Date.parse(root!.change!.at);
+    expect(at).toBeGreaterThanOrEqual(Math.floor(edited / 1000) * 1000);
+    expect(at).toBeLessThan(Date.now());
+  });
+});
