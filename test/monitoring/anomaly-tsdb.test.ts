@@ -4,6 +4,8 @@
 // with query_range exactly as the monitoring agent does. Scores must equal the in-memory run.
 import { describe, expect, it } from "vitest";
 import type { Point } from "../../agents/anomaly/baseline.ts";
+import { runAnomalyCycle } from "../../agents/anomaly/cycle.ts";
+import { detectAnomalies } from "../../agents/anomaly/detect.ts";
 import { evaluate } from "../../agents/anomaly/evaluate.ts";
 import type { LabelledWorkload } from "../../agents/anomaly/labelled.ts";
 import {
@@ -80,5 +82,41 @@ describe.each([
     expect(fromTsdb.truePositives).toBe(inMemory.truePositives);
     expect(fromTsdb.recall).toBeGreaterThanOrEqual(0.9);
     expect(fromTsdb.precision).toBeGreaterThanOrEqual(0.9);
+  }, 300_000);
+
+  it("finds the anomaly in one cycle of grouped queries, as the monitoring agent runs it", async (t) => {
+    if (tsdb.missing) return t.skip();
+    const queries = Object.fromEntries(
+      SIGNAL_NAMES.map((s) => [s, `sum by (namespace, workload) (aisre_test_signal{signal="${s}"})`]),
+    ) as Record<Signal, string>;
+    const rollouts = new Map(
+      subset.map((w) => [
+        `/${w.name}`,
+        w.rollouts.map((r) => ({ start: r.start + SHIFT, end: r.end + SHIFT })),
+      ]),
+    );
+    const prom = new PrometheusClient(tsdb.current!.url, 60_000);
+    // Every anomaly the detector finds in memory, one cycle shortly after it paged there.
+    const found = subset.flatMap((w) =>
+      w.anomaly
+        ? detectAnomalies(w.anomaly.signal, w.signals[w.anomaly.signal], from(), {
+            traffic: w.signals.requestRate,
+            rollouts: w.rollouts,
+          }).map((a) => ({ w, a }))
+        : [],
+    );
+    expect(found.length).toBeGreaterThanOrEqual(10);
+    for (const { w, a } of found) {
+      const now = new Date((a.detectedAt + 300 + SHIFT) * 1000);
+      const cycle = await runAnomalyCycle(prom, now, { queries, rollouts });
+      expect(cycle.gaps).toEqual([]);
+      // 6 signals x (the recent window + 14 earlier days), whatever the number of workloads.
+      expect(cycle.queries).toBe(90);
+      const mine = cycle.anomalies.filter((a) => a.workload === w.name);
+      expect(
+        mine.map((a) => a.anomaly.signal),
+        w.name,
+      ).toContain(w.anomaly!.signal);
+    }
   }, 300_000);
 });
