@@ -37,6 +37,8 @@ export interface Overview {
   mttrSeconds: number | null;
   topCategories: { category: string; count: number }[];
   agents: AgentHealth[];
+  /** False when the sidecar runs without an incident store. */
+  storeAvailable?: boolean;
 }
 
 export interface Ref {

@@ -102,6 +102,7 @@ export const en = {
   "overview.ready": "Ready",
   "overview.notReady": "Not ready",
   "overview.count": "Count",
+  "overview.noStore": "The sidecar has no incident store: incident figures stay empty (docs/console.md).",
 
   "incidents.search": "Full-text search",
   "incidents.searchPlaceholder": "Words from the alert, summary or root cause (中文 or English)",

@@ -103,6 +103,7 @@ export const zh: Catalog = {
   "overview.ready": "就绪",
   "overview.notReady": "未就绪",
   "overview.count": "数量",
+  "overview.noStore": "sidecar 未配置事件库，事件统计为空（见 docs/console.md）。",
 
   "incidents.search": "全文搜索",
   "incidents.searchPlaceholder": "告警、摘要或根因中的词（中文或英文）",

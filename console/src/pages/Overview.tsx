@@ -1,6 +1,6 @@
 /** Overview: open incidents, MTTD/MTTR, charts by severity, phase and category, agents' health. */
 import { useState } from "react";
-import { Card, Col, List, Radio, Row, Space, Statistic, Typography } from "antd";
+import { Alert, Card, Col, List, Radio, Row, Space, Statistic, Typography } from "antd";
 import { useApi } from "../api/useApi.ts";
 import type { Overview as OverviewData } from "../api/types.ts";
 import { Chart, barOption, pieOption } from "../components/Chart.tsx";
@@ -102,6 +102,9 @@ export default function Overview() {
         />
       </Space>
       <ErrorAlert error={error} onRetry={reload} />
+      {data?.storeAvailable === false && (
+        <Alert type="info" showIcon title={t("overview.noStore")} style={{ marginBottom: 16 }} />
+      )}
       {data && (
         <>
           <Row gutter={[16, 16]} style={{ marginBottom: 16 }}>
