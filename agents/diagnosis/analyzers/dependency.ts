@@ -23,7 +23,7 @@ import { DEPTH } from "./analyzer.ts";
 import { isPodReady } from "./util.ts";
 
 /** The caller's own faults a dependency explains. */
-const ABSORBED: readonly Category[] = ["CrashLoop", "ProbeFailure", "InitContainerFailure"];
+const ABSORBED: readonly Category[] = ["CrashLoop", "ProbeFailure", "InitContainerFailure", "JobFailed"];
 
 /** The analyzers whose faults can be a dependency's own failure (or explain the caller). */
 const NEEDS = [

@@ -19,7 +19,7 @@ import type { Target } from "./resolve.ts";
 import { manualEndpoints } from "./resolve.ts";
 
 /** The caller's own failures a dependency can explain (a process that exits or turns unready on it). */
-const EXPLAINABLE: readonly Category[] = ["CrashLoop", "ProbeFailure", "InitContainerFailure"];
+const EXPLAINABLE: readonly Category[] = ["CrashLoop", "ProbeFailure", "InitContainerFailure", "JobFailed"];
 /** Symptoms of a dependency, never its cause. */
 const SYMPTOMS: readonly Category[] = ["ServiceNoEndpoints", "DependencyUnavailable"];
 
