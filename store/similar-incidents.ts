@@ -70,18 +70,26 @@ function checkedOptions(opts: number | SimilarOptions): Required<Omit<SimilarOpt
 }
 
 // MATERIALIZED: the signature of the text is computed once, not inlined into every row's test.
-// `%` is pg_trgm's indexed similarity test (threshold 0.3 by default); the explicit
-// similarity() bound then applies the caller's threshold.
+// Candidates come from three index scans (fingerprint, opened_at, the trigram index through
+// `%`, pg_trgm's indexed similarity test at its 0.3 default); one OR over the table would be a
+// sequential scan computing similarity() for every row. The outer query applies the threshold.
 const SQL = `
 WITH me AS MATERIALIZED (
   SELECT COALESCE(aisre_signature($8::text), (SELECT signature FROM incidents WHERE id = $1::uuid)) AS sig
+), cand AS (
+  SELECT i.id FROM incidents i WHERE $2::text IS NOT NULL AND i.fingerprint = $2
+  UNION
+  SELECT i.id FROM incidents i WHERE $3::text IS NOT NULL AND i.category = $3
+    AND i.namespace IS NOT DISTINCT FROM $4::text AND i.target->>'kind' = $5 AND i.target->>'name' = $6
+  UNION
+  SELECT i.id FROM incidents i, me WHERE me.sig IS NOT NULL AND i.signature % me.sig
 )
 SELECT ${incidentColumns("i")},
   (i.fingerprint IS NOT NULL AND i.fingerprint = $2) AS "byFingerprint",
   ($3::text IS NOT NULL AND i.category = $3 AND i.namespace IS NOT DISTINCT FROM $4::text
     AND i.target->>'kind' = $5 AND i.target->>'name' = $6) AS "byWorkload",
   similarity(i.signature, me.sig)::float8 AS "similarity"
-FROM incidents i, me
+FROM cand JOIN incidents i ON i.id = cand.id, me
 WHERE i.id <> $1::uuid
   AND NOT EXISTS (SELECT 1 FROM incident_tasks t WHERE t.incident_id = i.id AND t.task_uid = $9::text)
   AND ($11::timestamptz IS NULL OR i.opened_at >= $11::timestamptz)
@@ -89,7 +97,7 @@ WHERE i.id <> $1::uuid
     (i.fingerprint IS NOT NULL AND i.fingerprint = $2)
     OR ($3::text IS NOT NULL AND i.category = $3 AND i.namespace IS NOT DISTINCT FROM $4::text
         AND i.target->>'kind' = $5 AND i.target->>'name' = $6)
-    OR (me.sig IS NOT NULL AND i.signature % me.sig AND similarity(i.signature, me.sig) >= $10::float8))
+    OR (me.sig IS NOT NULL AND similarity(i.signature, me.sig) >= $10::float8))
 ORDER BY i.opened_at DESC, i.id DESC
 LIMIT $7`;
 
