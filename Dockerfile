@@ -12,6 +12,15 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
  && find node_modules -type f \( -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' -o -name '*.map' \) -delete \
  && npm cache clean --force
 
+# The web console: React, Ant Design and ECharts built by Vite into static files the sidecar
+# serves at / (docs/console.md). Its build tools stay in this stage.
+FROM node:24-bookworm-slim AS console
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY console ./console
+RUN npx vite build --config console/vite.config.ts
+
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
@@ -30,6 +39,7 @@ COPY agents ./agents
 COPY tools ./tools
 COPY store ./store
 COPY webhooks ./webhooks
+COPY --from=console /app/console/dist ./console/dist
 # The manifests run `aisre operator` / `aisre sidecar`: put the launcher on PATH.
 RUN chmod 0755 /app/bin/aisre.mjs && ln -s /app/bin/aisre.mjs /usr/local/bin/aisre
 # Non-root, and nothing in the image is written at run time: the manifests (cdk8s/workload.ts)
