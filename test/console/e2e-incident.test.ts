@@ -43,6 +43,8 @@ describe("web console in a real browser: an alert's incident, live, approved", (
       metadata: { name, namespace: ns.name },
     })) as unknown as RemediationPlan;
   const planOf = async (): Promise<RemediationPlan> => {
+    // Independent of the first test's outcome: an investigation still held is let go.
+    await stack.llm?.release();
     const t: SreTask = await readTask(cluster!, ns.name, task.name);
     const name = t.status?.remediationPlanRef?.name;
     const plan = name ? await readPlan(name) : undefined;

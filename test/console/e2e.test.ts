@@ -4,6 +4,7 @@
 // user without rights, and signing out (the old cookie is refused afterwards).
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect } from "vitest";
+import type { SreTask } from "../../crds/index.ts";
 import {
   chromiumMissing,
   launchBrowser,
@@ -44,7 +45,16 @@ describe("web console in a real browser: identity, language, pages", () => {
 
   it("signs in with a ServiceAccount token and lands on the overview", async () => {
     const p = await page();
-    await p.goto(`${stack.url}/`);
+    const origins = new Set<string>();
+    const cspErrors: string[] = [];
+    p.on("request", (r) => void (/^(https?|wss?):/.test(r.url()) && origins.add(new URL(r.url()).origin)));
+    p.on("console", (m) => void (/Content.Security.Policy/i.test(m.text()) && cspErrors.push(m.text())));
+    const res = await p.goto(`${stack.url}/`);
+    expect(res?.headers()).toMatchObject({
+      "content-security-policy": expect.stringContaining("script-src 'self'"),
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+    });
     await p.getByTestId("page-signin").waitFor();
     await screenshot(p, "signin");
     await p.getByTestId("token").fill(stack.approver.token);
@@ -56,6 +66,9 @@ describe("web console in a real browser: identity, language, pages", () => {
     expect(session.status()).toBe(200);
     expect(await session.json()).toMatchObject({ user: { username: stack.approver.username } });
     await screenshot(p, "overview");
+    // Air-gapped: every request went to the sidecar, and the strict CSP blocked nothing the console needs.
+    expect([...origins]).toEqual([new URL(stack.url).origin]);
+    expect(cspErrors).toEqual([]);
   });
 
   it("a refused token: the sign-in page says so, names the API server and keeps the token", async () => {
@@ -125,6 +138,29 @@ describe("web console in a real browser: identity, language, pages", () => {
     if (incidents.status() === 200) expect(((await incidents.json()) as { total: number }).total).toBe(0);
     await openPage(p, stack.url, "runbooks");
     expect(await p.getByTestId("page-runbooks").getByText("Container crash-looping").count()).toBe(0);
+  });
+
+  it("Ask: a question in plain words becomes an SreTask made as the user, and its progress streams in", async () => {
+    const p = await page();
+    await signIn(p, stack.url, stack.approver.token);
+    await openPage(p, stack.url, "ask");
+    const ask = p.getByTestId("page-ask");
+    await ask.getByRole("combobox").click();
+    await p.locator(".ant-select-item-option", { hasText: ns.name }).click();
+    const question = "为什么 checkout 一直重启?";
+    await p.getByTestId("question").fill(question);
+    await p.getByTestId("ask").click();
+    // The phase of the new task, as its stream reports it.
+    await p.getByTestId("progress").locator(".ant-tag").first().waitFor();
+    const { items } = (await cluster!.objects.list("aisre.io/v1alpha1", "SreTask", ns.name)) as unknown as {
+      items: SreTask[];
+    };
+    const asked = items.filter((t) => t.spec.source === "Console");
+    expect(asked).toHaveLength(1);
+    expect(asked[0]!.spec).toMatchObject({ requestedBy: stack.approver.username });
+    expect(asked[0]!.spec.description).toContain(question);
+    await p.getByText(asked[0]!.metadata.name!).first().waitFor();
+    await screenshot(p, "ask-progress");
   });
 
   it("signs out: back to the sign-in page, and the old session cookie is refused (401)", async () => {

@@ -59,7 +59,11 @@ export async function signIn(page: Page, baseUrl: string, token: string): Promis
   await page.getByTestId("page-signin").waitFor();
   await page.getByTestId("token").fill(token);
   await page.getByTestId("signin").click();
-  await page.getByTestId("page-overview").waitFor();
+  const overview = page.getByTestId("page-overview");
+  await overview.or(page.getByTestId("signin-error")).first().waitFor();
+  if (await overview.isVisible()) return;
+  await screenshot(page, "signin-failed");
+  throw new Error(`sign-in refused: ${await page.getByTestId("signin-error").innerText()}`);
 }
 
 /** Goes to a hash route (e.g. "plans") and waits for its page root, data-testid page-<testid>. */
