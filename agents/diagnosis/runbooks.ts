@@ -58,6 +58,16 @@ function exactReasons(rb: Runbook, category: Category | undefined, alert: AlertI
   return { why, weight };
 }
 
+// Segmenting is the dearest part; informer caches hand out the same object until it changes.
+const TERMS = new WeakMap<Runbook, string[]>();
+
+/** The terms of a runbook's text, memoized per object. */
+function runbookTerms(rb: Runbook): string[] {
+  let t = TERMS.get(rb);
+  if (!t) TERMS.set(rb, (t = terms(runbookText(rb))));
+  return t;
+}
+
 /** Symptoms, title and text of a runbook: what BM25 reads. */
 function runbookText(rb: Runbook): string {
   const s = rb.spec ?? {};
@@ -74,21 +84,14 @@ function runbookText(rb: Runbook): string {
     .join("\n");
 }
 
-/**
- * BM25 (okapibm25) per query term over the runbooks. Terms are encoded as fixed-width ASCII
- * ids, because the package counts words with /\w+/ (no Chinese) and matches terms as regular
- * expressions and substrings ("port" in "report"); fixed-width ids make both exact.
- */
-function bm25PerTerm(docs: string[][], query: string[]): { term: string; scores: number[] }[] {
+/** Fixed-width ASCII ids for terms (see textScores). */
+function termIds(): (t: string) => string {
   const ids = new Map<string, string>();
-  const id = (t: string) => {
+  return (t) => {
     let v = ids.get(t);
     if (!v) ids.set(t, (v = `t${String(ids.size).padStart(6, "0")}`));
     return v;
   };
-  const encoded = docs.map((d) => d.map(id).join(" "));
-  const distinct = [...new Set(query)].filter((t) => docs.some((d) => d.includes(t)));
-  return distinct.map((term) => ({ term, scores: BM25(encoded, [id(term)]) }));
 }
 
 interface TextScore {
@@ -96,19 +99,30 @@ interface TextScore {
   cited: string[];
   matchedTerms: number;
 }
+const NO_TEXT: TextScore = { score: 0, cited: [], matchedTerms: 0 };
 
+/**
+ * BM25 (okapibm25, one call) of the query over the runbooks, and the matched terms to cite,
+ * rarest first. Terms go to the package as fixed-width ASCII ids, because it counts words with
+ * /\w+/ (no Chinese) and matches terms as regular expressions and substrings ("port" in
+ * "report"); fixed-width ids make both exact.
+ */
 function textScores(docs: string[][], query: string[]): TextScore[] {
-  const perTerm = bm25PerTerm(docs, query);
+  const sets = docs.map((d) => new Set(d));
+  const distinct = [...new Set(query)].filter((t) => sets.some((s) => s.has(t)));
+  if (distinct.length === 0) return docs.map(() => NO_TEXT);
+  const id = termIds();
+  const totals = BM25(
+    docs.map((d) => d.map(id).join(" ")),
+    distinct.map(id),
+  );
+  const df = new Map(distinct.map((t) => [t, sets.filter((s) => s.has(t)).length]));
+  const tf = (i: number, t: string) => docs[i]!.filter((x) => x === t).length;
   return docs.map((_, i) => {
-    const hits = perTerm
-      .map(({ term, scores }) => ({ term, s: scores[i] ?? 0 }))
-      .filter((h) => h.s > 0)
-      .sort((a, b) => b.s - a.s || a.term.localeCompare(b.term));
-    return {
-      score: hits.reduce((sum, h) => sum + h.s, 0),
-      cited: hits.slice(0, CITED_TERMS).map((h) => h.term),
-      matchedTerms: hits.length,
-    };
+    const matched = distinct
+      .filter((t) => sets[i]!.has(t))
+      .sort((a, b) => df.get(a)! - df.get(b)! || tf(i, b) - tf(i, a) || a.localeCompare(b));
+    return { score: totals[i] ?? 0, cited: matched.slice(0, CITED_TERMS), matchedTerms: matched.length };
   });
 }
 
@@ -119,7 +133,6 @@ function queryText(alert: AlertInfo | undefined, text: readonly string[]): strin
 }
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-const NO_TEXT: TextScore = { score: 0, cited: [], matchedTerms: 0 };
 
 /** One runbook's match (exact reasons, text), or undefined when it does not match. */
 function rank(
@@ -162,7 +175,7 @@ export function matchRunbooks(
     .filter((rb) => !rb.apiVersion || rb.apiVersion.startsWith("aisre.io/"));
   if (runbooks.length === 0) return [];
   const query = terms(queryText(alert, text));
-  const docs = query.length ? runbooks.map((rb) => terms(runbookText(rb))) : [];
+  const docs = query.length ? runbooks.map(runbookTerms) : [];
   const scored = query.length ? textScores(docs, query) : [];
   const best = Math.max(0, ...scored.map((s) => s.score));
   const out: RankedRunbook[] = [];
