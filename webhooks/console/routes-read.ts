@@ -12,6 +12,7 @@ import type { AgentConfig, Runbook, SreTask } from "../../crds/index.ts";
 import { AGENTCONFIG, RUNBOOK, SRETASK } from "../../crds/resources.ts";
 import type { ResourceType } from "../../kube/kube-api.ts";
 import { consoleOverview, listConsoleIncidents, runbookIncidents } from "../../store/console-queries.ts";
+import { capacityAnswer } from "../capacity-source.ts";
 import { HttpError } from "../errors.ts";
 import type { SidecarKube } from "../kube.ts";
 import { listPathOf } from "../kube.ts";
@@ -169,8 +170,11 @@ export const readRoutes: FastifyPluginAsync<ConsoleDeps> = async (fastify, deps)
     },
   );
 
-  // Forecasts come with the monitoring agent; until it delivers them the page says so.
-  app.get("/capacity", { schema: hide }, async () => ({ items: [], available: false }));
+  // Cluster-wide figures: for users who may list nodes, as /api/v1/capacity.
+  app.get("/capacity", { schema: hide }, async (request) => {
+    await deps.access.must(sessionOf(request).user, { verb: "list", resource: "nodes", group: "" });
+    return capacityAnswer();
+  });
 
   app.get("/*", { schema: hide }, async (request) => {
     throw new HttpError(404, `no console API route ${request.method} ${request.url.split("?")[0]}`);

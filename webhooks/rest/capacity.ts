@@ -6,16 +6,10 @@
 import { Type } from "@sinclair/typebox";
 import type { FastifyPluginAsync } from "fastify";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
-import { LRUCache } from "lru-cache";
-import type { CapacityReport } from "../../agents/capacity/collect.ts";
-import { collectCapacity } from "../../agents/capacity/collect.ts";
-import { PrometheusClient } from "../../tools/prometheus/client.ts";
 import { guard } from "../auth/guard.ts";
-import { HttpError } from "../errors.ts";
+import { capacityAnswer } from "../capacity-source.ts";
 import type { RestDeps } from "./common.ts";
 import { BEARER, ERRORS } from "./common.ts";
-
-const TTL_MS = 5 * 60_000;
 
 const Query = Type.Object({
   horizon: Type.Optional(
@@ -40,13 +34,6 @@ export const capacityRoutes: FastifyPluginAsync<RestDeps & { prometheusUrl?: str
   deps,
 ) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const url = deps.prometheusUrl ?? (process.env.AISRE_PROMETHEUS_URL?.trim() || undefined);
-  const cache = new LRUCache<"report", CapacityReport>({
-    max: 1,
-    ttl: TTL_MS,
-    fetchMethod: async () => collectCapacity(new PrometheusClient(url!, 30_000)),
-  });
-
   app.get(
     "/capacity",
     {
@@ -59,19 +46,6 @@ export const capacityRoutes: FastifyPluginAsync<RestDeps & { prometheusUrl?: str
       },
       preHandler: guard(deps.authorizer, () => ({ verb: "list", resource: "nodes", group: "" })),
     },
-    async (request) => {
-      if (!url)
-        return { available: false, items: [], gaps: ["no Prometheus configured (AISRE_PROMETHEUS_URL)"] };
-      const report = await cache.fetch("report");
-      if (!report) throw new HttpError(503, "capacity report unavailable");
-      // A report of nothing but gaps is not kept: the next call asks Prometheus again.
-      if (report.items.length === 0 && report.gaps.length > 0) cache.delete("report");
-      const horizon = request.query.horizon;
-      const items =
-        horizon === undefined
-          ? report.items
-          : report.items.filter((i) => (i.forecast?.daysToExhaustion ?? Infinity) <= horizon);
-      return { available: true, ...report, items };
-    },
+    async (request) => capacityAnswer({ url: deps.prometheusUrl, horizon: request.query.horizon }),
   );
 };

@@ -1,0 +1,42 @@
+/**
+ * The sidecar's one capacity report, shared by REST (/api/v1/capacity) and the console: computed
+ * from AISRE_PROMETHEUS_URL at most once per five minutes, because a range query per capacity
+ * kind over 14 days is not free. A report of nothing but gaps is not kept.
+ */
+import { LRUCache } from "lru-cache";
+import type { CapacityReport } from "../agents/capacity/collect.ts";
+import { collectCapacity } from "../agents/capacity/collect.ts";
+import { PrometheusClient } from "../tools/prometheus/client.ts";
+import { HttpError } from "./errors.ts";
+
+/** The capacity answer both routes give. */
+export type CapacityAnswer = { available: boolean; items: CapacityReport["items"]; gaps: string[] } & Partial<
+  Pick<CapacityReport, "generatedAt" | "historyDays">
+>;
+
+const TTL_MS = 5 * 60_000;
+const sources = new Map<string, LRUCache<"report", CapacityReport>>();
+
+/** The report for `url` (default AISRE_PROMETHEUS_URL), optionally only what runs out within `horizon` days. */
+export async function capacityAnswer(opts: { url?: string; horizon?: number } = {}): Promise<CapacityAnswer> {
+  const url = opts.url ?? (process.env.AISRE_PROMETHEUS_URL?.trim() || undefined);
+  if (!url) return { available: false, items: [], gaps: ["no Prometheus configured (AISRE_PROMETHEUS_URL)"] };
+  let cache = sources.get(url);
+  if (!cache) {
+    cache = new LRUCache<"report", CapacityReport>({
+      max: 1,
+      ttl: TTL_MS,
+      fetchMethod: async () => collectCapacity(new PrometheusClient(url, 30_000)),
+    });
+    sources.set(url, cache);
+  }
+  const report = await cache.fetch("report");
+  if (!report) throw new HttpError(503, "capacity report unavailable");
+  if (report.items.length === 0 && report.gaps.length > 0) cache.delete("report");
+  const horizon = opts.horizon;
+  const items =
+    horizon === undefined
+      ? report.items
+      : report.items.filter((i) => (i.forecast?.daysToExhaustion ?? Infinity) <= horizon);
+  return { available: true, ...report, items };
+}
