@@ -7,7 +7,7 @@ import { ACTION_NAMES } from "../crds/actions.ts";
 import type { ActionName } from "../crds/actions.ts";
 import { API_GROUP } from "../crds/api.ts";
 import { KINDS } from "../crds/registry.ts";
-import { AGENTCONFIG, REMEDIATIONPLAN, RUNBOOK, SRETASK } from "../crds/resources.ts";
+import { AGENTCONFIG, DIAGNOSISRUN, REMEDIATIONPLAN, RUNBOOK, SRETASK } from "../crds/resources.ts";
 import { LABELS, NAMESPACE, SERVICE_ACCOUNT, SIDECAR, SIDECAR_LABELS } from "./config.ts";
 
 const READ = ["get", "list", "watch"];
@@ -69,6 +69,8 @@ export function sidecarMcpRules(): V1PolicyRule[] {
 export const SIDECAR_RULES: V1PolicyRule[] = [
   { apiGroups: [API_GROUP], resources: [SRETASK.plural], verbs: [...READ, "create", "patch"] },
   { apiGroups: [API_GROUP], resources: [REMEDIATIONPLAN.plural, AGENTCONFIG.plural], verbs: ["get", "list"] },
+  // The console's incident page shows the run's impact, runbooks and explanation.
+  { apiGroups: [API_GROUP], resources: [DIAGNOSISRUN.plural], verbs: ["get", "list"] },
   { apiGroups: ["authentication.k8s.io"], resources: ["tokenreviews"], verbs: ["create"] },
   { apiGroups: ["authorization.k8s.io"], resources: ["subjectaccessreviews"], verbs: ["create"] },
   ...sidecarMcpRules(),
