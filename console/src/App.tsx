@@ -11,6 +11,7 @@ import { SessionProvider, useSession } from "./api/session.tsx";
 import { I18nProvider, useI18n } from "./i18n/index.tsx";
 import { useRoute } from "./route.ts";
 import type { Route } from "./route.ts";
+import { ErrorBoundary } from "./components/ErrorBoundary.tsx";
 import { Shell } from "./shell/Shell.tsx";
 import { theme } from "./theme.ts";
 
@@ -42,17 +43,21 @@ function Body() {
   if (state.kind === "probing") return <Loading />;
   if (state.kind === "signedOut") {
     return (
-      <Suspense fallback={<Loading />}>
-        <SignIn expired={state.expired} />
-      </Suspense>
+      <ErrorBoundary>
+        <Suspense fallback={<Loading />}>
+          <SignIn expired={state.expired} />
+        </Suspense>
+      </ErrorBoundary>
     );
   }
   const Page = PAGES[route.page];
   return (
     <Shell route={route}>
-      <Suspense fallback={<Loading />}>
-        <Page key={route.page + (route.id ?? "")} route={route} />
-      </Suspense>
+      <ErrorBoundary key={route.page + (route.id ?? "")}>
+        <Suspense fallback={<Loading />}>
+          <Page route={route} />
+        </Suspense>
+      </ErrorBoundary>
     </Shell>
   );
 }

@@ -55,6 +55,8 @@ export const en = {
   "error.503": "The cluster cannot be reached right now; try again later.",
   "error.network": "The console cannot reach the sidecar; check your connection.",
   "error.other": "Something went wrong: {message}",
+  "error.render": "This page could not be shown. The console may have been updated since this tab opened.",
+  "error.reload": "Reload",
 
   "severity.critical": "Critical",
   "severity.warning": "Warning",

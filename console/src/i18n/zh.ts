@@ -56,6 +56,8 @@ export const zh: Catalog = {
   "error.503": "集群暂时无法访问，请稍后再试。",
   "error.network": "控制台无法连接 sidecar，请检查网络。",
   "error.other": "出错了：{message}",
+  "error.render": "无法显示此页面。打开此标签页后控制台可能已更新。",
+  "error.reload": "重新加载",
 
   "severity.critical": "严重",
   "severity.warning": "警告",
