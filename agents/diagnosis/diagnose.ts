@@ -104,7 +104,9 @@ function diagnoseView(view: ClusterView, focus: Focus, opts: DiagnoseOptions): D
   const result: DiagnosisResult = { rootCause, findings, recommendations };
   const impact = impactOf(view, root, faults);
   if (impact) result.impact = impact;
-  const runbooks = matchRunbooks(view, root.category, focus.alert);
+  // The engine's own words rank runbooks by text too (a runbook quoting "connection refused").
+  const words = [rootCause.summary, ...findings.slice(0, 3).flatMap((f) => [f.message, ...f.evidence])];
+  const runbooks = matchRunbooks(view, root.category, focus.alert, words);
   if (runbooks.length > 0) result.runbooks = runbooks;
   return { ...result, ...gaps };
 }
