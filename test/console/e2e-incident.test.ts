@@ -80,8 +80,12 @@ describe("web console in a real browser: an alert's incident, live, approved", (
     const row = p.getByTestId("incident-row").filter({ hasText: ALERT });
     await row.first().waitFor();
     await screenshot(p, "incidents");
-    await row.first().click();
-    await p.getByTestId("page-incident").waitFor();
+    // The row's link; clicked again if a refresh of the list swallowed the click.
+    await eventually(async () => {
+      await row.first().getByRole("link").first().click();
+      await p.getByTestId("page-incident").waitFor({ timeout: 10_000 });
+      return true;
+    }, 120_000);
     incidentUrl = p.url();
     // The investigation waits at the LLM step: the page follows it while it runs.
     await eventually(async () => (stack.llm!.received() > 0 ? true : undefined), 120_000);
