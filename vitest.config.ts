@@ -16,6 +16,16 @@ export default defineConfig({
           ],
         },
       },
+      // The web console's own tests: catalogs, helpers, its API client, typecheck and build weight.
+      {
+        test: {
+          name: "console",
+          include: ["console/**/*.test.ts"],
+          exclude: ["console/dist/**"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
       { test: { name: "scenarios", include: ["test/scenarios.test.ts"], testTimeout: 60_000 } },
       { test: { name: "store", include: ["test/store.test.ts"], ...REAL_PARTS } },
       {
