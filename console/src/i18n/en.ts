@@ -16,7 +16,8 @@ export const en = {
   "signin.title": "Sign in",
   "signin.intro":
     "Paste a Kubernetes bearer token: a ServiceAccount token or an OIDC id_token the API server accepts.",
-  "signin.hint": "Get one with: kubectl create token <serviceaccount> -n <namespace>",
+  "signin.hint":
+    "Get one with: kubectl create token <serviceaccount> -n <namespace> --audience aisre-sidecar --audience https://kubernetes.default.svc (both audiences: the console acts with your token)",
   "signin.token": "Token",
   "signin.submit": "Sign in",
   "signin.required": "Enter a token.",

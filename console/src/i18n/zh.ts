@@ -17,7 +17,8 @@ export const zh: Catalog = {
 
   "signin.title": "登录",
   "signin.intro": "粘贴 Kubernetes Bearer Token：ServiceAccount 令牌，或 API Server 认可的 OIDC id_token。",
-  "signin.hint": "获取方式：kubectl create token <ServiceAccount> -n <命名空间>",
+  "signin.hint":
+    "获取方式：kubectl create token <ServiceAccount> -n <命名空间> --audience aisre-sidecar --audience https://kubernetes.default.svc（两个 audience 都需要：控制台以您的令牌执行操作）",
   "signin.token": "令牌",
   "signin.submit": "登录",
   "signin.required": "请输入令牌。",

@@ -178,7 +178,7 @@ export function ContextSections({ detail }: { detail: IncidentDetail }) {
             renderItem={(r) => (
               <List.Item>
                 <Typography.Text strong>{r.title ?? r.name}</Typography.Text>
-                <Typography.Text>{` ${r.namespace}/${r.name}`}</Typography.Text>
+                <Typography.Text>{` ${r.namespace ? `${r.namespace}/` : ""}${r.name}`}</Typography.Text>
                 {r.matchedOn && (
                   <Typography.Text>{` · ${t("incident.matchedOn")}: ${formatValue(r.matchedOn)}`}</Typography.Text>
                 )}
