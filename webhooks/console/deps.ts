@@ -20,6 +20,8 @@ export interface ConsoleDeps {
   /** Requests made with the signed-in user's own token (writes: ask, edits, plan comments). */
   acting: ActingClient;
   store?: Queryable;
+  /** The sidecar's namespace, the operator's too: its AgentConfig `default` is the cluster policy. */
+  clusterNamespace: string;
   logger: Logger;
   /** The API server's URL, shown on the sign-in page. */
   apiServer: string;

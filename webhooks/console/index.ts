@@ -62,6 +62,7 @@ export function consoleDeps(opts: ConsoleOptions): ConsoleDeps {
     gateway: opts.gateway,
     authorizer: opts.authorizer,
     store: opts.store,
+    clusterNamespace: opts.defaultNamespace,
     logger: opts.logger.child({ component: "console" }),
     access: new ConsoleAccess({
       kube: opts.kube,

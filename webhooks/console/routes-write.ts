@@ -37,6 +37,11 @@ const Params = Type.Object({
   name: Type.String({ maxLength: 253, pattern: "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$" }),
 });
 
+/** The cluster policy: AgentConfig `default` of the operator's namespace (the sidecar's own). */
+function clusterPolicyOf(all: AgentConfig[], deps: ConsoleDeps): AgentConfig | undefined {
+  return all.find((c) => c.metadata?.namespace === deps.clusterNamespace && c.metadata?.name === "default");
+}
+
 /** Registers Ask and the AgentConfig routes. */
 export const writeRoutes: FastifyPluginAsync<ConsoleDeps> = async (fastify, deps) => {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -84,10 +89,12 @@ export const writeRoutes: FastifyPluginAsync<ConsoleDeps> = async (fastify, deps
       })),
     );
     const editable = new Map(rights.filter((r) => r.read).map((r) => [r.namespace, r.edit]));
-    const configs = (await listAll<AgentConfig>(deps.kube, AGENTCONFIG)).filter((c) =>
-      editable.has(c.metadata?.namespace ?? ""),
-    );
-    return { items: configs.map((c) => agentView(c, editable.get(c.metadata?.namespace ?? "") === true)) };
+    const all = await listAll<AgentConfig>(deps.kube, AGENTCONFIG);
+    const cluster = clusterPolicyOf(all, deps);
+    const configs = all.filter((c) => editable.has(c.metadata?.namespace ?? ""));
+    return {
+      items: configs.map((c) => agentView(c, editable.get(c.metadata?.namespace ?? "") === true, cluster)),
+    };
   });
 
   app.patch(

@@ -3,6 +3,7 @@
  * radius, dry run, expiry, each step with its audit rows) and an AgentConfig for the agents page
  * (conditions, LLM and Prometheus state, policy, channel names; never a Secret reference's key).
  */
+import { mergePolicy } from "../../agents/automation/policy-merge.ts";
 import type { AgentConfig, RemediationPlan } from "../../crds/index.ts";
 import type { RemediationAction } from "../../store/index.ts";
 
@@ -124,8 +125,29 @@ function toolsOf(spec: AgentConfig["spec"], conditions: Condition[]) {
   };
 }
 
+/**
+ * The policy plans of the AgentConfig's namespace run under: the cluster policy (AgentConfig
+ * `default` of the operator's namespace) narrowed by this one (agents/automation/policy-merge.ts).
+ */
+export function effectivePolicyView(config: AgentConfig, cluster: AgentConfig | undefined) {
+  const p = mergePolicy(config.metadata?.namespace ?? "", { cluster, namespace: config });
+  return {
+    automation: p.disabledBy ? `off: ${p.disabledBy}` : "on",
+    autoRemediation: p.autoRemediation,
+    approvalRequiredAtRisk: p.approvalRequiredAtRisk,
+    enabledActions: p.namespaceActions.filter((a) => p.clusterActions.includes(a)),
+    ...(p.narrowing ? { allowedNamespaces: p.narrowing } : {}),
+    maxAffectedPods: p.maxAffectedPods,
+    maxAffectedInstances: p.maxAffectedInstances,
+    cooldownSeconds: p.cooldownSeconds,
+    maxConcurrentPlans: p.maxConcurrentPlans,
+    approvalTTLSeconds: p.approvalTTLSeconds,
+    from: [p.clusterSource, p.namespaceSource].filter(Boolean).join(" ∩ "),
+  };
+}
+
 /** An AgentConfig as the console shows it: names of channels only, never secret references. */
-export function agentView(config: AgentConfig, canEdit: boolean) {
+export function agentView(config: AgentConfig, canEdit: boolean, cluster?: AgentConfig) {
   const spec = config.spec ?? {};
   const conditions = (config.status?.conditions ?? []) as Condition[];
   const notifications = (spec.notifications ?? {}) as Record<string, unknown>;
@@ -142,6 +164,7 @@ export function agentView(config: AgentConfig, canEdit: boolean) {
     })),
     ...toolsOf(spec, conditions),
     policy: spec.policy ?? {},
+    effectivePolicy: effectivePolicyView(config, cluster),
     channels: Object.keys(notifications).filter((k) => notifications[k] !== undefined),
     canEdit,
   };

@@ -189,6 +189,8 @@ export interface AgentConfigItem {
   llm?: { enabled?: boolean; lastError?: string | null; model?: string; baseURL?: string };
   prometheus?: { url?: string | null; reachable?: boolean | null };
   policy?: Record<string, unknown>;
+  /** The cluster policy narrowed by this AgentConfig: what plans of its namespace run under. */
+  effectivePolicy?: Record<string, unknown>;
   channels?: string[];
   canEdit: boolean;
 }

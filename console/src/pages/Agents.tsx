@@ -67,7 +67,7 @@ function AgentCard({ c, onEdit }: { c: AgentConfigItem; onEdit: () => void }) {
       <Typography.Title level={3} style={{ fontSize: 16, marginTop: 12 }}>
         {t("agents.policy")}
       </Typography.Title>
-      <KeyValues value={c.policy} />
+      <KeyValues value={c.effectivePolicy ?? c.policy} />
     </Card>
   );
 }
