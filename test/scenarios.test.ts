@@ -144,6 +144,23 @@ function correct(s: Scenario, o: Outcome): boolean {
   return rc !== null && rc.category === s.expected.category && sameRef(rc.resource, s.expected.resource);
 }
 
+const V2 = new Set([
+  "DependencyUnavailable",
+  "NetworkPolicyBlocked",
+  "DNSFailure",
+  "CertificateExpired",
+  "RBACForbidden",
+]);
+
+/** The group a scenario reports under: healthy, change correlation, dependency chains, v2 or v1 categories. */
+function groupOf(s: Scenario): string {
+  const file = s.rel.split("/").at(-1) ?? "";
+  if (s.expected === null) return "healthy";
+  if (file.startsWith("change-")) return "change correlation";
+  if (file.startsWith("chain-")) return "dependency chains";
+  return V2.has(s.expected.category) ? "v2 categories" : "v1 categories";
+}
+
 function objectsOf(doc: Record<string, unknown>): K8sObject[] {
   const o = doc.objects as K8sObject[] | { items: K8sObject[] };
   return Array.isArray(o) ? o : o.items;
@@ -274,6 +291,14 @@ describe("aisre diagnose on the scenario corpus", () => {
     const m = outcomes.length;
     const pct = m ? (100 * n) / m : 0;
     console.log(`scenario accuracy: ${n}/${m} (${pct.toFixed(1)}%)`);
+    const byGroup = new Map<string, { right: number; all: number }>();
+    for (const { s, o } of outcomes) {
+      const g = byGroup.get(groupOf(s)) ?? { right: 0, all: 0 };
+      g.all++;
+      if (correct(s, o)) g.right++;
+      byGroup.set(groupOf(s), g);
+    }
+    console.log(`per group: ${[...byGroup].map(([name, g]) => `${name} ${g.right}/${g.all}`).join(", ")}`);
     const falseAlarms = outcomes
       .filter(({ s, o }) => s.expected === null && o.out && rootCauseOf(o) !== null)
       .map(({ s }) => s.rel);
