@@ -2,13 +2,21 @@ import { Type } from "@sinclair/typebox";
 import type { Static } from "@sinclair/typebox";
 import { DingTalkConfig, FeishuConfig, SlackConfig } from "./agentconfig-channels.ts";
 import { GrafanaConfig } from "./agentconfig-grafana.ts";
+import {
+  AlertGroupingConfig,
+  AnomalyConfig,
+  AutomationSuggestion,
+  CapacityConfig,
+  LoopStatus,
+  RolloutVerificationConfig,
+} from "./agentconfig-monitoring.ts";
 import { PolicyConfig } from "./agentconfig-policy.ts";
 import { LLMConfig, ToolsConfig } from "./agentconfig-tools.ts";
 import { SecretKeyRef, commonStatus } from "./common.ts";
 import { SEVERITIES } from "./categories.ts";
 import { LIMITS } from "./limits.ts";
 import { ConfigPhase, phaseValues } from "./phases.ts";
-import { Count, MapList, Str, StrEnum, StrMap, Timestamp, rule } from "./schema.ts";
+import { Count, List, MapList, Str, StrEnum, StrMap, Timestamp, rule } from "./schema.ts";
 
 /** Where notifications go: a WeCom (企业微信) application or a group robot. */
 export const WeComConfig = Type.Object(
@@ -138,6 +146,7 @@ export const AgentConfigSpec = Type.Object(
         { description: "Where people hear about tasks: every channel set here gets each notification." },
       ),
     ),
+    alertGrouping: Type.Optional(AlertGroupingConfig),
     monitoring: Type.Optional(
       Type.Object(
         {
@@ -147,10 +156,13 @@ export const AgentConfigSpec = Type.Object(
           checks: Type.Optional(
             MapList(MonitoringCheck, "name", LIMITS.checks, { description: "The checks." }),
           ),
+          anomaly: Type.Optional(AnomalyConfig),
+          capacity: Type.Optional(CapacityConfig),
+          rollouts: Type.Optional(RolloutVerificationConfig),
         },
         {
           description:
-            "Proactive PromQL checks, evaluated by the leader against spec.tools.prometheus.url (Prometheus or VictoriaMetrics).",
+            "Proactive checks, anomaly detection, capacity forecasts and rollout verification, run by the leader against spec.tools.prometheus.url (Prometheus or VictoriaMetrics).",
         },
       ),
     ),
@@ -188,13 +200,25 @@ export const MonitoringStatus = Type.Object(
     gaps: Type.Optional(
       MapList(MonitoringGap, "check", LIMITS.checks, { description: "Checks whose query failed." }),
     ),
+    anomaly: Type.Optional(LoopStatus),
+    capacity: Type.Optional(LoopStatus),
+    rollouts: Type.Optional(LoopStatus),
   },
   { description: "The monitoring agent's last evaluation." },
 );
 
 /** AgentConfig status: whether the configuration is usable. */
 export const AgentConfigStatus = Type.Object(
-  { ...commonStatus(phaseValues(ConfigPhase)), monitoring: Type.Optional(MonitoringStatus) },
+  {
+    ...commonStatus(phaseValues(ConfigPhase)),
+    monitoring: Type.Optional(MonitoringStatus),
+    suggestions: Type.Optional(
+      List(AutomationSuggestion, 20, {
+        description:
+          "Automations suggested from resolved incidents (docs/automation-suggestions.md); never applied without a person.",
+      }),
+    ),
+  },
   { description: "Whether the configuration is usable (spec valid, referenced Secrets found)." },
 );
 export type AgentConfigStatus = Static<typeof AgentConfigStatus>;

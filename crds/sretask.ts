@@ -7,7 +7,7 @@ import { SreTaskPhase, phaseValues } from "./phases.ts";
 import { Str, StrEnum, Timestamp, rule } from "./schema.ts";
 
 /** What the task asks for; Auto lets the classifier decide. */
-export const TASK_TYPES = ["Auto", "Diagnose", "Remediate", "HealthCheck"] as const;
+export const TASK_TYPES = ["Auto", "Diagnose", "Remediate", "HealthCheck", "Capacity"] as const;
 /** Where the task came from. */
 export const TASK_SOURCES = ["Alertmanager", "WeCom", "REST", "Monitor", "Manual", "Console"] as const;
 /** How far the task may go on its own: never remediate, remediate after approval, or as policy allows. */
@@ -18,7 +18,8 @@ export const SreTaskSpec = Type.Object(
   {
     type: Type.Optional(
       StrEnum(TASK_TYPES, {
-        description: "Diagnose, Remediate, HealthCheck, or Auto to let the classifier decide.",
+        description:
+          "Diagnose, Remediate, HealthCheck, Capacity (a forecast opened by the monitoring agent), or Auto to let the classifier decide.",
         default: "Auto",
         "x-kubernetes-validations": [rule("self == oldSelf", "type is immutable; create a new SreTask")],
       }),
@@ -87,7 +88,7 @@ export const MAX_EPISODE = 1_000_000;
 /** How the classifier read the task. */
 export const Classification = Type.Object(
   {
-    type: StrEnum(["Diagnose", "Remediate", "HealthCheck"] as const, {
+    type: StrEnum(["Diagnose", "Remediate", "HealthCheck", "Capacity"] as const, {
       description: "The decided task type.",
     }),
     target: Type.Optional(ObjectReference),

@@ -137,7 +137,8 @@ export function scoreIntent(raw: string): Intent {
   const { order, symptom, direct } = remediation(rest, questions + advice > 0, matched);
   const diagnose = questions + advice + verbs + Math.min(3, symptoms + symptom);
   return {
-    scores: { Diagnose: diagnose + look, Remediate: order, HealthCheck: health },
+    // Capacity tasks come from the monitoring agent only; no request text asks for one.
+    scores: { Diagnose: diagnose + look, Remediate: order, HealthCheck: health, Capacity: 0 },
     direct,
     lookOnly: diagnose === 0 && order === 0 && health === 0 && look > 0,
     nodeVerb: /排空|封锁|解除封锁|驱逐节点|\b(drain|cordon|uncordon)\b/.test(rest),
