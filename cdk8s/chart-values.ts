@@ -130,15 +130,25 @@ export const VALUES = group("", {
         "",
       ),
     }),
-    networkPolicy: group("The sidecar's NetworkPolicy (ingress on its port; egress DNS and 443/6443).", {
-      enabled: bool("Create the NetworkPolicy.", true),
-      ingressFrom: peers(
-        "NetworkPolicyPeers allowed to reach the sidecar's port; [] = anywhere (Alertmanager, WeCom).",
-      ),
-      apiServer: peers(
-        "NetworkPolicyPeers the sidecar may reach on 443/6443 (API server, WeCom API); [] = anywhere.",
-      ),
-    }),
+    prometheusUrl: str(
+      "Prometheus or VictoriaMetrics the sidecar reads for capacity (REST, console) and MCP query_prometheus; empty: none.",
+      "",
+    ),
+    networkPolicy: group(
+      "The sidecar's NetworkPolicy (ingress on its port; egress DNS, 443/6443 and 9090/8428).",
+      {
+        enabled: bool("Create the NetworkPolicy.", true),
+        ingressFrom: peers(
+          "NetworkPolicyPeers allowed to reach the sidecar's port; [] = anywhere (Alertmanager, WeCom).",
+        ),
+        apiServer: peers(
+          "NetworkPolicyPeers the sidecar may reach on 443/6443 (API server, WeCom API); [] = anywhere.",
+        ),
+        metrics: peers(
+          "NetworkPolicyPeers the sidecar may reach on 9090/8428 (Prometheus, VictoriaMetrics); [] = anywhere.",
+        ),
+      },
+    ),
     impersonation: group("Plan decisions made as the deciding user.", {
       users: {
         type: "array",

@@ -94,7 +94,9 @@ describe("Helm chart", () => {
           enabled: true,
           ingressFrom: [{ namespaceSelector: { matchLabels: { name: "monitoring" } } }],
           apiServer: [{ ipBlock: { cidr: "10.0.0.1/32" } }],
+          metrics: [{ namespaceSelector: { matchLabels: { name: "monitoring" } } }],
         },
+        prometheusUrl: "http://prometheus.monitoring:9090",
         impersonation: { users: ["alice@example.com"] },
       },
     };
@@ -120,6 +122,7 @@ describe("Helm chart", () => {
       AISRE_TOKEN_AUDIENCE: "ops-api",
       AISRE_TLS_CERT_FILE: "/etc/aisre/tls/tls.crt",
       AISRE_TLS_KEY_FILE: "/etc/aisre/tls/tls.key",
+      AISRE_PROMETHEUS_URL: "http://prometheus.monitoring:9090",
     });
     expect(c.readinessProbe.httpGet.scheme).toBe("HTTPS");
     expect(c.livenessProbe.httpGet.scheme).toBe("HTTPS");
@@ -130,6 +133,10 @@ describe("Helm chart", () => {
       set.sidecar && (set.sidecar as Obj).networkPolicy.ingressFrom,
     );
     expect(policy.spec.egress[1].to).toEqual([{ ipBlock: { cidr: "10.0.0.1/32" } }]);
+    expect(policy.spec.egress[2].to).toEqual([
+      { namespaceSelector: { matchLabels: { name: "monitoring" } } },
+    ]);
+    expect(policy.spec.egress[2].ports.map((p: Obj) => p.port)).toEqual([9090, 8428]);
     const impersonator = all.find(
       (o) => o.kind === "ClusterRole" && o.metadata.name === "aisre-chat-impersonator",
     );

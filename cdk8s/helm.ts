@@ -41,6 +41,11 @@ function sidecarValues(content: string): string {
       "$1{{ toJson .Values.sidecar.networkPolicy.apiServer }}",
     )
     .replace(
+      /(- port: 8428\n\s+protocol: TCP\n\s+to: )\[\]$/m,
+      "$1{{ toJson .Values.sidecar.networkPolicy.metrics }}",
+    )
+    .replace(/(name: AISRE_PROMETHEUS_URL\n\s+value: )""$/m, "$1{{ .Values.sidecar.prometheusUrl | quote }}")
+    .replace(
       /(name: aisre-chat-impersonator\nrules: )\[\]$/m,
       `$1{{ if .Values.sidecar.impersonation.users }}${IMPERSONATION_RULE}{{ else }}[]{{ end }}`,
     );

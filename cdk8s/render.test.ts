@@ -89,7 +89,7 @@ describe("deploy/ manifests and docs/actions.md", () => {
     expect(policy.spec.policyTypes).toEqual(["Ingress", "Egress"]);
     expect(policy.spec.ingress).toEqual([{ from: [], ports: [{ port: 8443, protocol: "TCP" }] }]);
     const egressPorts = policy.spec.egress.flatMap((r: Obj) => r.ports.map((p: Obj) => p.port));
-    expect(egressPorts.sort()).toEqual([443, 53, 53, 6443]);
+    expect(egressPorts.sort()).toEqual([443, 53, 53, 6443, 8428, 9090]);
     expect(all.filter((o) => o.kind === "PodDisruptionBudget")).toHaveLength(2);
   });
 

@@ -99,6 +99,8 @@ const sidecar = {
     // Empty: plain HTTP. The chart fills both when sidecar.tls.secretName is set.
     { name: "AISRE_TLS_CERT_FILE", value: "" },
     { name: "AISRE_TLS_KEY_FILE", value: "" },
+    // Capacity (REST, console) and MCP query_prometheus read this TSDB; empty: they say none is set.
+    { name: "AISRE_PROMETHEUS_URL", value: "" },
   ],
   ports: [{ name: "webhooks", containerPort: PORTS.webhooks, protocol: "TCP" }],
   livenessProbe: probe("/healthz", "webhooks", 6, "HTTP"),
@@ -160,8 +162,10 @@ const sidecarPodSpec = {
 /**
  * The sidecar's NetworkPolicy: ingress only on its port, from anywhere by default (Alertmanager
  * and WeCom come from outside; the chart's sidecar.networkPolicy.ingressFrom restricts it);
- * egress only to DNS and HTTPS (the API server, on 443 or 6443, and the WeCom API; the chart's
- * sidecar.networkPolicy.apiServer restricts it, e.g. to the API server's ipBlock).
+ * egress only to DNS, HTTPS (the API server, on 443 or 6443, and the WeCom API; the chart's
+ * sidecar.networkPolicy.apiServer restricts it, e.g. to the API server's ipBlock) and the TSDB's
+ * usual ports (Prometheus 9090, VictoriaMetrics 8428: capacity and query_prometheus; restricted
+ * by sidecar.networkPolicy.metrics).
  */
 function sidecarNetworkPolicy() {
   return {
@@ -181,6 +185,13 @@ function sidecarNetworkPolicy() {
         ports: [
           { port: 443, protocol: "TCP" },
           { port: 6443, protocol: "TCP" },
+        ],
+      },
+      {
+        to: [],
+        ports: [
+          { port: 9090, protocol: "TCP" },
+          { port: 8428, protocol: "TCP" },
         ],
       },
     ],
