@@ -123,6 +123,22 @@ export const SreTaskStatus = Type.Object(
     episodeStartsAt: Type.Optional(
       Timestamp("spec.alert.startsAt of the firing this episode works on; a later firing reopens the task."),
     ),
+    group: Type.Optional(
+      Type.Object(
+        {
+          key: Str(LIMITS.message, {
+            description: "The shared root cause, e.g. dependency:Service/shop/orders-db.",
+          }),
+          primary: Str(LIMITS.name, { description: "The group's first task, which holds the incident." }),
+          role: StrEnum(["Primary", "Member"] as const, { description: "Primary notifies; members do not." }),
+          size: Type.Integer({ description: "Tasks in the group.", minimum: 1, maximum: 100000 }),
+          summary: Type.Optional(
+            Str(LIMITS.message, { description: "E.g. 23 alerts, one root cause: orders-db." }),
+          ),
+        },
+        { description: "The alert storm this task belongs to (docs/alert-storms.md)." },
+      ),
+    ),
   },
   { description: "What happened, as observed by the controllers." },
 );
