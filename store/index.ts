@@ -13,5 +13,14 @@ export { getIncident, listIncidents } from "./incident-queries.ts";
 export { similarIncidents, type SimilarIncident, type SimilarKeys } from "./similar-incidents.ts";
 export { incidentHistory, type IncidentHistory, type LastSimilar } from "./similar-history.ts";
 export { recordDiagnosis, recordRemediationAction } from "./history.ts";
+export { actionHistory, historyOf, type ActionHistory, type StepOutcome } from "./action-history.ts";
+export { incidentResolutions, type IncidentResolution } from "./incident-resolutions.ts";
 export { getChatSession, upsertChatSession } from "./chat.ts";
+export {
+  capacityForecastHistory,
+  insertCapacityReport,
+  latestCapacityForecasts,
+  pruneCapacityForecasts,
+} from "./capacity-forecasts.ts";
+export type { CapacityForecastReport, CapacityForecastRow } from "./capacity-forecasts.ts";
 export * from "./types.ts";
