@@ -7,6 +7,7 @@ import { raceTimeout, systemClock, type Clock } from "./clock.ts";
 import { Controller, type ControllerOptions } from "./controller.ts";
 import { EventRecorder, coreEventClient } from "./events.ts";
 import { Informer } from "./informer.ts";
+import { shareConnections } from "../kube/connections.ts";
 import { KubeClient, type ResourceType } from "../kube/kube-api.ts";
 import { LeaderElector, coordinationLeaseClient, type StopReason } from "./leader-election.ts";
 import { kubeListWatcher, type KubeListWatchOptions } from "../kube/list-watch.ts";
@@ -51,13 +52,13 @@ export class Manager {
     this.done = new Promise((resolve) => (this.finish = resolve));
   }
 
-  /** The kubeconfig, loaded from the default places on first use. */
+  /** The kubeconfig, loaded from the default places on first use; its requests share connections. */
   get kubeConfig(): KubeConfig {
     if (!this.kc) {
       this.kc = new KubeConfig();
       this.kc.loadFromDefault();
     }
-    return this.kc;
+    return shareConnections(this.kc);
   }
 
   /** A dynamic raw-JSON client (apply, finalizers, reads). */
