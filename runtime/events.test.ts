@@ -57,6 +57,32 @@ describe("EventRecorder", () => {
     expect(e?.firstTimestamp?.toISOString()).toBe("2025-01-01T00:00:00.000Z");
   });
 
+  it("writes events of different objects concurrently, repeats of one event in turn", async () => {
+    const started: string[] = [];
+    const release: Array<() => void> = [];
+    const client: EventClient = {
+      create: (_ns, e) => {
+        started.push(`create ${e.involvedObject.name}`);
+        return new Promise((r) => release.push(() => r(undefined)));
+      },
+      patch: (_ns, name) => {
+        started.push(`patch ${name}`);
+        return Promise.resolve();
+      },
+    };
+    const rec = new EventRecorder({ client, clock });
+    const other = { ...task, metadata: { ...task.metadata, name: "t2", uid: "u2" } };
+    const writes = [rec.normal(task, "A", "m"), rec.normal(other, "A", "m"), rec.normal(task, "A", "m")];
+    await new Promise((r) => setTimeout(r, 10));
+    // Both objects' creates are in flight at once; the repeat waits for its first write.
+    expect(started).toEqual(["create t1", "create t2"]);
+    release.splice(0).forEach((r) => r());
+    await Promise.all(writes);
+    await rec.flush();
+    expect(started).toHaveLength(3);
+    expect(started[2]).toMatch(/^patch t1\./);
+  });
+
   it("aggregates repeats into count/lastTimestamp on the same Event", async () => {
     const client = new FakeEventClient();
     const rec = new EventRecorder({ client, clock });

@@ -54,6 +54,12 @@ interface Seen {
 
 const MAX_MESSAGE = 1024;
 
+// What makes two events repeats of one another (client-go's EventCorrelator key, roughly).
+function eventKey(obj: KubernetesObject, type: EventType, reason: string, message: string): string {
+  const meta = obj.metadata ?? {};
+  return [meta.namespace, obj.kind, meta.name, meta.uid, type, reason, message].join("\u0000");
+}
+
 /**
  * Records core/v1 Events on objects. A repeat of the same object, type, reason and
  * message bumps count and lastTimestamp of the existing Event (client-go's
@@ -68,7 +74,8 @@ export class EventRecorder {
   private readonly log: Logger | undefined;
   private readonly cacheSize: number;
   private readonly seen = new Map<string, Seen>();
-  private tail: Promise<void> = Promise.resolve();
+  /** The last write of each event key still in flight. */
+  private readonly writing = new Map<string, Promise<void>>();
   private seq = 0;
 
   constructor(opts: EventRecorderOptions) {
@@ -95,23 +102,30 @@ export class EventRecorder {
     // Anyone who may list Events reads this: no secret from a log or a status goes in.
     const safe = redactText(message);
     const msg = safe.length > MAX_MESSAGE ? `${safe.slice(0, MAX_MESSAGE - 3)}...` : safe;
-    // Writes are serialized so two repeats of one event cannot both create it.
     const at = new Date(this.clock.now());
-    const next = this.tail.then(() => this.write(obj, type, reason, msg, at));
-    this.tail = next.catch(() => undefined);
+    const key = eventKey(obj, type, reason, msg);
+    // Repeats of one event are serialized so two cannot both create it; other events are written
+    // concurrently (one chain for all of them capped the operator at a few tasks per second).
+    const next = (this.writing.get(key) ?? Promise.resolve()).then(() =>
+      this.write(obj, type, reason, msg, at),
+    );
+    const settled = next.catch(() => undefined);
+    this.writing.set(key, settled);
+    void settled.then(() => {
+      if (this.writing.get(key) === settled) this.writing.delete(key);
+    });
     return next.catch((err: unknown) => {
       this.log?.warn({ err, reason, object: obj.metadata?.name }, "Failed to record event");
     });
   }
 
   /** Resolves once every event recorded so far is written. */
-  flush(): Promise<void> {
-    return this.tail;
+  async flush(): Promise<void> {
+    await Promise.all(this.writing.values());
   }
 
   private async write(obj: KubernetesObject, type: EventType, reason: string, message: string, now: Date) {
-    const meta = obj.metadata ?? {};
-    const key = [meta.namespace, obj.kind, meta.name, meta.uid, type, reason, message].join("\u0000");
+    const key = eventKey(obj, type, reason, message);
     const prior = this.seen.get(key);
     if (prior) {
       try {
