@@ -5,6 +5,7 @@ import {
 import { addConfigControllers } from "../controllers/config/controller.ts";
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
+import { addCapacityController } from "../controllers/capacity/controller.ts";
 import { addMonitoringController } from "../controllers/monitoring/controller.ts";
 import {
   auditSinks,
@@ -13,6 +14,7 @@ import {
   storeAuditSink,
 } from "../controllers/remediationplan/audit.ts";
 import { addRemediationPlanController } from "../controllers/remediationplan/controller.ts";
+import { planHistory } from "../controllers/suggestions/plan-history.ts";
 import { addNotificationController } from "../controllers/notification/controller.ts";
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
 import type { Database } from "../store/index.ts";
@@ -91,6 +93,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   });
   addConfigControllers(mgr, cfg.watchNamespace, cfg.namespace);
   addMonitoringController(mgr, { namespace: cfg.watchNamespace });
+  addCapacityController(mgr, { namespace: cfg.watchNamespace, operatorNamespace: cfg.namespace, store: db });
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
   const grafana = new GrafanaAnnotator({ secrets: kubeSecretReader(mgr.client), logger });
   addNotificationController(mgr, notificationRouter(mgr, logger), {
@@ -107,6 +110,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
       grafanaAuditSink(grafana, mgr.client, cfg.namespace),
       metricsAuditSink(mgr.metrics.registry),
     ),
+    history: db ? planHistory(db) : undefined,
   });
   logger.info({ namespace: cfg.namespace, watchNamespace: cfg.watchNamespace ?? "*" }, "Starting operator");
   try {

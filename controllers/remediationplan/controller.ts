@@ -29,6 +29,8 @@ export interface RemediationPlanControllerOptions {
   /** Audit rows (the incident store) besides Events and logs. */
   audit?: AuditSink;
   catalog?: ActionCatalog;
+  /** Recent steps per action and target (the incident store), so a bad record raises a plan's risk. */
+  history?: PhaseDeps["history"];
 }
 
 /** The plan-level PromQL check's query function: the AgentConfig's tools.prometheus, if any. */
@@ -109,6 +111,7 @@ export function addRemediationPlanController(
       others: () => plans.list(),
       task: (ref) => tasks.get(namespace, ref),
       prometheus: prometheusOf(agentConfig),
+      history: opts.history,
     };
     switch (plan.status?.phase ?? RemediationPlanPhase.Pending) {
       case RemediationPlanPhase.Pending:

@@ -1,6 +1,8 @@
 import type { BlastRadius } from "../../agents/automation/action.ts";
 import { noBlast } from "../../agents/automation/action.ts";
 import { evaluatePolicy, mergePolicy } from "../../agents/automation/policy.ts";
+import { raiseStepRisks } from "../../agents/automation/history-risk.ts";
+import type { ActionRecord } from "../../agents/automation/history-risk.ts";
 import type { AgentConfig, RemediationPlan, SreTask } from "../../crds/index.ts";
 import { Reason, RemediationPlanPhase } from "../../crds/index.ts";
 import type { Logger } from "../../logging/logger.ts";
@@ -27,6 +29,8 @@ export interface PhaseDeps extends MoveDeps {
   log: Logger;
   others(): RemediationPlan[];
   task(name: string): SreTask | undefined;
+  /** How the plan's actions fared on their targets lately (the incident store): a bad record raises a step's risk. */
+  history?(plan: RemediationPlan): Promise<ActionRecord[]>;
 }
 
 const DEFERRED_RETRY_MS = 15_000;
@@ -52,19 +56,30 @@ function waitingReason(verdict: ReturnType<typeof evaluatePolicy>, mode: string 
   return verdict.approvalReasons.map((r) => r.message).join("; ");
 }
 
+/** The steps with risks raised by their actions' records on their targets (a store error raises none). */
+async function raisedByHistory(d: PhaseDeps, plan: RemediationPlan) {
+  const records = await (d.history?.(plan) ?? Promise.resolve([])).catch((err: unknown) => {
+    d.log.warn({ err }, "Failed to read the action history; risks stay as the catalog says");
+    return [];
+  });
+  return raiseStepRisks(plan.spec.steps, records);
+}
+
 /** Pending: policy verdict → Rejected, deferred (cooldown, concurrency), AwaitingApproval or auto-Approved. */
 export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promise<Result | void> {
   // Rejected before the policy ran: nothing to evaluate, and no auto-approval may override it.
   if (plan.spec.approval?.decision === "Rejected") return approvePhase(d, plan);
   const now = d.now();
+  const raised = await raisedByHistory(d, plan);
   const verdict = evaluatePolicy(
-    plan,
+    { ...plan, spec: { ...plan.spec, steps: raised.steps } },
     governing(d),
     policyContext(plan, d.others(), await blastOf(d, plan), now),
   );
+  if (raised.reasons.length) verdict.notes = [...(verdict.notes ?? []), ...raised.reasons];
   const mode = plan.spec.taskRef ? d.task(plan.spec.taskRef.name)?.spec.remediation?.mode : undefined;
   const auto = verdict.allowed && !verdict.approvalRequired && mode === "Auto";
-  const why = waitingReason(verdict, mode);
+  const why = [waitingReason(verdict, mode), ...raised.reasons].filter(Boolean).join("; ");
   const { obj } = await d.write(plan, (s) => {
     recordPolicy(s, plan, verdict, now);
     if (!verdict.allowed) return;
