@@ -6,6 +6,7 @@ import { objectPath } from "../../runtime/index.ts";
 import { SRETASK } from "../../crds/resources.ts";
 import { findAgentConfig } from "../agentconfig/lookup.ts";
 import { NOTIFIED_ANNOTATION, notifiedKinds, notifiedToken, notifiedValue } from "./events.ts";
+import { createStormGate } from "../storms/notify-gate.ts";
 
 /** Options of the notification controller. */
 export interface NotificationControllerOptions {
@@ -32,23 +33,30 @@ export function addNotificationController(
   const tasks = mgr.informer<SreTask>(SRETASK, opts.namespace ? { namespace: opts.namespace } : {});
   // The cache can lag behind our own annotation patch; remember what this process sent.
   const sentHere = new Map<string, Set<string>>();
+  // Alert storms (docs/alert-storms.md): members stay silent, a primary speaks once for all.
+  const storms = createStormGate();
 
   const reconcile: Reconciler = async ({ namespace: ns, name }, { logger }) => {
     const task = tasks.get(ns, name);
     const uid = `${ns}/${name}`;
-    if (!task) return void sentHere.delete(uid);
+    if (!task) return void (sentHere.delete(uid), storms.forget(uid));
     const event = notificationFor(task);
     if (!event) return;
     const local = sentHere.get(uid) ?? new Set<string>();
     const sent = [...new Set([...notifiedKinds(task), ...local])];
-    const token = notifiedToken(task, event.kind);
-    if (sent.includes(token)) return;
+    let token = notifiedToken(task, event.kind);
+    if (sent.includes(token) && !storms.mayUpdate(task, sent)) return;
     const config = await findAgentConfig(
       mgr.client,
       ns,
       task.spec.agentConfigRef?.name,
       opts.operatorNamespace ?? "aisre-system",
     );
+    const gate = storms.decide(task, config, sent, token);
+    if (gate.action === "skip") return;
+    if (gate.action === "hold") return { requeueAfter: gate.ms };
+    event.task = gate.task;
+    token = gate.token ?? token;
     opts.annotate?.(event, config);
     const result = await router.send(event, config);
     if (!result.sent || !result.route) return;
@@ -56,7 +64,7 @@ export function addNotificationController(
     const value = notifiedValue(task, sent, token);
     await mgr.client.request("PATCH", objectPath(SRETASK, ns, name), {
       contentType: "application/merge-patch+json",
-      body: { metadata: { annotations: { [NOTIFIED_ANNOTATION]: value } } },
+      body: { metadata: { annotations: { [NOTIFIED_ANNOTATION]: value, ...gate.annotations } } },
     });
     const route = result.route;
     logger.info(

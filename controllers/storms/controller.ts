@@ -1,0 +1,105 @@
+/**
+ * The alert-storm controller (docs/alert-storms.md): when an alert task's diagnosis names a
+ * root cause with a grouping key, the tasks of its namespace that share the key and started
+ * within the window become one group. Every task of the group gets status.group; the earliest
+ * is the primary, its summary counts the alerts. Level-based: each reconcile recomputes the
+ * namespace's groups from the cache and writes only what differs, guarded by resourceVersion,
+ * so two tasks finishing at once converge on the same groups. Leader only, like every controller.
+ */
+import type { AgentConfig, DiagnosisRun, SreTask } from "../../crds/index.ts";
+import { DIAGNOSISRUN, SRETASK } from "../../crds/resources.ts";
+import type { StormCandidate, StormGroup } from "../../agents/storms/index.ts";
+import { alertList, groupOf, groupStorms, groupSummary } from "../../agents/storms/index.ts";
+import type { Manager, Reconciler } from "../../runtime/index.ts";
+import { findAgentConfig } from "../agentconfig/lookup.ts";
+import { candidateOf } from "./candidates.ts";
+import { groupingSettings } from "./settings.ts";
+
+type TaskGroup = NonNullable<NonNullable<SreTask["status"]>["group"]>;
+
+/** Options of the storm controller. */
+export interface StormControllerOptions {
+  /** Watch one namespace only. */
+  namespace?: string;
+  /** Where the fallback AgentConfig `default` lives. Default aisre-system. */
+  operatorNamespace?: string;
+}
+
+/** How many alerts the primary's summary names. */
+const SUMMARY_ALERTS = 3;
+
+/** The status.group a task of `group` should carry. */
+export function groupStatus(group: StormGroup, name: string): TaskGroup {
+  const primary = group.primary.name === name;
+  const status: TaskGroup = {
+    key: group.key,
+    primary: group.primary.name,
+    role: primary ? "Primary" : "Member",
+    size: group.size,
+  };
+  if (primary && group.size > 1)
+    status.summary = `${groupSummary(group)} (${alertList(group, "en", SUMMARY_ALERTS)})`;
+  return status;
+}
+
+function sameGroup(a: TaskGroup | undefined, b: TaskGroup | undefined): boolean {
+  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+}
+
+/** Registers the storm controller. */
+export function addStormController(mgr: Manager, opts: StormControllerOptions = {}): void {
+  const scope = opts.namespace ? { namespace: opts.namespace } : {};
+  const tasks = mgr.informer<SreTask>(SRETASK, scope);
+  const runs = mgr.informer<DiagnosisRun>(DIAGNOSISRUN, scope);
+
+  /** The groups of one namespace, each AgentConfig with its own window. */
+  const groupsOf = async (namespace: string, all: SreTask[]): Promise<StormGroup[]> => {
+    const byConfig = new Map<string, StormCandidate[]>();
+    for (const task of all) {
+      const ref = task.status?.diagnosisRunRef?.name;
+      const c = candidateOf(task, ref ? runs.get(namespace, ref) : undefined);
+      if (c) byConfig.set(c.agentConfig, [...(byConfig.get(c.agentConfig) ?? []), c]);
+    }
+    const groups: StormGroup[] = [];
+    for (const [name, candidates] of byConfig) {
+      const config: AgentConfig | undefined = await findAgentConfig(
+        mgr.client,
+        namespace,
+        name,
+        opts.operatorNamespace ?? "aisre-system",
+      );
+      const settings = groupingSettings(config);
+      if (settings) groups.push(...groupStorms(candidates, settings.windowMs));
+    }
+    return groups;
+  };
+
+  const reconcile: Reconciler = async ({ namespace }, { logger }) => {
+    const all = tasks.list(namespace);
+    if (!all.some((t) => t.status?.rootCause || t.status?.group)) return;
+    const groups = await groupsOf(namespace, all);
+    for (const task of all) {
+      const name = task.metadata.name!;
+      const group = groupOf(groups, namespace, name);
+      const desired = group ? groupStatus(group, name) : undefined;
+      if (sameGroup(task.status?.group, desired)) continue;
+      const { written } = await mgr.statusWriter.update(SRETASK, task, (status) => {
+        if (desired) status.group = desired;
+        else delete status.group;
+      });
+      if (written && desired?.role === "Primary")
+        logger.info(
+          { namespace, primary: name, key: desired.key, size: desired.size },
+          "Grouped an alert storm",
+        );
+    }
+  };
+
+  mgr.addController<SreTask>({
+    name: "storms",
+    for: tasks,
+    reconcile,
+    // One worker: a namespace's groups are computed and written by one reconcile at a time.
+    maxConcurrentReconciles: 1,
+  });
+}
