@@ -4,13 +4,13 @@ import { diagnose } from "../../agents/diagnosis/diagnose.ts";
 import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
 import { StoreView } from "../../agents/diagnosis/live/store-view.ts";
 import { viewScope } from "../../agents/diagnosis/live/view.ts";
-import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
+import type { AgentConfig, DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
 import { ConditionType, DiagnosisRunPhase, LIMITS, Reason } from "../../crds/index.ts";
 import { createLLMMetrics, llmCondition } from "../../agents/diagnosis/llm/index.ts";
 import { createDiagnosisMetrics } from "./metrics.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { formatTime, setCondition } from "../../runtime/index.ts";
-import { DIAGNOSISRUN } from "../../crds/resources.ts";
+import { AGENTCONFIG, DIAGNOSISRUN } from "../../crds/resources.ts";
 import { focusOf } from "./focus.ts";
 import { metricInputs } from "./metric-step.ts";
 import { agentConfigFor, consultLLM } from "./llm-step.ts";
@@ -81,6 +81,12 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
   const metrics = createDiagnosisMetrics(mgr.metrics.registry);
   const llmMetrics = createLLMMetrics(mgr.metrics.registry);
   const engine = opts.engine ?? diagnose;
+  // The AgentConfig controller's shared cache: the run's config without a GET when it covers both namespaces.
+  const configs = mgr.informer<AgentConfig>(AGENTCONFIG, scope);
+  const configCache = {
+    get: (ns: string, name: string) => configs.get(ns, name),
+    covers: (ns: string) => configs.hasSynced() && (!opts.namespace || ns === opts.namespace),
+  };
 
   const reconcile: Reconciler = async ({ namespace, name }, { signal, logger }) => {
     const cached = runs.get(namespace, name);
@@ -129,7 +135,12 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     const { namespace = "", name = "" } = run.metadata;
     const focus = focusOf(run);
     const { within, logs } = await scopedLogs(focus, namespace);
-    const config = await agentConfigFor(mgr.client, run, opts.operatorNamespace ?? "aisre-system");
+    const config = await agentConfigFor(
+      mgr.client,
+      run,
+      opts.operatorNamespace ?? "aisre-system",
+      configCache,
+    );
     const { metrics: evidence, thresholds, prometheus } = await metricInputs(config, focus, opts.namespace);
     const view = new StoreView(caches.readers, {
       namespace: within,

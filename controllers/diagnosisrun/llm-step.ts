@@ -28,12 +28,27 @@ const off = (reason: string): LLMUsage => ({
   fallbackReason: reason as LLMUsage["fallbackReason"],
 });
 
-/** Finds the run's AgentConfig: its own namespace first, then the operator namespace's `default`. */
-export function agentConfigFor(
+/** Reads AgentConfigs from a cache; `covers` says whether a namespace is in it. */
+export interface AgentConfigCache {
+  get(namespace: string, name: string): AgentConfig | undefined;
+  covers(namespace: string): boolean;
+}
+
+/**
+ * Finds the run's AgentConfig: its own namespace first, then the operator namespace's `default`.
+ * Read from the cache when it covers the namespace (two GETs per run otherwise), else from the API.
+ */
+export async function agentConfigFor(
   client: KubeClient,
   run: DiagnosisRun,
   operatorNamespace: string,
+  cache?: AgentConfigCache,
 ): Promise<AgentConfig | undefined> {
+  const ns = run.metadata.namespace ?? "";
+  if (cache?.covers(ns) && cache.covers(operatorNamespace))
+    return (
+      cache.get(ns, run.spec.agentConfigRef?.name ?? "default") ?? cache.get(operatorNamespace, "default")
+    );
   return findAgentConfig(
     client,
     run.metadata.namespace ?? "",
