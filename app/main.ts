@@ -5,6 +5,7 @@ import {
 import { addConfigControllers } from "../controllers/config/controller.ts";
 import { addDiagnosisRunController } from "../controllers/diagnosisrun/controller.ts";
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
+import { addCapacityController } from "../controllers/capacity/controller.ts";
 import { addMonitoringController } from "../controllers/monitoring/controller.ts";
 import { addStormController } from "../controllers/storms/controller.ts";
 import {
@@ -94,6 +95,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   addConfigControllers(mgr, cfg.watchNamespace, cfg.namespace);
   addMonitoringController(mgr, { namespace: cfg.watchNamespace });
   addStormController(mgr, { namespace: cfg.watchNamespace, operatorNamespace: cfg.namespace });
+  addCapacityController(mgr, { namespace: cfg.watchNamespace, operatorNamespace: cfg.namespace, store: db });
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });
   const grafana = new GrafanaAnnotator({ secrets: kubeSecretReader(mgr.client), logger });
   addNotificationController(mgr, notificationRouter(mgr, logger), {

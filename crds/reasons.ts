@@ -119,6 +119,10 @@ export const Reason = {
   CheckFiring: "CheckFiring",
   /** A monitoring check's series stayed clear for `clearFor`: its SreTask was resolved. */
   CheckResolved: "CheckResolved",
+  /** A capacity forecast fell inside the AgentConfig's horizon: a Capacity SreTask was opened. */
+  CapacityForecast: "CapacityForecast",
+  /** A capacity forecast left the horizon: its Capacity SreTask was resolved. */
+  CapacityRecovered: "CapacityRecovered",
 } as const;
 export type ReasonName = (typeof Reason)[keyof typeof Reason];
 

@@ -7,7 +7,7 @@ import type { PrometheusClient } from "../../tools/prometheus/client.ts";
 import type { Forecast } from "./forecast.ts";
 import { forecastExhaustion, isForecast } from "./forecast.ts";
 import type { CapacityQuery, CapacityScope } from "./queries.ts";
-import { capacityQueries, keyOf } from "./queries.ts";
+import { capacityQueries, keyOf, namespaceQueries } from "./queries.ts";
 
 /** One forecast line of the report. */
 export interface CapacityItem {
@@ -34,6 +34,8 @@ export interface CollectOptions {
   historyDays?: number;
   stepSeconds?: number;
   poolLabels?: string[];
+  /** Only this namespace's quota and volumes (a tenant's AgentConfig); nodes and pools are not read. */
+  namespace?: string;
   now?: Date;
 }
 
@@ -80,7 +82,8 @@ export async function collectCapacity(
   const step = opts.stepSeconds ?? 3600;
   const items: CapacityItem[] = [];
   const gaps: string[] = [];
-  for (const q of capacityQueries(opts.poolLabels)) {
+  const queries = opts.namespace ? namespaceQueries(opts.namespace) : capacityQueries(opts.poolLabels);
+  for (const q of queries) {
     try {
       items.push(...(await collectOne(prom, q, start, end, step)));
     } catch (err) {

@@ -107,6 +107,25 @@ export function capacityQueries(poolLabels: readonly string[] = POOL_LABELS): Ca
   return out;
 }
 
+/**
+ * The queries one namespace may see: its quota and its volumes, each selector narrowed to
+ * `namespace="<ns>"` so nothing of another namespace is even read (a tenant's AgentConfig).
+ */
+export function namespaceQueries(namespace: string): CapacityQuery[] {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace))
+    throw new Error(`not a namespace name: ${namespace}`);
+  // Every selector of these queries is a bare metric or `metric{...}`: add the matcher inside.
+  const narrow = (expr: string) =>
+    expr.replace(
+      /(kube_resourcequota|kubelet_volume_stats_\w+)(\{)?/g,
+      (_, metric: string, brace?: string) =>
+        brace ? `${metric}{namespace="${namespace}",` : `${metric}{namespace="${namespace}"}`,
+    );
+  return capacityQueries()
+    .filter((q) => q.scope === "namespace" || q.scope === "volume")
+    .map((q) => ({ ...q, used: narrow(q.used), capacity: narrow(q.capacity) }));
+}
+
 /** The key of a series: its key labels joined, e.g. "shop/data-orders-db-0". */
 export const keyOf = (q: CapacityQuery, labels: Record<string, string>): string =>
   q.keys.map((k) => labels[k] ?? "").join("/");
