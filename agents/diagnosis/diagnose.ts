@@ -12,6 +12,7 @@ import { severityRank, toFinding } from "./fault.ts";
 import { resolveFocus } from "./focus.ts";
 import type { MetricEvidence, Thresholds } from "./metrics/index.ts";
 import { absorbSymptoms, analyzeMetrics } from "./metrics/index.ts";
+import { withMonitorEvidence } from "./monitor-evidence.ts";
 import { recommend } from "./recommend.ts";
 import { publicRef, refKey } from "./refs.ts";
 import { rolloutContext } from "./rollout-context.ts";
@@ -86,7 +87,7 @@ function diagnoseView(view: ClusterView, focus: Focus, opts: DiagnoseOptions): D
   const faults = allFaults(view, opts);
   const ranked = rankRootCause(view, faults, resolveFocus(view, focus));
   const root = ranked.root;
-  const findings = orderFindings(root, ranked, faults).map(toFinding);
+  const findings = withMonitorEvidence(view, focus, orderFindings(root, ranked, faults).map(toFinding));
   if (!root) return { rootCause: null, findings, recommendations: [], ...gaps };
   const ctx = rolloutContext(view, root.subject);
   const rootCause: RootCause = {
