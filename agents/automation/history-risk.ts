@@ -100,7 +100,7 @@ export function historyLine(h: ActionRecord, now: Date, lang: HistoryLang = "en"
 }
 
 /** Whether the history is bad enough to raise the action's risk (HISTORY_RISK_THRESHOLDS). */
-export function badHistory(h: ActionRecord | undefined): boolean {
+export function badHistory(h: Pick<ActionRecord, "total" | "failed" | "undone"> | undefined): boolean {
   if (!h || h.total === 0) return false;
   const bad = h.failed + h.undone;
   return bad >= HISTORY_RISK_THRESHOLDS.minBad && bad / h.total >= HISTORY_RISK_THRESHOLDS.minShare;

@@ -1,6 +1,7 @@
 /**
  * Action history and incident resolutions on a REAL PostgreSQL from hack/postgres.sh: the same
- * contract the PGlite unit test runs (store/action-history.test.ts), plus the indexes it uses.
+ * contract the PGlite unit test runs (store/action-history.test.ts), plus the indexes it uses;
+ * and, on both backends, the risk raise and the suggestions the seeded history gives.
  *
  * Run alone: npx vitest run test/automation/history-store.test.ts
  */
@@ -14,7 +15,11 @@ import { createLogger } from "../../logging/logger.ts";
 import type { Database } from "../../store/database.ts";
 import { migrate } from "../../store/migrate.ts";
 import { openPostgres } from "../../store/postgres.ts";
-import { actionHistoryContract, seedActionHistory } from "../../store/testing/action-history-cases.ts";
+import { actionHistoryContract, NOW, seedActionHistory } from "../../store/testing/action-history-cases.ts";
+import { actionHistory, incidentResolutions } from "../../store/index.ts";
+import { MEMORY_DATA_DIR, openPglite } from "../../store/pglite.ts";
+import { historyLine, raiseStepRisks } from "../../agents/automation/history-risk.ts";
+import { suggestAutomations } from "../../agents/automation/suggest.ts";
 
 const run = promisify(execFile);
 const PG_DIR = path.join(tmpdir(), `aisre-postgres-history-test-${process.pid}`);
@@ -45,6 +50,53 @@ const describeOnPg = serverUrl ? describe : describe.skip;
 afterAll(async () => {
   if (serverUrl) await pgScript("stop");
 }, 60_000);
+
+const checkout = { kind: "Deployment", namespace: "shop", name: "checkout" };
+
+/** What the seeded history means for a plan's risk and for suggestions. */
+function historyUseContract(db: () => Database): void {
+  it("raises RolloutUndo on checkout to high (2 of 5 failed or undone) and says so with its line", async () => {
+    const records = await actionHistory(db(), { now: NOW, namespace: "shop", actions: ["RolloutUndo"] });
+    const { steps, reasons } = raiseStepRisks(
+      [{ name: "undo", action: "RolloutUndo", target: checkout }],
+      records,
+    );
+    expect(steps[0]).toMatchObject({ risk: "high" });
+    expect(reasons).toEqual([
+      "risk raised to high: 2 of 5 RolloutUndo on shop/checkout failed or were undone",
+    ]);
+    // Undone 3 days ago less 52 s: whole days, rounded down.
+    expect(historyLine(records[0]!, NOW)).toBe(
+      "RolloutUndo on shop/checkout: 3 of 5 verified, 1 undone, 1 failed, median 60 s to verify, last undone 2 days ago",
+    );
+    // The good record of RestartPods on cart raises nothing.
+    const cart = await actionHistory(db(), { now: NOW, namespace: "shop", actions: ["RestartPods"] });
+    const kept = raiseStepRisks(
+      [{ name: "r", action: "RestartPods", target: { ...checkout, name: "cart" } }],
+      cart,
+    );
+    expect(kept.reasons).toEqual([]);
+  });
+
+  it("suggests automating RolloutUndo for CheckoutDown on checkout, learnt from 3 verified resolutions", async () => {
+    const rows = await incidentResolutions(db(), { now: NOW, namespace: "shop" });
+    const out = suggestAutomations(rows);
+    expect(out).toEqual([
+      expect.objectContaining({
+        kind: "PolicyRule",
+        action: "RolloutUndo",
+        target: "Deployment/shop/checkout",
+        trigger: "alert CheckoutDown",
+        occurrences: 3,
+      }),
+    ]);
+    expect(out[0]!.evidence).toMatch(
+      /verified, 3 times in 30 days .*1 other time\(s\) it failed or was undone$/,
+    );
+    // Another namespace's incidents are not seen.
+    expect(suggestAutomations(await incidentResolutions(db(), { now: NOW, namespace: "pay" }))).toEqual([]);
+  });
+}
 
 describeOnPg("action history on PostgreSQL", () => {
   let db: Database;
@@ -87,4 +139,17 @@ describeOnPg("action history on PostgreSQL", () => {
   });
 
   actionHistoryContract(() => db);
+  historyUseContract(() => db);
+});
+
+describe("history risk and suggestions on PGlite", () => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await openPglite(MEMORY_DATA_DIR);
+    await migrate(db);
+    await seedActionHistory(db);
+  }, 120_000);
+  afterAll(async () => db?.close());
+
+  historyUseContract(() => db);
 });
