@@ -32,8 +32,10 @@ export const isWeekend = (t: number): boolean => {
   return d === 6 || d === 0;
 };
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
+// A typed array sorts numerically without a comparator call per pair: the cycle takes
+// thousands of medians.
+function median(values: ArrayLike<number>): number {
+  const s = Float64Array.from(values).sort();
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
@@ -66,15 +68,26 @@ function sameTimeOnDays(points: readonly Point[], t: number, sameKind: boolean):
   return out;
 }
 
+/** Fewest history points a baseline rests on: 60 % of `minDays` full windows. */
+const enough = (n: number, minDays: number) =>
+  n >= minDays * (2 * Math.floor(HALF_WINDOW_SECONDS / 300) + 1) * 0.6;
+
+/** Whether the history differs in kind on day k before t (then it counts only as a fallback). */
+export const otherKindDay = (t: number, k: number): boolean => isWeekend(t - k * DAY) !== isWeekend(t);
+
+/** True when the baseline at t falls back to every day: same-kind days alone hold too little. */
+export function needsOtherKindDays(points: readonly Point[], t: number, minDays = 2): boolean {
+  return !enough(sameTimeOnDays(points, t, true).length, minDays);
+}
+
 /**
  * The baseline at time t from the points before it; undefined when history is too thin.
  * Same-kind days are used when at least two exist, else every day.
  */
 export function baselineAt(points: readonly Point[], t: number, minDays = 2): Baseline | undefined {
-  const perDay = 2 * Math.floor(HALF_WINDOW_SECONDS / 300) + 1;
   let values = sameTimeOnDays(points, t, true);
-  if (values.length < minDays * perDay * 0.6) values = sameTimeOnDays(points, t, false);
-  if (values.length < minDays * perDay * 0.6) return undefined;
+  if (!enough(values.length, minDays)) values = sameTimeOnDays(points, t, false);
+  if (!enough(values.length, minDays)) return undefined;
   const expected = median(values);
   const spread = 1.4826 * median(values.map((v) => Math.abs(v - expected)));
   return { expected, spread, n: values.length };
