@@ -7,6 +7,7 @@ import { addDiagnosisRunController } from "../controllers/diagnosisrun/controlle
 import { addIncidentProjection } from "../controllers/incident/controller.ts";
 import { addCapacityController } from "../controllers/capacity/controller.ts";
 import { addMonitoringController } from "../controllers/monitoring/controller.ts";
+import { addAnomalyController } from "../controllers/anomaly/controller.ts";
 import { addStormController } from "../controllers/storms/controller.ts";
 import {
   auditSinks,
@@ -94,6 +95,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   });
   addConfigControllers(mgr, cfg.watchNamespace, cfg.namespace);
   addMonitoringController(mgr, { namespace: cfg.watchNamespace });
+  addAnomalyController(mgr, { namespace: cfg.watchNamespace });
   addStormController(mgr, { namespace: cfg.watchNamespace, operatorNamespace: cfg.namespace });
   addCapacityController(mgr, { namespace: cfg.watchNamespace, operatorNamespace: cfg.namespace, store: db });
   if (db) addIncidentProjection(mgr, db, { namespace: cfg.watchNamespace });

@@ -119,6 +119,10 @@ export const Reason = {
   CheckFiring: "CheckFiring",
   /** A monitoring check's series stayed clear for `clearFor`: its SreTask was resolved. */
   CheckResolved: "CheckResolved",
+  /** The anomaly loop flagged a workload's golden signal: an SreTask was opened. */
+  AnomalyDetected: "AnomalyDetected",
+  /** An anomaly stayed clear for three cycles: its SreTask was resolved. */
+  AnomalyCleared: "AnomalyCleared",
   /** A capacity forecast fell inside the AgentConfig's horizon: a Capacity SreTask was opened. */
   CapacityForecast: "CapacityForecast",
   /** A capacity forecast left the horizon: its Capacity SreTask was resolved. */

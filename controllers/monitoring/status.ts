@@ -28,7 +28,9 @@ export function recordEvaluation(status: AgentConfigStatus, config: AgentConfig,
   const gen = config.metadata.generation;
   const at = formatTime(s.at);
   const since = new Map((status.monitoring?.gaps ?? []).map((g) => [g.check, g.since]));
+  // The other loops' sub-fields (anomaly, capacity, rollouts) share status.monitoring: keep them.
   status.monitoring = {
+    ...status.monitoring,
     lastEvaluation: at,
     checks: s.checks,
     pending: s.pending,
@@ -71,7 +73,17 @@ export function recordEvaluation(status: AgentConfigStatus, config: AgentConfig,
 
 /** Removes what the monitoring agent wrote, once the AgentConfig has no checks left. */
 export function clearEvaluation(status: AgentConfigStatus): void {
-  delete status.monitoring;
+  // Only the checks' fields: the other loops' sub-fields (anomaly, capacity, rollouts) stay.
+  const {
+    lastEvaluation: _at,
+    checks: _c,
+    pending: _p,
+    firing: _f,
+    gaps: _g,
+    ...loops
+  } = status.monitoring ?? {};
+  if (Object.keys(loops).length) status.monitoring = loops;
+  else delete status.monitoring;
   status.conditions = status.conditions?.filter(
     (c) => c.type !== ConditionType.ChecksValid && c.type !== ConditionType.ChecksEvaluated,
   );
