@@ -4,16 +4,16 @@ import { diagnose } from "../../agents/diagnosis/diagnose.ts";
 import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
 import { StoreView } from "../../agents/diagnosis/live/store-view.ts";
 import { viewScope } from "../../agents/diagnosis/live/view.ts";
-import type { AgentConfig, DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
+import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
 import { ConditionType, DiagnosisRunPhase, LIMITS, Reason } from "../../crds/index.ts";
 import { createLLMMetrics, llmCondition } from "../../agents/diagnosis/llm/index.ts";
 import { createDiagnosisMetrics } from "./metrics.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { formatTime, setCondition } from "../../runtime/index.ts";
-import { AGENTCONFIG, DIAGNOSISRUN } from "../../crds/resources.ts";
+import { DIAGNOSISRUN } from "../../crds/resources.ts";
 import { focusOf } from "./focus.ts";
 import { metricInputs } from "./metric-step.ts";
-import { agentConfigFor, consultLLM } from "./llm-step.ts";
+import { agentConfigCache, agentConfigFor, consultLLM } from "./llm-step.ts";
 import { previousLogs } from "./pod-logs.ts";
 import { boundedResult, clip } from "./result-status.ts";
 import { exhaustedAttempts, markFailed, missingTarget, type RunFailure } from "./failure.ts";
@@ -82,11 +82,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
   const llmMetrics = createLLMMetrics(mgr.metrics.registry);
   const engine = opts.engine ?? diagnose;
   // The AgentConfig controller's shared cache: the run's config without a GET when it covers both namespaces.
-  const configs = mgr.informer<AgentConfig>(AGENTCONFIG, scope);
-  const configCache = {
-    get: (ns: string, name: string) => configs.get(ns, name),
-    covers: (ns: string) => configs.hasSynced() && (!opts.namespace || ns === opts.namespace),
-  };
+  const configCache = agentConfigCache(mgr, opts.namespace);
 
   const reconcile: Reconciler = async ({ namespace, name }, { signal, logger }) => {
     const cached = runs.get(namespace, name);
@@ -174,7 +170,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
           1024,
         )
       : "Nothing is wrong with the investigated resources";
-    await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
+    const { obj: completed } = await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
       Object.assign(s, boundedResult(result));
       s.phase = DiagnosisRunPhase.Completed;
       s.message = message;
@@ -206,7 +202,8 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       "Completed DiagnosisRun",
     );
     await mgr.recorder.normal(run, reason, message);
-    await recallSimilarIncidents(mgr, run, result, opts.store, logger);
+    // The written run: its resourceVersion guards the history write (the old one only conflicts).
+    await recallSimilarIncidents(mgr, completed, result, opts.store, logger);
     await reportEvidenceGaps(mgr, run, result.evidenceGaps, logger);
   };
 

@@ -8,7 +8,8 @@ import {
 } from "../../agents/diagnosis/llm/index.ts";
 import type { AgentConfig, DiagnosisRun } from "../../crds/index.ts";
 import { Reason } from "../../crds/index.ts";
-import type { KubeClient } from "../../runtime/index.ts";
+import type { KubeClient, Manager } from "../../runtime/index.ts";
+import { AGENTCONFIG } from "../../crds/resources.ts";
 import { connectRemoteTools } from "../../agents/diagnosis/llm/mcp-tools.ts";
 import type { McpServerSpec } from "../../agents/diagnosis/llm/mcp-tools.ts";
 import { findAgentConfig, llmApiKey, secretData } from "../agentconfig/lookup.ts";
@@ -34,27 +35,44 @@ export interface AgentConfigCache {
   covers(namespace: string): boolean;
 }
 
+/** The shared AgentConfig cache of a manager, covering every namespace or only the watched one. */
+export function agentConfigCache(mgr: Manager, watchNamespace?: string): AgentConfigCache {
+  const configs = mgr.informer<AgentConfig>(AGENTCONFIG, watchNamespace ? { namespace: watchNamespace } : {});
+  return {
+    get: (ns, name) => configs.get(ns, name),
+    covers: (ns) => configs.hasSynced() && (!watchNamespace || ns === watchNamespace),
+  };
+}
+
 /**
- * Finds the run's AgentConfig: its own namespace first, then the operator namespace's `default`.
- * Read from the cache when it covers the namespace (two GETs per run otherwise), else from the API.
+ * Finds the AgentConfig `refName` (default `default`) of a namespace, else the operator
+ * namespace's `default` (as findAgentConfig), from the cache when it covers both namespaces
+ * (two GETs otherwise, one answering 404 in most namespaces), else from the API.
  */
-export async function agentConfigFor(
+export async function lookupAgentConfig(
+  client: KubeClient,
+  at: { namespace: string; refName?: string; operatorNamespace: string },
+  cache?: AgentConfigCache,
+): Promise<AgentConfig | undefined> {
+  const { namespace, refName, operatorNamespace } = at;
+  if (cache?.covers(namespace) && cache.covers(operatorNamespace))
+    return cache.get(namespace, refName ?? "default") ?? cache.get(operatorNamespace, "default");
+  return findAgentConfig(client, namespace, refName, operatorNamespace);
+}
+
+/** Finds the run's AgentConfig: its own namespace first, then the operator namespace's `default`. */
+export function agentConfigFor(
   client: KubeClient,
   run: DiagnosisRun,
   operatorNamespace: string,
   cache?: AgentConfigCache,
 ): Promise<AgentConfig | undefined> {
-  const ns = run.metadata.namespace ?? "";
-  if (cache?.covers(ns) && cache.covers(operatorNamespace))
-    return (
-      cache.get(ns, run.spec.agentConfigRef?.name ?? "default") ?? cache.get(operatorNamespace, "default")
-    );
-  return findAgentConfig(
-    client,
-    run.metadata.namespace ?? "",
-    run.spec.agentConfigRef?.name,
+  const at = {
+    namespace: run.metadata.namespace ?? "",
+    refName: run.spec.agentConfigRef?.name,
     operatorNamespace,
-  );
+  };
+  return lookupAgentConfig(client, at, cache);
 }
 
 /**

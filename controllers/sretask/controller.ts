@@ -6,7 +6,8 @@ import type { Logger } from "../../logging/logger.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { ownerUidIndex, serverSideApply } from "../../runtime/index.ts";
 import { skipSettled } from "../../runtime/handlers.ts";
-import { findAgentConfig, llmApiKey } from "../agentconfig/lookup.ts";
+import { llmApiKey } from "../agentconfig/lookup.ts";
+import { agentConfigCache, lookupAgentConfig } from "../diagnosisrun/llm-step.ts";
 import { DIAGNOSISRUN, REMEDIATIONPLAN, SRETASK } from "../../crds/resources.ts";
 import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
 import { classificationLog, decideClassification, recordClassification } from "./classify.ts";
@@ -42,13 +43,17 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
   const plans = mgr.informer<RemediationPlan>(REMEDIATIONPLAN, scope);
   plans.addIndex("owner", ownerUidIndex);
 
-  // The task's AgentConfig: its own namespace, else the operator namespace's `default`.
+  // The task's AgentConfig: its own namespace, else the operator namespace's `default` (cached).
+  const configs = agentConfigCache(mgr, opts.namespace);
   const configOf = (task: SreTask) =>
-    findAgentConfig(
+    lookupAgentConfig(
       mgr.client,
-      task.metadata.namespace ?? "",
-      task.spec.agentConfigRef?.name,
-      opts.operatorNamespace ?? "aisre-system",
+      {
+        namespace: task.metadata.namespace ?? "",
+        refName: task.spec.agentConfigRef?.name,
+        operatorNamespace: opts.operatorNamespace ?? "aisre-system",
+      },
+      configs,
     );
   // policy.autoRemediation lets plans be created for tasks that did not ask for remediation.
   const autoRemediation = async (task: SreTask): Promise<boolean> =>
