@@ -119,6 +119,10 @@ export const Reason = {
   CheckFiring: "CheckFiring",
   /** A monitoring check's series stayed clear for `clearFor`: its SreTask was resolved. */
   CheckResolved: "CheckResolved",
+  /** Rollout verification: a new revision's golden signals regressed; a BadRollout SreTask was opened. */
+  RolloutRegression: "RolloutRegression",
+  /** Rollout verification: a new revision held up against the previous one over its window. */
+  RolloutVerified: "RolloutVerified",
   /** The anomaly loop flagged a workload's golden signal: an SreTask was opened. */
   AnomalyDetected: "AnomalyDetected",
   /** An anomaly stayed clear for three cycles: its SreTask was resolved. */
