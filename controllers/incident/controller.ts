@@ -6,6 +6,8 @@ import { isTransientStoreError, markDiagnosed, recordDiagnosis, upsertIncident }
 import { DIAGNOSISRUN, SRETASK } from "../../crds/resources.ts";
 import { currentRunName } from "../sretask/episode.ts";
 import { diagnosisOf, incidentOf } from "./project.ts";
+import { recordGroupMembership } from "../../store/incident-groups.ts";
+import { groupMembershipOf } from "../storms/project.ts";
 
 /** Options of the incident projection. */
 export interface IncidentProjectionOptions {
@@ -36,6 +38,7 @@ export function addIncidentProjection(
     if (!task?.metadata.uid) return;
     try {
       await upsertIncident(db, incidentOf(task));
+      if (task.spec.alert) await recordGroupMembership(db, groupMembershipOf(task));
       // Every episode's finished run joins the diagnosis history (idempotent by run uid); only
       // the current episode's run (status.diagnosisRunRef) sets the incident's diagnosis.
       const current = currentRunName(task);
