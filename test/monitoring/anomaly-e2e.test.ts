@@ -190,6 +190,7 @@ describe("anomaly detection on the real control plane with a real VictoriaMetric
     expect(task!.spec.alert!.annotations!.summary).toMatch(
       /^checkout: 5xx ratio \d+(\.\d+)? % vs \d+(\.\d+)? % expected for \w+ \d\d:\d\d, \d+\.\d MAD$/,
     );
+    console.log(`anomaly task ${task!.metadata.name}: ${task!.spec.alert!.annotations!.summary}`);
     // kubectl get sretasks lists it, as a user would see it.
     const listed = await kubectl(cluster!, ["-n", ns.name, "get", "sretasks"]);
     expect(listed.stdout).toContain(task!.metadata.name);
@@ -217,6 +218,7 @@ describe("anomaly detection on the real control plane with a real VictoriaMetric
       return r.status?.findings?.length ? r : false;
     }, 180_000);
     const first = run.status!.findings![0]!;
+    console.log(`first finding: ${first.message} | ${first.evidence.join(" | ")}`);
     expect(first).toMatchObject({
       category: "HighErrorRate",
       resource: { kind: "Deployment", namespace: ns.name, name: "checkout" },
