@@ -260,4 +260,37 @@ describe("anomaly detection on the real control plane with a real VictoriaMetric
     expect(after.map((t) => t.metadata.uid)).toEqual(before);
     expect(after[0]!.spec.alert!.status).toBe("firing");
   }, 200_000);
+  it("turning detection off resolves its open task and clears status.monitoring.anomaly", async (ctx) => {
+    if (missing) ctx.skip();
+    const off = JSON.stringify([{ op: "replace", path: "/spec/monitoring/anomaly/enabled", value: false }]);
+    const patched = await kubectl(cluster!, [
+      "-n",
+      ns.name,
+      "patch",
+      "agentconfig",
+      "monitoring",
+      "--type",
+      "json",
+      "-p",
+      off,
+    ]);
+    expect(patched.stderr).toBe("");
+    const [task] = await eventually(async () => {
+      const items = await tasks();
+      return items[0]?.spec.alert?.status === "resolved" && items;
+    }, 90_000);
+    expect(Date.parse(task!.spec.alert!.endsAt!)).toBeGreaterThan(Date.parse(task!.spec.alert!.startsAt!));
+    await eventually(async () => !(await config()).status?.monitoring?.anomaly, 60_000);
+    const events = await kubectl(cluster!, [
+      "-n",
+      ns.name,
+      "get",
+      "events",
+      "--field-selector",
+      "reason=AnomalyCleared",
+      "-o",
+      "name",
+    ]);
+    expect(events.stdout.trim()).not.toBe("");
+  }, 150_000);
 });
