@@ -12,10 +12,12 @@ import { severityRank, toFinding } from "./fault.ts";
 import { resolveFocus } from "./focus.ts";
 import type { MetricEvidence, Thresholds } from "./metrics/index.ts";
 import { absorbSymptoms, analyzeMetrics } from "./metrics/index.ts";
+import { capacityDiagnosis } from "./capacity-evidence.ts";
 import { withMonitorEvidence } from "./monitor-evidence.ts";
 import { recommend } from "./recommend.ts";
 import { publicRef, refKey } from "./refs.ts";
 import { rolloutContext } from "./rollout-context.ts";
+import { rolloutRegressionFaults } from "./rollout-evidence.ts";
 import type { Ranked } from "./rootcause.ts";
 import { rankRootCause } from "./rootcause.ts";
 import { matchRunbooks } from "./runbooks.ts";
@@ -85,9 +87,12 @@ export function diagnose(view: ClusterView, focus: Focus = {}, opts: DiagnoseOpt
 function diagnoseView(view: ClusterView, focus: Focus, opts: DiagnoseOptions): DiagnosisResult {
   const gaps = opts.metrics?.gaps.length ? { evidenceGaps: opts.metrics.gaps } : {};
   const faults = allFaults(view, opts);
+  faults.push(...rolloutRegressionFaults(view, focus, faults));
   const ranked = rankRootCause(view, faults, resolveFocus(view, focus));
   const root = ranked.root;
   const findings = withMonitorEvidence(view, focus, orderFindings(root, ranked, faults).map(toFinding));
+  const capacity = capacityDiagnosis(view, focus, findings);
+  if (capacity) return { ...capacity, ...gaps };
   if (!root) return { rootCause: null, findings, recommendations: [], ...gaps };
   const ctx = rolloutContext(view, root.subject);
   const rootCause: RootCause = {
