@@ -32,6 +32,7 @@ import { agentRoutes } from "./rest/agents.ts";
 import { capacityRoutes } from "./rest/capacity.ts";
 import type { RestDeps } from "./rest/common.ts";
 import { incidentRoutes } from "./rest/incidents.ts";
+import { suggestionRoutes } from "./rest/suggestions.ts";
 import { mcpRoutes } from "./mcp/route.ts";
 import { planRoutes } from "./rest/plans.ts";
 import { taskRoutes } from "./rest/tasks.ts";
@@ -137,6 +138,7 @@ async function registerApi(app: FastifyInstance, deps: SidecarDeps, rest: RestDe
       await api.register(incidentRoutes, rest);
       await api.register(agentRoutes, rest);
       await api.register(capacityRoutes, rest);
+      await api.register(suggestionRoutes, rest);
       await api.register(mcpRoutes, rest);
     },
     { prefix: "/api/v1" },
