@@ -20,7 +20,7 @@ import { exhaustedAttempts, markFailed, missingTarget, type RunFailure } from ".
 import { EVENT_BOUNDS_ENV, parseEventBounds, type EventBounds } from "./event-bounds.ts";
 import { liveCaches } from "./live-cache.ts";
 import { confirmRbac } from "./access-review.ts";
-import { recallSimilarIncidents, type IncidentStore } from "./similar-step.ts";
+import { announceSimilar, applySimilar, lookupSimilar, type IncidentStore } from "./similar-step.ts";
 
 const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
@@ -161,6 +161,8 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       { signal, metrics: llmMetrics },
     );
     const result = consulted.result;
+    // Looked up before the completing write, which carries the history too (one write, not two).
+    const similar = await lookupSimilar(run, result, opts.store);
     const finished = Date.now();
     const root = result.rootCause;
     const reason = root ? Reason.RootCauseFound : Reason.NothingWrong;
@@ -179,6 +181,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       const { fallbackDetail: _detail, ...usage } = consulted.llm;
       s.llm = usage;
       if (consulted.explanation) s.explanation = clip(consulted.explanation, LIMITS.text);
+      if (similar) applySimilar(s, similar);
       const gen = run.metadata.generation;
       s.conditions = setCondition(
         s.conditions,
@@ -202,8 +205,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       "Completed DiagnosisRun",
     );
     await mgr.recorder.normal(run, reason, message);
-    // The written run: its resourceVersion guards the history write (the old one only conflicts).
-    await recallSimilarIncidents(mgr, completed, result, opts.store, logger);
+    if (similar) await announceSimilar(mgr, completed, similar, logger);
     await reportEvidenceGaps(mgr, run, result.evidenceGaps, logger);
   };
 

@@ -76,25 +76,63 @@ function taskOf(run: DiagnosisRun): KubernetesObject | undefined {
   };
 }
 
-async function reportGap(mgr: Manager, run: DiagnosisRun, err: unknown, logger: Logger): Promise<void> {
-  const gap = clip(
-    `incident store: similar incidents not looked up (${(err as Error).message})`,
-    LIMITS.evidenceLine,
-  );
-  logger.warn(
-    { run: `${run.metadata.namespace}/${run.metadata.name}`, err: gap },
-    "Skipped similar incidents",
-  );
-  await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
-    if (s.evidenceGaps?.includes(gap) || (s.evidenceGaps?.length ?? 0) >= LIMITS.evidence) return;
-    s.evidenceGaps = [...(s.evidenceGaps ?? []), gap];
-  });
-  await mgr.recorder.warning(run, Reason.EvidenceGap, gap);
+/** What the incident store said about a completed run: its history, or why it could not say. */
+export interface SimilarLookup {
+  history?: IncidentHistory;
+  /** The evidence gap when the store could not be read. */
+  gap?: string;
+}
+
+/** Looks up similar past incidents of a run's result; undefined without a store or a root cause. Never throws. */
+export async function lookupSimilar(
+  run: DiagnosisRun,
+  result: DiagnosisResult,
+  store: Queryable | undefined,
+): Promise<SimilarLookup | undefined> {
+  const keys = store ? similarKeys(run, result) : undefined;
+  if (!store || !keys) return undefined;
+  try {
+    return { history: await incidentHistory(store, keys, { days: HISTORY_DAYS }) };
+  } catch (err) {
+    const why = (err as Error).message;
+    return { gap: clip(`incident store: similar incidents not looked up (${why})`, LIMITS.evidenceLine) };
+  }
+}
+
+/** Writes a lookup into a run's status: status.history, or the gap among status.evidenceGaps. */
+export function applySimilar(s: DiagnosisRunStatus, found: SimilarLookup): void {
+  if (found.history) s.history = statusHistory(found.history);
+  const gap = found.gap;
+  if (!gap || s.evidenceGaps?.includes(gap) || (s.evidenceGaps?.length ?? 0) >= LIMITS.evidence) return;
+  s.evidenceGaps = [...(s.evidenceGaps ?? []), gap];
+}
+
+/** Logs a lookup written into the run's status, with a SeenBefore Event (run and task) or an EvidenceGap one. */
+export async function announceSimilar(
+  mgr: Manager,
+  run: DiagnosisRun,
+  found: SimilarLookup,
+  logger: Logger,
+): Promise<void> {
+  const at = `${run.metadata.namespace}/${run.metadata.name}`;
+  if (found.gap) {
+    logger.warn({ run: at, err: found.gap }, "Skipped similar incidents");
+    return mgr.recorder.warning(run, Reason.EvidenceGap, found.gap);
+  }
+  const history = found.history;
+  if (!history) return;
+  logger.info({ run: at, seen: history.seen, days: history.days }, "Looked up similar incidents");
+  if (history.seen === 0) return;
+  const message = clip(`${statusHistory(history).summary} / ${historySummary(history, "zh")}`, 1024);
+  await mgr.recorder.normal(run, SEEN_BEFORE, message);
+  const task = taskOf(run);
+  if (task) await mgr.recorder.normal(task, SEEN_BEFORE, message);
 }
 
 /**
  * Looks up similar past incidents for a completed run and writes status.history (and, when it
- * was seen before, a SeenBefore Event on the run and its SreTask). Never throws.
+ * was seen before, a SeenBefore Event on the run and its SreTask) in a write of its own. The
+ * DiagnosisRun controller instead puts the lookup into its completing write. Never throws.
  */
 export async function recallSimilarIncidents(
   mgr: Manager,
@@ -103,28 +141,11 @@ export async function recallSimilarIncidents(
   store: Queryable | undefined,
   logger: Logger,
 ): Promise<void> {
-  const keys = store ? similarKeys(run, result) : undefined;
-  if (!store || !keys) return;
+  const found = await lookupSimilar(run, result, store);
+  if (!found) return;
   try {
-    let history: IncidentHistory;
-    try {
-      history = await incidentHistory(store, keys, { days: HISTORY_DAYS });
-    } catch (err) {
-      return await reportGap(mgr, run, err, logger);
-    }
-    const status = statusHistory(history);
-    await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
-      s.history = status;
-    });
-    logger.info(
-      { run: `${run.metadata.namespace}/${run.metadata.name}`, seen: history.seen, days: history.days },
-      "Looked up similar incidents",
-    );
-    if (history.seen === 0) return;
-    const message = clip(`${status.summary} / ${historySummary(history, "zh")}`, 1024);
-    await mgr.recorder.normal(run, SEEN_BEFORE, message);
-    const task = taskOf(run);
-    if (task) await mgr.recorder.normal(task, SEEN_BEFORE, message);
+    const { obj } = await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => applySimilar(s, found));
+    await announceSimilar(mgr, obj, found, logger);
   } catch (err) {
     // The diagnosis is already written; its memory is a bonus that must not fail it.
     logger.warn(
