@@ -33,6 +33,7 @@ import { capacityRoutes } from "./rest/capacity.ts";
 import type { RestDeps } from "./rest/common.ts";
 import { incidentRoutes } from "./rest/incidents.ts";
 import { suggestionRoutes } from "./rest/suggestions.ts";
+import { incidentGroupRoutes } from "./rest/incident-groups.ts";
 import { mcpRoutes } from "./mcp/route.ts";
 import { planRoutes } from "./rest/plans.ts";
 import { taskRoutes } from "./rest/tasks.ts";
@@ -136,6 +137,7 @@ async function registerApi(app: FastifyInstance, deps: SidecarDeps, rest: RestDe
       });
       await api.register(planRoutes, rest);
       await api.register(incidentRoutes, rest);
+      await api.register(incidentGroupRoutes, rest);
       await api.register(agentRoutes, rest);
       await api.register(capacityRoutes, rest);
       await api.register(suggestionRoutes, rest);

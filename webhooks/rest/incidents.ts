@@ -11,7 +11,8 @@ import { callerOf, guard } from "../auth/guard.ts";
 import { HttpError } from "../errors.ts";
 import type { RestDeps } from "./common.ts";
 import { BEARER, ERRORS, toJson } from "./common.ts";
-import { IncidentDetailSchema, IncidentPageSchema, IncidentParams, IncidentQuery } from "./schemas.ts";
+import { IncidentPageSchema, IncidentParams, IncidentQuery } from "./schemas.ts";
+import { IncidentDetailWithGroupSchema, incidentGroupOf } from "./incident-groups.ts";
 import { SRETASK } from "../../crds/resources.ts";
 
 function storeOf(deps: RestDeps): Queryable {
@@ -69,7 +70,7 @@ export const incidentRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps
         tags,
         security: BEARER,
         params: IncidentParams,
-        response: { 200: IncidentDetailSchema, ...ERRORS },
+        response: { 200: IncidentDetailWithGroupSchema, ...ERRORS },
       },
       // Who may read it depends on the incident's task: authenticate now, authorize below.
       preHandler: guard(deps.authorizer, () => []),
@@ -87,7 +88,8 @@ export const incidentRoutes: FastifyPluginAsync<RestDeps> = async (fastify, deps
         namespace: taskNamespace,
         name: taskName,
       });
-      return toJson(detail) as never;
+      const group = await incidentGroupOf(store, detail.incident.taskUid);
+      return toJson(group ? { ...detail, group } : detail) as never;
     },
   );
 };
