@@ -40,14 +40,23 @@ function backfill(dir: string, dataDir: string, openMetrics: string): void {
  * Starts `prometheus` from PATH, optionally with history backfilled from OpenMetrics text;
  * rejects with a one-line reason when it is not installed.
  */
-export async function startPrometheus(opts: { history?: string } = {}): Promise<TestPrometheus> {
+export async function startPrometheus(
+  opts: {
+    history?: string;
+    /** Further host:port targets scraped every second (job "targets"). */
+    targets?: string[];
+  } = {},
+): Promise<TestPrometheus> {
   const dir = mkdtempSync(join(tmpdir(), "aisre-prometheus-"));
   if (opts.history) backfill(dir, join(dir, "data"), opts.history);
   const port = await freePort();
   const config = join(dir, "prometheus.yml");
+  const targets = opts.targets?.length
+    ? `  - job_name: targets\n    static_configs: [{targets: ${JSON.stringify(opts.targets)}}]\n`
+    : "";
   writeFileSync(
     config,
-    `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{targets: ["127.0.0.1:${port}"]}]\n`,
+    `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: prometheus\n    static_configs: [{targets: ["127.0.0.1:${port}"]}]\n${targets}`,
   );
   const proc: ChildProcess = spawn(
     "prometheus",
