@@ -23,9 +23,9 @@ export function groupingSettings(config: AgentConfig | undefined): GroupingSetti
   return { windowMs, graceMs: Math.min(windowMs, MAX_GRACE_MS) };
 }
 
-/** When work on a task started (ms): status.startTime, else its creation. */
+/** When a task's alert arrived (ms): its creation, which orders a storm as it came in; else status.startTime. */
 export function taskStart(task: SreTask): number {
-  const at = Date.parse(String(task.status?.startTime ?? task.metadata.creationTimestamp ?? ""));
+  const at = Date.parse(String(task.metadata.creationTimestamp ?? task.status?.startTime ?? ""));
   return Number.isNaN(at) ? 0 : at;
 }
 
