@@ -218,20 +218,21 @@ describe("anomaly detection on the real control plane with a real VictoriaMetric
       return r.status?.findings?.length ? r : false;
     }, 180_000);
     const first = run.status!.findings![0]!;
-    console.log(`first finding: ${first.message} | ${first.evidence.join(" | ")}`);
+    const evidence = (first.evidence ?? []).join("\n");
+    console.log(`first finding: ${first.message} | ${evidence.replaceAll("\n", " | ")}`);
     expect(first).toMatchObject({
       category: "HighErrorRate",
       resource: { kind: "Deployment", namespace: ns.name, name: "checkout" },
     });
     expect(first.message).toContain("5xx ratio");
-    expect(first.evidence.join("\n")).toMatch(/value \d+(\.\d+)? %, expected \d+(\.\d+)? %/);
-    expect(first.evidence.join("\n")).toMatch(/MAD/);
+    expect(evidence).toMatch(/value \d+(\.\d+)? %, expected \d+(\.\d+)? %/);
+    expect(evidence).toMatch(/MAD/);
   }, 240_000);
 
   it("seasonal highs, low traffic and another namespace's workloads open nothing; status counts the cycle", async (ctx) => {
     if (missing) ctx.skip();
     // Two cycles after the first task, still only checkout's.
-    let seen = await eventually(
+    let seen: string | undefined = await eventually(
       async () => (await config()).status?.monitoring?.anomaly?.lastEvaluation,
       120_000,
     );
