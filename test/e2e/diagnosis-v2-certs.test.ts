@@ -2,17 +2,11 @@
 // after the operator started: the operator must not loop on the absent kind, must pick the
 // kind up once discovery finds it served, and must name the expired Certificate.
 import { AppsV1Api } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect } from "vitest";
-import type { DiagnosisRun } from "../../crds/index.ts";
-import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
+import { describe, expect } from "vitest";
+import { controlPlane, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { servePodLogs } from "../support/kwok-logs.ts";
-import {
-  eventually,
-  startNamespaceOperator,
-  stopOperator,
-  type OperatorProcess,
-} from "../support/operator-process.ts";
-import { createTask } from "../support/tasks.ts";
+import { diagnoseDeployment, useDiagnosisOperator } from "../support/diagnosis-e2e.ts";
+import { eventually } from "../support/operator-process.ts";
 import { kwokDeployment } from "../support/workloads.ts";
 
 const cluster = controlPlane();
@@ -57,38 +51,15 @@ const DISCOVERY_WAIT_MS = 11_000;
 
 describe("CertificateExpired with cert-manager's Certificate installed after the operator started", () => {
   const ns = useNamespace(cluster, "cert");
-  let operator: OperatorProcess | undefined;
-
-  const diagnose = async (name: string, target: string): Promise<DiagnosisRun> => {
-    await createTask(cluster!, {
-      apiVersion: "aisre.io/v1alpha1",
-      kind: "SreTask",
-      metadata: { name, namespace: ns.name },
-      spec: { type: "Diagnose", target: { kind: "Deployment", namespace: ns.name, name: target } },
-    });
-    return eventually(async () => {
-      const r = (await cluster!.objects
-        .read({
-          apiVersion: "aisre.io/v1alpha1",
-          kind: "DiagnosisRun",
-          metadata: { name, namespace: ns.name },
-        })
-        .catch(() => undefined)) as DiagnosisRun | undefined;
-      return r?.status?.phase === "Completed" && r;
-    }, 90_000);
-  };
-
-  beforeAll(async () => {
-    if (!cluster) return;
-    await installCrds(cluster);
-    await kubectl(cluster, ["delete", "crd", CERTIFICATE_CRD.metadata.name, "--ignore-not-found", "--wait"]);
-    operator = await startNamespaceOperator(cluster, ns.name);
+  const operator = useDiagnosisOperator(cluster, ns, {
+    beforeStart: async (c) => {
+      await kubectl(c, ["delete", "crd", CERTIFICATE_CRD.metadata.name, "--ignore-not-found", "--wait"]);
+    },
+    afterStop: async (c) => {
+      await kubectl(c, ["delete", "crd", CERTIFICATE_CRD.metadata.name, "--ignore-not-found"]);
+    },
   });
-  afterAll(async () => {
-    await stopOperator(operator);
-    if (cluster)
-      await kubectl(cluster, ["delete", "crd", CERTIFICATE_CRD.metadata.name, "--ignore-not-found"]);
-  });
+  const diagnose = (name: string, target: string) => diagnoseDeployment(cluster!, ns.name, name, target);
 
   it("diagnoses without the kind, then watches it once served and names the expired Certificate", async () => {
     const apps = cluster!.kc.makeApiClient(AppsV1Api);
@@ -100,7 +71,7 @@ describe("CertificateExpired with cert-manager's Certificate installed after the
     const discoveredAt = Date.now();
     expect(before.status?.rootCause ?? null).toBeNull();
     // The absent kind is not watched, so nothing lists it in a retry loop.
-    const loops = operator!.logs.filter((l) => /List or watch failed/.test(String(l.msg)));
+    const loops = operator.current!.logs.filter((l) => /List or watch failed/.test(String(l.msg)));
     expect(loops.filter((l) => /Certificate/i.test(JSON.stringify(l)))).toEqual([]);
 
     const crd = await kubectl(cluster!, ["apply", "-f", "-"], JSON.stringify(CERTIFICATE_CRD));
@@ -171,6 +142,6 @@ describe("CertificateExpired with cert-manager's Certificate installed after the
       category: "CertificateExpired",
       resource: { kind: "Certificate", namespace: ns.name, name: "web-tls" },
     });
-    await operator!.waitForLog(/Started watching an optional kind/, 1000);
+    await operator.current!.waitForLog(/Started watching an optional kind/, 1000);
   });
 });

@@ -2,17 +2,11 @@
 // root cause's change names the ConfigMap (docs/diagnosis.md §3.2). The operator's change
 // journal sees the edit from its informer; the ConfigMap cache itself keeps no data.
 import { AppsV1Api } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect } from "vitest";
-import type { DiagnosisRun } from "../../crds/index.ts";
-import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
+import { describe, expect } from "vitest";
+import { controlPlane, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { servePodLogs } from "../support/kwok-logs.ts";
-import {
-  eventually,
-  startNamespaceOperator,
-  stopOperator,
-  type OperatorProcess,
-} from "../support/operator-process.ts";
-import { createTask } from "../support/tasks.ts";
+import { diagnoseDeployment, useDiagnosisOperator } from "../support/diagnosis-e2e.ts";
+import { eventually } from "../support/operator-process.ts";
 import { kwokDeployment } from "../support/workloads.ts";
 
 const cluster = controlPlane();
@@ -26,16 +20,7 @@ async function afterSecond(t: number, seconds = 1): Promise<void> {
 
 describe("rootCause.change on the real control plane", () => {
   const ns = useNamespace(cluster, "change");
-  let operator: OperatorProcess | undefined;
-
-  beforeAll(async () => {
-    if (!cluster) return;
-    await installCrds(cluster);
-    operator = await startNamespaceOperator(cluster, ns.name);
-  });
-  afterAll(async () => {
-    await stopOperator(operator);
-  });
+  const operator = useDiagnosisOperator(cluster, ns);
 
   let edited = 0;
   let podName = "";
@@ -70,14 +55,14 @@ describe("rootCause.change on the real control plane", () => {
     ]);
     expect(patch.code).toBe(0);
     const rec = await eventually(async () =>
-      operator!.logs.find((l) => l.msg === "Recorded a change" && l.kind === "ConfigMap"),
+      operator.current!.logs.find((l) => l.msg === "Recorded a change" && l.kind === "ConfigMap"),
     );
     expect(rec).toMatchObject({
       namespace: ns.name,
       name: "api-config",
       fields: ["data"],
     });
-    expect(JSON.stringify(operator!.logs)).not.toContain('"-1"');
+    expect(JSON.stringify(operator.current!.logs)).not.toContain('"-1"');
   });
 
   it("names the ConfigMap edited shortly before the pod began failing", async () => {
@@ -102,22 +87,7 @@ describe("rootCause.change on the real control plane", () => {
       return p.status?.containerStatuses?.[0]?.state?.waiting?.reason === "CrashLoopBackOff";
     }, 60_000);
 
-    await createTask(cluster!, {
-      apiVersion: "aisre.io/v1alpha1",
-      kind: "SreTask",
-      metadata: { name: "why-shop-api", namespace: ns.name },
-      spec: { type: "Diagnose", target: { kind: "Deployment", namespace: ns.name, name: "shop-api" } },
-    });
-    const run = await eventually(async () => {
-      const r = (await cluster!.objects
-        .read({
-          apiVersion: "aisre.io/v1alpha1",
-          kind: "DiagnosisRun",
-          metadata: { name: "why-shop-api", namespace: ns.name },
-        })
-        .catch(() => undefined)) as DiagnosisRun | undefined;
-      return r?.status?.phase === "Completed" && r;
-    }, 90_000);
+    const run = await diagnoseDeployment(cluster!, ns.name, "why-shop-api", "shop-api");
     const root = run.status?.rootCause as { change?: { kind: string; name: string; at: string } } | undefined;
     expect(root?.change).toMatchObject({ kind: "ConfigMap", name: "api-config" });
     const at = Date.parse(root!.change!.at);

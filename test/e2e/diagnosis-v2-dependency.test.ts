@@ -2,17 +2,11 @@
 // refused" to orders-db:5432, and orders-db-0 is Pending because its claim cannot bind (the
 // real PV controller and scheduler say so). The deepest failure, the claim, is the root cause.
 import { AppsV1Api } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect } from "vitest";
-import type { DiagnosisRun } from "../../crds/index.ts";
-import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
+import { describe, expect } from "vitest";
+import { controlPlane, itOnCluster, useNamespace } from "../support/cluster.ts";
 import { servePodLogs } from "../support/kwok-logs.ts";
-import {
-  eventually,
-  startNamespaceOperator,
-  stopOperator,
-  type OperatorProcess,
-} from "../support/operator-process.ts";
-import { createTask } from "../support/tasks.ts";
+import { diagnoseDeployment, useDiagnosisOperator } from "../support/diagnosis-e2e.ts";
+import { eventually } from "../support/operator-process.ts";
 import { kwokDeployment } from "../support/workloads.ts";
 
 const cluster = controlPlane();
@@ -20,16 +14,7 @@ const it = itOnCluster(cluster);
 
 describe("a dependency chain on the real control plane: API → Service orders-db → unbound PVC", () => {
   const ns = useNamespace(cluster, "chain");
-  let operator: OperatorProcess | undefined;
-
-  beforeAll(async () => {
-    if (!cluster) return;
-    await installCrds(cluster);
-    operator = await startNamespaceOperator(cluster, ns.name);
-  });
-  afterAll(async () => {
-    await stopOperator(operator);
-  });
+  useDiagnosisOperator(cluster, ns);
 
   it("walks from the crashing API into the database and names the Pending claim", async () => {
     const apps = cluster!.kc.makeApiClient(AppsV1Api);
@@ -101,22 +86,7 @@ describe("a dependency chain on the real control plane: API → Service orders-d
       },
     });
 
-    await createTask(cluster!, {
-      apiVersion: "aisre.io/v1alpha1",
-      kind: "SreTask",
-      metadata: { name: "why-orders-api", namespace: ns.name },
-      spec: { type: "Diagnose", target: { kind: "Deployment", namespace: ns.name, name: "orders-api" } },
-    });
-    const run = await eventually(async () => {
-      const r = (await cluster!.objects
-        .read({
-          apiVersion: "aisre.io/v1alpha1",
-          kind: "DiagnosisRun",
-          metadata: { name: "why-orders-api", namespace: ns.name },
-        })
-        .catch(() => undefined)) as DiagnosisRun | undefined;
-      return r?.status?.phase === "Completed" && r;
-    }, 90_000);
+    const run = await diagnoseDeployment(cluster!, ns.name, "why-orders-api", "orders-api");
     expect(run.status?.rootCause).toMatchObject({
       category: "PVCPending",
       resource: { kind: "PersistentVolumeClaim", namespace: ns.name, name: "data-orders-db-0" },

@@ -1,17 +1,11 @@
 // NetworkPolicyBlocked live: real NetworkPolicies isolate a server whose pods are ready, and a
 // client pod (kwok) logs Go's i/o timeout to the server Service's host:port.
 import { AppsV1Api, NetworkingV1Api } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect } from "vitest";
-import type { DiagnosisRun } from "../../crds/index.ts";
-import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
+import { describe, expect } from "vitest";
+import { controlPlane, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { servePodLogs } from "../support/kwok-logs.ts";
-import {
-  eventually,
-  startNamespaceOperator,
-  stopOperator,
-  type OperatorProcess,
-} from "../support/operator-process.ts";
-import { createTask } from "../support/tasks.ts";
+import { diagnoseDeployment, useDiagnosisOperator } from "../support/diagnosis-e2e.ts";
+import { eventually } from "../support/operator-process.ts";
 import { kwokDeployment } from "../support/workloads.ts";
 
 const cluster = controlPlane();
@@ -19,16 +13,7 @@ const it = itOnCluster(cluster);
 
 describe("NetworkPolicyBlocked on the real control plane", () => {
   const ns = useNamespace(cluster, "netpol");
-  let operator: OperatorProcess | undefined;
-
-  beforeAll(async () => {
-    if (!cluster) return;
-    await installCrds(cluster);
-    operator = await startNamespaceOperator(cluster, ns.name);
-  });
-  afterAll(async () => {
-    await stopOperator(operator);
-  });
+  useDiagnosisOperator(cluster, ns);
 
   it("names the policy that isolates the server the client times out on", async () => {
     const apps = cluster!.kc.makeApiClient(AppsV1Api);
@@ -99,22 +84,7 @@ describe("NetworkPolicyBlocked on the real control plane", () => {
       },
     });
 
-    await createTask(cluster!, {
-      apiVersion: "aisre.io/v1alpha1",
-      kind: "SreTask",
-      metadata: { name: "why-checkout", namespace: ns.name },
-      spec: { type: "Diagnose", target: { kind: "Deployment", namespace: ns.name, name: "checkout" } },
-    });
-    const run = await eventually(async () => {
-      const r = (await cluster!.objects
-        .read({
-          apiVersion: "aisre.io/v1alpha1",
-          kind: "DiagnosisRun",
-          metadata: { name: "why-checkout", namespace: ns.name },
-        })
-        .catch(() => undefined)) as DiagnosisRun | undefined;
-      return r?.status?.phase === "Completed" && r;
-    }, 90_000);
+    const run = await diagnoseDeployment(cluster!, ns.name, "why-checkout", "checkout");
     expect(run.status?.rootCause).toMatchObject({
       category: "NetworkPolicyBlocked",
       resource: { kind: "NetworkPolicy", namespace: ns.name, name: "payments-from-frontend" },

@@ -3,17 +3,11 @@
 // operator confirms the refusal with a real SubjectAccessReview.
 import type { V1Pod } from "@kubernetes/client-node";
 import { AppsV1Api, RbacAuthorizationV1Api } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect } from "vitest";
-import type { DiagnosisRun } from "../../crds/index.ts";
-import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
+import { describe, expect } from "vitest";
+import { controlPlane, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
 import { kwokLogsServed, readPodLog, servePodLogs } from "../support/kwok-logs.ts";
-import {
-  eventually,
-  startNamespaceOperator,
-  stopOperator,
-  type OperatorProcess,
-} from "../support/operator-process.ts";
-import { createTask } from "../support/tasks.ts";
+import { diagnoseDeployment, useDiagnosisOperator } from "../support/diagnosis-e2e.ts";
+import { eventually } from "../support/operator-process.ts";
 import { kwokDeployment } from "../support/workloads.ts";
 
 const cluster = controlPlane();
@@ -21,24 +15,13 @@ const it = itOnCluster(cluster);
 
 describe("RBACForbidden on the real control plane, confirmed by SubjectAccessReview", () => {
   const ns = useNamespace(cluster, "rbac");
-  let operator: OperatorProcess | undefined;
-
-  const readRun = async (name: string) =>
-    (await cluster!.objects.read({
-      apiVersion: "aisre.io/v1alpha1",
-      kind: "DiagnosisRun",
-      metadata: { name, namespace: ns.name },
-    })) as DiagnosisRun;
-
-  beforeAll(async () => {
-    if (!cluster) return;
-    if (!(await kwokLogsServed(cluster)))
-      throw new Error("kwok does not serve Logs objects: restart the control plane (hack/control-plane.sh)");
-    await installCrds(cluster);
-    operator = await startNamespaceOperator(cluster, ns.name);
-  });
-  afterAll(async () => {
-    await stopOperator(operator);
+  useDiagnosisOperator(cluster, ns, {
+    beforeStart: async (c) => {
+      if (!(await kwokLogsServed(c)))
+        throw new Error(
+          "kwok does not serve Logs objects: restart the control plane (hack/control-plane.sh)",
+        );
+    },
   });
 
   it("names the missing verb, the ServiceAccount's binding and the API server's answer", async () => {
@@ -103,16 +86,7 @@ describe("RBACForbidden on the real control plane, confirmed by SubjectAccessRev
       "cannot list resource",
     );
 
-    await createTask(cluster!, {
-      apiVersion: "aisre.io/v1alpha1",
-      kind: "SreTask",
-      metadata: { name: "why-api", namespace: ns.name },
-      spec: { type: "Diagnose", target: { kind: "Deployment", namespace: ns.name, name: "api" } },
-    });
-    const run = await eventually(async () => {
-      const r = await readRun("why-api").catch(() => undefined);
-      return r?.status?.phase === "Completed" && r;
-    }, 90_000);
+    const run = await diagnoseDeployment(cluster!, ns.name, "why-api", "api");
     const status = run.status!;
     expect(status.rootCause).toMatchObject({
       category: "RBACForbidden",
