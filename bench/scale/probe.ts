@@ -1,0 +1,48 @@
+// A task burst against the bench's kept control plane (npm run bench:scale -- --keep), for profiling:
+// one operator of DIR (default this checkout) with NODE_OPTIONS passed through (--import a preload),
+// N new Diagnose tasks, then SIGUSR2 (a preload may dump on it) and a stop. Prints tasks/s.
+// Usage: node bench/scale/probe.ts [N] [DIR]   (AISRE_CP_DIR / AISRE_PG_DIR as the bench's)
+// Requests per task: NODE_OPTIONS="--import ./bench/scale/request-count.mjs" AISRE_REQ_DUMP=/tmp/req.txt
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { BenchCluster, hack } from "./cluster.ts";
+import { OperatorRun } from "./operator.ts";
+import { taskBatch } from "./tasks.ts";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const n = Number(process.argv[2] ?? 100);
+const dir = path.resolve(process.argv[3] ?? repo);
+const cpEnv = { AISRE_CP_DIR: process.env.AISRE_CP_DIR ?? "/tmp/cp-scale-bench" };
+const pgEnv = { AISRE_PG_DIR: process.env.AISRE_PG_DIR ?? "/tmp/pg-scale-bench" };
+const kubeconfig = await hack(repo, "control-plane.sh", ["kubeconfig"], cpEnv);
+const url = await hack(repo, "postgres.sh", ["url"], pgEnv);
+const cluster = new BenchCluster(kubeconfig);
+const namespaces = Array.from({ length: 20 }, (_, i) => `scale-${String(i).padStart(2, "0")}`);
+const op = await OperatorRun.start(
+  dir,
+  {
+    KUBECONFIG: kubeconfig,
+    AISRE_NAMESPACE: "aisre-system",
+    DATABASE_URL: url.replace(/\/[^/]*$/, "/aisre_scale"),
+    ...(process.env.AISRE_MAX_CONCURRENT_RECONCILES
+      ? { AISRE_MAX_CONCURRENT_RECONCILES: process.env.AISRE_MAX_CONCURRENT_RECONCILES }
+      : {}),
+  },
+  `/tmp/probe-${Date.now()}.log`,
+);
+try {
+  console.log(`workers after ${((await op.waitForWorkers()) / 1000).toFixed(1)} s`);
+  await op.settle(2_000);
+  const batch = `probe-${Date.now().toString(36)}`;
+  const layout = { namespaces, deploymentsPerNamespace: 51, concurrency: 32, taskTimeoutMs: 900_000 };
+  const r = await taskBatch(cluster, layout, batch, n, 0);
+  console.log(
+    `${r.n} tasks in ${(r.doneMs / 1000).toFixed(1)} s: ${(r.n / (r.doneMs / 1000)).toFixed(2)} /s`,
+  );
+  op.proc.kill("SIGUSR2");
+  await new Promise((r) => setTimeout(r, 1000));
+  console.log(JSON.stringify(await op.memory()));
+  await cluster.deleteTasks(namespaces, batch);
+} finally {
+  await op.stop();
+}
