@@ -6,16 +6,18 @@
 import { LRUCache } from "lru-cache";
 import type { CapacityReport } from "../agents/capacity/collect.ts";
 import { collectCapacity } from "../agents/capacity/collect.ts";
+import type { CapacityReportWithRightSizing } from "../agents/capacity/right-size-report.ts";
+import { withRightSizing } from "../agents/capacity/right-size-report.ts";
 import { PrometheusClient } from "../tools/prometheus/client.ts";
 import { HttpError } from "./errors.ts";
 
 /** The capacity answer both routes give. */
 export type CapacityAnswer = { available: boolean; items: CapacityReport["items"]; gaps: string[] } & Partial<
-  Pick<CapacityReport, "generatedAt" | "historyDays">
+  Pick<CapacityReportWithRightSizing, "generatedAt" | "historyDays" | "rightSizing">
 >;
 
 const TTL_MS = 5 * 60_000;
-const sources = new Map<string, LRUCache<"report", CapacityReport>>();
+const sources = new Map<string, LRUCache<"report", CapacityReportWithRightSizing>>();
 
 /** The report for `url` (default AISRE_PROMETHEUS_URL), optionally only what runs out within `horizon` days. */
 export async function capacityAnswer(opts: { url?: string; horizon?: number } = {}): Promise<CapacityAnswer> {
@@ -23,10 +25,13 @@ export async function capacityAnswer(opts: { url?: string; horizon?: number } = 
   if (!url) return { available: false, items: [], gaps: ["no Prometheus configured (AISRE_PROMETHEUS_URL)"] };
   let cache = sources.get(url);
   if (!cache) {
-    cache = new LRUCache<"report", CapacityReport>({
+    cache = new LRUCache<"report", CapacityReportWithRightSizing>({
       max: 1,
       ttl: TTL_MS,
-      fetchMethod: async () => collectCapacity(new PrometheusClient(url, 30_000)),
+      fetchMethod: async () => {
+        const prom = new PrometheusClient(url, 30_000);
+        return withRightSizing(prom, await collectCapacity(prom));
+      },
     });
     sources.set(url, cache);
   }

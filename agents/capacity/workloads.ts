@@ -58,9 +58,11 @@ export async function collectRightSizing(
   const start = new Date(end.getTime() - (opts.historyDays ?? 14) * 86_400_000);
   const step = opts.stepSeconds ?? 3600;
   const sel = `namespace="${namespace}",container!="",container!="POD"`;
+  // CPU over 10 minutes: two samples even at a 5-minute scrape interval. Requests: the last sample
+  // within an hour, since one scrape gap must not hide a request.
   const [cpu, mem, requests] = await Promise.all([
     prom.queryRange(
-      `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{${sel}}[5m]))`,
+      `sum by (namespace, pod, container) (rate(container_cpu_usage_seconds_total{${sel}}[10m]))`,
       start,
       end,
       step,
@@ -71,7 +73,10 @@ export async function collectRightSizing(
       end,
       step,
     ),
-    prom.query(`max by (pod, container, resource) (kube_pod_container_resource_requests{${sel}})`, end),
+    prom.query(
+      `max by (pod, container, resource) (last_over_time(kube_pod_container_resource_requests{${sel}}[1h]))`,
+      end,
+    ),
   ]);
   const acc = accumulate(namespace, cpu, mem, requests);
   return [...acc.values()]

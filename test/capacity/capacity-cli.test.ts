@@ -4,7 +4,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
-import { gauge, openMetrics } from "../support/metric-history.ts";
+import { counter, gauge, openMetrics } from "../support/metric-history.ts";
 import { usePrometheus } from "../support/prometheus.ts";
 
 const run = promisify(execFile);
@@ -20,6 +20,8 @@ const daily = (ago: number, amp: number) =>
 // today's peak is 35 GiB, so the peak reaches 50 GiB in about 15 days.
 const ordersUsed = (ago: number) => (20 + (14 * DAY - ago) / DAY) * GiB + daily(ago, 1) * GiB;
 const pvc = (name: string) => ({ namespace: "shop", persistentvolumeclaim: name });
+const MiB = 2 ** 20;
+const api = { namespace: "shop", pod: "api-7d9f8b6c5d-x2k4q", container: "api" };
 
 function history(): string {
   const series = [
@@ -44,6 +46,15 @@ function history(): string {
       { node: "n1", namespace: "shop", pod: "a", container: "a", resource: "memory" },
       (ago) => (30 + (14 * DAY - ago) / DAY) * GiB,
     ),
+    // The quota's workload: asks for 1 core and 2 GiB, uses 0.1 core and at most 400 MiB.
+    counter("container_cpu_usage_seconds_total", { ...api, node: "n1" }, 0.1, W),
+    gauge(
+      "container_memory_working_set_bytes",
+      { ...api, node: "n1" },
+      (ago) => 300 * MiB + daily(ago, 100 * MiB),
+    ),
+    gauge("kube_pod_container_resource_requests", { ...api, node: "n1", resource: "cpu" }, () => 1),
+    gauge("kube_pod_container_resource_requests", { ...api, node: "n1", resource: "memory" }, () => 2 * GiB),
   ];
   return openMetrics(series, W);
 }
@@ -95,6 +106,35 @@ describe("aisre capacity on Prometheus", () => {
     const soon = (await capacity("--horizon", "16")).stdout;
     expect(soon).toContain("shop/data-orders-db-0");
     expect(soon).not.toContain("general");
+  });
+
+  it("shows right-sizing next to the quota forecast: requests from usage, not from what is asked", async (t) => {
+    if (prom.missing) return t.skip();
+    const report = JSON.parse((await capacity("-o", "json")).stdout) as {
+      rightSizing: Array<{
+        kind: string;
+        name: string;
+        container: string;
+        current: { cpuCores: number; memoryBytes: number };
+        recommended: { cpuRequestCores: number; memoryRequestBytes: number; memoryLimitBytes: number };
+        excess: { memoryBytes: number };
+      }>;
+    };
+    const w = report.rightSizing.find((r) => r.name === "api")!;
+    expect(w).toMatchObject({
+      kind: "Deployment",
+      container: "api",
+      current: { cpuCores: 1, memoryBytes: 2 * GiB },
+    });
+    expect(w.recommended.cpuRequestCores).toBeGreaterThan(0.08);
+    expect(w.recommended.cpuRequestCores).toBeLessThan(0.12);
+    // Peak 400 MiB plus 15 %.
+    expect(w.recommended.memoryRequestBytes / MiB).toBeGreaterThan(440);
+    expect(w.recommended.memoryRequestBytes / MiB).toBeLessThan(480);
+    expect(w.recommended.memoryLimitBytes).toBe(w.recommended.memoryRequestBytes);
+    expect(w.excess.memoryBytes).toBe(2 * GiB - w.recommended.memoryRequestBytes);
+    const text = (await capacity()).stdout;
+    expect(text).toMatch(/^shop\s+Deployment\/api\s+api\s+1000m → \d+m\s+2048Mi → 4\d\dMi\s+4\d\dMi$/m);
   });
 
   it("refuses bad usage with exit 2 naming the flag", async () => {

@@ -23,6 +23,12 @@ const Report = Type.Object(
     generatedAt: Type.Optional(Type.String()),
     historyDays: Type.Optional(Type.Integer()),
     items: Type.Array(Type.Object({}, { additionalProperties: true })),
+    rightSizing: Type.Optional(
+      Type.Array(Type.Object({}, { additionalProperties: true }), {
+        description:
+          "Per workload container of the namespaces with a quota forecast: current and recommended requests and limits.",
+      }),
+    ),
     gaps: Type.Array(Type.String()),
   },
   { description: "Capacity forecasts, soonest exhaustion first." },

@@ -20,7 +20,8 @@ function positiveInt(flag: string, value: string | undefined, fallback: number):
 
 export const capacityCommand: Command = {
   name: "capacity",
-  summary: "Forecast days until node pools, nodes, namespace quotas and volumes run out",
+  summary:
+    "Forecast days until node pools, nodes, namespace quotas and volumes run out, with right-sizing per workload",
   usage: [
     "aisre capacity [--prometheus URL] [--days N] [--horizon D] [--pool-label LABEL]... [-o text|json]",
     "",
@@ -46,16 +47,24 @@ export const capacityCommand: Command = {
       throw new UsageError(`--output must be text or json, not '${output}'`);
     const historyDays = positiveInt("--days", values.days, 14);
     const horizon = values.horizon === undefined ? undefined : positiveInt("--horizon", values.horizon, 30);
-    const [{ PrometheusClient }, { collectCapacity }, { renderCapacity }] = await Promise.all([
+    const [{ PrometheusClient }, { collectCapacity }, { renderCapacity }, sizing] = await Promise.all([
       import("../../../tools/prometheus/client.ts"),
       import("../../../agents/capacity/collect.ts"),
       import("../../../agents/capacity/render.ts"),
+      import("../../../agents/capacity/right-size-report.ts"),
     ]);
-    const report = await collectCapacity(new PrometheusClient(url, 30_000), {
+    const prom = new PrometheusClient(url, 30_000);
+    const base = await collectCapacity(prom, {
       historyDays,
       ...(values["pool-label"] ? { poolLabels: values["pool-label"] } : {}),
     });
-    console.log(output === "json" ? JSON.stringify(report, null, 2) : renderCapacity(report, horizon));
+    // Right-sizing comes with the namespace forecasts: what the quota's workloads should ask for.
+    const report = await sizing.withRightSizing(prom, base);
+    console.log(
+      output === "json"
+        ? JSON.stringify(report, null, 2)
+        : renderCapacity(report, horizon) + sizing.renderRightSizing(report.rightSizing),
+    );
     return report.items.length === 0 && report.gaps.length > 0 ? 1 : 0;
   },
 };
