@@ -158,6 +158,19 @@ describe("automation suggestions and history risk on the real control plane", ()
       namespace: other.name,
       items: [],
     });
+    // The CLI lists the same, from the kubeconfig's identity.
+    const cli = await run(process.execPath, ["bin/aisre.mjs", "suggestions", "-n", ns.name, "-o", "json"], {
+      env: { ...process.env, KUBECONFIG: cluster!.kubeconfigPath },
+    });
+    expect(JSON.parse(cli.stdout)).toEqual({
+      items: [{ ...config.status!.suggestions![0], namespace: ns.name, agentConfig: "default" }],
+    });
+    const table = await run(process.execPath, ["bin/aisre.mjs", "suggestions", "-n", ns.name], {
+      env: { ...process.env, KUBECONFIG: cluster!.kubeconfigPath },
+    });
+    expect(table.stdout).toMatch(
+      /PolicyRule\s+RolloutUndo\s+Deployment\/\S+\/checkout\s+alert CheckoutDown\s+3/,
+    );
     const missing = await get("", reader);
     expect(missing.status).toBe(400);
     expect(JSON.stringify(await missing.json())).toContain("namespace");

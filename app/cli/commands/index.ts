@@ -34,6 +34,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./capacity.ts")).capacityCommand,
   },
   {
+    name: "suggestions",
+    summary: "List automation suggestions learnt from resolved incidents; none is ever applied",
+    load: async () => (await import("./suggestions.ts")).suggestionsCommand,
+  },
+  {
     name: "mcp",
     summary: "Serve the aisre tools to an MCP client over stdio, as the kubeconfig's identity",
     load: async () => (await import("./mcp.ts")).mcpCommand,
