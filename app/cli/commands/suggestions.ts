@@ -12,8 +12,7 @@ type Row = NonNullable<NonNullable<AgentConfig["status"]>["suggestions"]>[number
 
 export const suggestionsCommand: Command = {
   name: "suggestions",
-  summary:
-    "List automation suggestions learnt from resolved incidents (Runbook or policy rule); none is applied",
+  summary: "List automation suggestions learnt from resolved incidents; none is ever applied",
   usage: [
     "aisre suggestions [-n NS | -A] [-o wide|json|yaml]",
     "",
