@@ -3,8 +3,9 @@
  * the capacity loop for a tenant's AgentConfig against a real VictoriaMetrics holding 14 days of
  * a real PVC filling. The forecast opens one Capacity SreTask in the tenant's namespace (none
  * about the other namespace's filling volume, which the tenant may not see), the task's diagnosis
- * starts from the forecast and recommends expanding the volume, the AgentConfig's status counts
- * it, the forecasts land in the incident store (PGlite), and a shorter horizon resolves the task.
+ * starts from the forecast and recommends expanding the volume; a filling quota's task names the
+ * real ResourceQuota and recommends SetResources with the right-sizing numbers; the AgentConfig's
+ * status counts both, the forecasts land in the incident store (PGlite), and a shorter horizon resolves the task.
  *
  * Run alone: npx vitest run --project integration test/capacity/capacity-e2e.test.ts
  */
@@ -17,7 +18,7 @@ import type { AgentConfig, DiagnosisRun, SreTask } from "../../crds/index.ts";
 import { latestCapacityForecasts } from "../../store/capacity-forecasts.ts";
 import { openStore } from "../../store/database.ts";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
-import { gauge, openMetrics } from "../support/metric-history.ts";
+import { counter, gauge, openMetrics } from "../support/metric-history.ts";
 import type { OperatorProcess } from "../support/operator-process.ts";
 import { eventually, startOperator, stopOperator } from "../support/operator-process.ts";
 import { useVictoriaMetrics } from "../support/victoria-metrics.ts";
@@ -26,6 +27,7 @@ const cluster = controlPlane();
 const it = itOnCluster(cluster);
 const GiB = 2 ** 30;
 const DAY = 86_400;
+const MiB = 2 ** 20;
 
 describe("capacity forecasts open Capacity tasks on the real control plane with VictoriaMetrics", () => {
   const tenant = useNamespace(cluster, "cap");
@@ -35,6 +37,8 @@ describe("capacity forecasts open Capacity tasks on the real control plane with 
   const history = () => {
     const pvc = (namespace: string, name: string) => ({ namespace, persistentvolumeclaim: name });
     const w = { endSeconds: END, spanSeconds: 14 * DAY, stepSeconds: 1800 };
+    const quota = (type: string) => ({ namespace: tenant.name, resource: "requests.memory", type });
+    const api = { namespace: tenant.name, pod: "api-7d9f8b6c5d-x2k4q", container: "api", node: "n1" };
     // 2 GiB 14 days ago, +0.4 GiB a day, of 10 GiB: 7.6 GiB now, full in about 6 days.
     const filling = (ago: number) => (2 + (0.4 * (14 * DAY - ago)) / DAY) * GiB;
     return openMetrics(
@@ -45,6 +49,14 @@ describe("capacity forecasts open Capacity tasks on the real control plane with 
         gauge("kubelet_volume_stats_capacity_bytes", pvc(tenant.name, "cache"), () => 10 * GiB),
         gauge("kubelet_volume_stats_used_bytes", pvc(ops.name, "wal-0"), filling),
         gauge("kubelet_volume_stats_capacity_bytes", pvc(ops.name, "wal-0"), () => 10 * GiB),
+        // The quota: 6 GiB of requests.memory 14 days ago, +0.5 GiB a day, of 16: about 6 days left.
+        gauge("kube_resourcequota", quota("used"), (ago) => (6 + (0.5 * (14 * DAY - ago)) / DAY) * GiB),
+        gauge("kube_resourcequota", quota("hard"), () => 16 * GiB),
+        // Its workload asks for 1 core and 2 GiB but uses 0.1 core and 400 MiB.
+        counter("container_cpu_usage_seconds_total", api, 0.1, w),
+        gauge("container_memory_working_set_bytes", api, () => 400 * MiB),
+        gauge("kube_pod_container_resource_requests", { ...api, resource: "cpu" }, () => 1),
+        gauge("kube_pod_container_resource_requests", { ...api, resource: "memory" }, () => 2 * GiB),
       ],
       w,
     );
@@ -67,7 +79,12 @@ describe("capacity forecasts open Capacity tasks on the real control plane with 
     const r = await kubectl(cluster!, ["apply", "-f", "-"], JSON.stringify(obj));
     if (r.code !== 0) throw new Error(r.stderr);
   };
-  const task = () => get<SreTask>(["-n", tenant.name, "get", "sretask", taskName]);
+  const quotaTaskName = capacityTaskName("default", {
+    scope: "namespace",
+    key: `${tenant.name}/requests.memory`,
+    resource: "requests.memory",
+  });
+  const task = (name = taskName) => get<SreTask>(["-n", tenant.name, "get", "sretask", name]);
   const config = () => get<AgentConfig>(["-n", tenant.name, "get", "agentconfig", "default"]);
 
   beforeAll(async () => {
@@ -78,6 +95,12 @@ describe("capacity forecasts open Capacity tasks on the real control plane with 
       kind: "PersistentVolumeClaim",
       metadata: { name: "data-db-0", namespace: tenant.name },
       spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+    });
+    await apply({
+      apiVersion: "v1",
+      kind: "ResourceQuota",
+      metadata: { name: "compute", namespace: tenant.name },
+      spec: { hard: { "requests.memory": "16Gi" } },
     });
     await apply({
       apiVersion: "aisre.io/v1alpha1",
@@ -137,7 +160,12 @@ describe("capacity forecasts open Capacity tasks on the real control plane with 
     expect(Number(notes.trendPerDay)).toBeGreaterThan(0.3 * GiB);
     // Only the tenant's own volume: the steady one and the other namespace's never become tasks.
     const all = (await get<{ items: SreTask[] }>(["-n", tenant.name, "get", "sretasks"])).items;
-    expect(all.filter((x) => x.spec.type === "Capacity").map((x) => x.metadata.name)).toEqual([taskName]);
+    expect(
+      all
+        .filter((x) => x.spec.type === "Capacity")
+        .map((x) => x.metadata.name)
+        .sort(),
+    ).toEqual([taskName, quotaTaskName].sort());
     expect(JSON.stringify(all)).not.toContain(ops.name);
   }, 200_000);
 
@@ -170,13 +198,43 @@ describe("capacity forecasts open Capacity tasks on the real control plane with 
     );
   }, 200_000);
 
+  it("a filling quota's task names the ResourceQuota and recommends SetResources with the right-sizing numbers", async (ctx) => {
+    if (vm.missing) ctx.skip();
+    const t = await task(quotaTaskName);
+    expect(t.spec.alert!.annotations!.target).toBe(`ResourceQuota ${tenant.name}/compute`);
+    expect(t.spec.alert!.annotations!.rightSizing).toMatch(
+      /^Deployment\/api api cpu=\d+m mem=460Mi \(now cpu=1000m mem=2048Mi\)$/,
+    );
+    const done = await eventually(async () => {
+      const x = await task(quotaTaskName);
+      return x.status?.rootCause && x;
+    }, 120_000);
+    expect(done.status!.rootCause).toMatchObject({
+      category: "QuotaExceeded",
+      resource: { kind: "ResourceQuota", namespace: tenant.name, name: "compute" },
+    });
+    const run = await get<DiagnosisRun>([
+      "-n",
+      tenant.name,
+      "get",
+      "diagnosisrun",
+      done.status!.diagnosisRunRef!.name,
+    ]);
+    const set = run.status!.recommendations!.find((r) => r.action === "SetResources");
+    expect(set).toMatchObject({
+      target: { kind: "Deployment", namespace: tenant.name, name: "api" },
+      params: { container: "api", requests: { memory: "460Mi" }, limits: { memory: "460Mi" } },
+    });
+    expect(run.status!.recommendations!.at(-1)!.action).toBe("RunbookOnly");
+  }, 200_000);
+
   it("the AgentConfig's status counts the forecast and the open task, without gaps", async (ctx) => {
     if (vm.missing) ctx.skip();
     const cap = await eventually(async () => {
       const c = (await config()).status?.monitoring?.capacity;
-      return c?.open === 1 && c;
+      return c?.open === 2 && c;
     }, 60_000);
-    expect(cap).toMatchObject({ found: 1, open: 1, gaps: [] });
+    expect(cap).toMatchObject({ found: 2, open: 2, gaps: [] });
     expect(Date.parse(cap.lastEvaluation!)).toBeGreaterThan(Date.now() - 120_000);
   }, 90_000);
 
@@ -206,7 +264,9 @@ describe("capacity forecasts open Capacity tasks on the real control plane with 
     const db = await openStore({ dataDir });
     try {
       const rows = await latestCapacityForecasts(db);
-      expect(rows.map((x) => x.key).sort()).toEqual([`${tenant.name}/cache`, `${tenant.name}/data-db-0`]);
+      expect(rows.map((x) => x.key).sort()).toEqual(
+        [`${tenant.name}/cache`, `${tenant.name}/data-db-0`, `${tenant.name}/requests.memory`].sort(),
+      );
       const filling = rows.find((x) => x.key.endsWith("/data-db-0"))!;
       expect(filling).toMatchObject({
         scope: "volume",
