@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import type { RemediationPlan, SreTask } from "../../crds/index.ts";
 import { controlPlane, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
-import { eventually } from "../support/operator-process.ts";
+import { eventually, stopOperator } from "../support/operator-process.ts";
 import type { TestVictoriaMetrics } from "../support/victoria-metrics.ts";
 import { startVictoriaMetrics } from "../support/victoria-metrics.ts";
 import { agentConfig, deployment, useOperator, waitForPlan } from "../remediation/support.ts";
@@ -103,6 +103,10 @@ describe("rollout verification on the real control plane with a real VictoriaMet
         `aisre.io/rollout-workload=${workload}`,
       ])
     ).items;
+
+  /** The first operator's regression task exists (the earlier test saw it). */
+  const rolloutTasksSettled = () =>
+    eventually(async () => (await rolloutTasks("checkout")).length === 1, 120_000);
 
   beforeAll(async () => {
     if (!cluster) return;
@@ -220,6 +224,20 @@ describe("rollout verification on the real control plane with a real VictoriaMet
       /^revision 2 verified \(healthy\): 5xx 0\.\d% on revision 2 vs 0\.\d% on revision 1/,
     );
     expect(await rolloutTasks("catalog")).toEqual([]);
-    expect(state.op).toBeDefined();
+  }, 200_000);
+
+  it("a restarted leader judges the regressed rollout again from the objects and opens nothing new", async (ctx) => {
+    if (missing) ctx.skip();
+    await rolloutTasksSettled();
+    await stopOperator(state.op);
+    const op = await start({ AISRE_ROLLOUT_WINDOW_SECONDS: String(WINDOW_SECONDS) });
+    const line = await op.waitForLog(/Opened rollout SreTask/, 90_000);
+    expect(line).toMatchObject({ outcome: "existing" });
+    expect((await rolloutTasks("checkout")).length).toBe(1);
+    const warnings = await get<{
+      items: { count?: number; involvedObject: { kind: string; name: string } }[];
+    }>(["-n", ns.name, "get", "events", "--field-selector", "reason=RolloutRegression"]);
+    const onCheckout = warnings.items.filter((e) => e.involvedObject.kind === "Deployment");
+    expect(onCheckout.map((e) => [e.involvedObject.name, e.count ?? 1])).toEqual([["checkout", 1]]);
   }, 200_000);
 });
