@@ -12,6 +12,7 @@ import { severityRank, toFinding } from "./fault.ts";
 import { resolveFocus } from "./focus.ts";
 import type { MetricEvidence, Thresholds } from "./metrics/index.ts";
 import { absorbSymptoms, analyzeMetrics } from "./metrics/index.ts";
+import { capacityDiagnosis } from "./capacity-evidence.ts";
 import { withMonitorEvidence } from "./monitor-evidence.ts";
 import { recommend } from "./recommend.ts";
 import { publicRef, refKey } from "./refs.ts";
@@ -90,6 +91,8 @@ function diagnoseView(view: ClusterView, focus: Focus, opts: DiagnoseOptions): D
   const ranked = rankRootCause(view, faults, resolveFocus(view, focus));
   const root = ranked.root;
   const findings = withMonitorEvidence(view, focus, orderFindings(root, ranked, faults).map(toFinding));
+  const capacity = capacityDiagnosis(view, focus, findings);
+  if (capacity) return { ...capacity, ...gaps };
   if (!root) return { rootCause: null, findings, recommendations: [], ...gaps };
   const ctx = rolloutContext(view, root.subject);
   const rootCause: RootCause = {
