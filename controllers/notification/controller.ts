@@ -34,7 +34,7 @@ export function addNotificationController(
   // The cache can lag behind our own annotation patch; remember what this process sent.
   const sentHere = new Map<string, Set<string>>();
   // Alert storms (docs/alert-storms.md): members stay silent, a primary speaks once for all.
-  const storms = createStormGate();
+  const storms = createStormGate(Date.now, (n) => tasks.list(n));
 
   const reconcile: Reconciler = async ({ namespace: ns, name }, { logger }) => {
     const task = tasks.get(ns, name);

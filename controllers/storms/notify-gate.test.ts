@@ -48,36 +48,40 @@ const primary = (size: number) => ({
 
 describe("stormGate", () => {
   it("sends as before when grouping is off or the task is not an alert", () => {
-    expect(stormGate(task(), config(), [], T0, undefined).action).toBe("send");
-    expect(stormGate(task(), config({ enabled: false }), [], T0, undefined).action).toBe("send");
+    expect(stormGate(task(), config(), { sent: [], now: T0 }).action).toBe("send");
+    expect(stormGate(task(), config({ enabled: false }), { sent: [], now: T0 }).action).toBe("send");
     const manual = task();
     delete manual.spec.alert;
-    expect(stormGate(manual, ON, [], T0, undefined).action).toBe("send");
+    expect(stormGate(manual, ON, { sent: [], now: T0 }).action).toBe("send");
   });
 
   it("holds an undiagnosed alert task, then sends it if the diagnosis never comes", () => {
     const opening = task({ phase: "Diagnosing" });
-    expect(stormGate(opening, ON, [], T0 + 10_000, undefined).action).toBe("hold");
-    expect(stormGate(opening, ON, [], T0 + 301_000, undefined).action).toBe("send");
-    expect(stormGate(task({ phase: "Failed" }), ON, [], T0 + 1_000, undefined).action).toBe("send");
+    expect(stormGate(opening, ON, { sent: [], now: T0 + 10_000 }).action).toBe("hold");
+    expect(stormGate(opening, ON, { sent: [], now: T0 + 301_000 }).action).toBe("send");
+    expect(stormGate(task({ phase: "Failed" }), ON, { sent: [], now: T0 + 1_000 }).action).toBe("send");
   });
 
   it("waits a moment for the storm controller to key a diagnosed task, then sends it alone", () => {
     const diagnosed = task({ rootCause });
-    expect(stormGate(diagnosed, ON, [], T0 + 60_000, T0 + 59_000).action).toBe("hold");
-    expect(stormGate(diagnosed, ON, [], T0 + 65_000, T0 + 59_000).action).toBe("send");
+    expect(
+      stormGate(diagnosed, ON, { sent: [], now: T0 + 60_000, firstSeenUngrouped: T0 + 59_000 }).action,
+    ).toBe("hold");
+    expect(
+      stormGate(diagnosed, ON, { sent: [], now: T0 + 65_000, firstSeenUngrouped: T0 + 59_000 }).action,
+    ).toBe("send");
   });
 
   it("never sends for a member", () => {
     const member = task({ rootCause, group: { key: "k", primary: "p", role: "Member", size: 3 } });
-    expect(stormGate(member, ON, [], T0 + 600_000, undefined)).toEqual({ action: "skip" });
+    expect(stormGate(member, ON, { sent: [], now: T0 + 600_000 })).toEqual({ action: "skip" });
   });
 
   it("holds a primary for the grace, then shows the count and records the announced size", () => {
     const p = task({ rootCause, group: primary(23) });
-    expect(stormGate(p, ON, [], T0 + 29_000, undefined).action).toBe("hold");
-    expect(stormGate(p, config({ windowSeconds: 30 }), [], T0 + 29_000, undefined).action).toBe("hold");
-    const gate = stormGate(p, ON, [], T0 + 31_000, undefined);
+    expect(stormGate(p, ON, { sent: [], now: T0 + 29_000 }).action).toBe("hold");
+    expect(stormGate(p, config({ windowSeconds: 30 }), { sent: [], now: T0 + 29_000 }).action).toBe("hold");
+    const gate = stormGate(p, ON, { sent: [], now: T0 + 31_000 });
     expect(gate.action).toBe("send");
     if (gate.action !== "send") return;
     expect(gate.token).toBeUndefined();
@@ -101,5 +105,20 @@ describe("stormGate", () => {
       action: "skip",
     });
     expect(keeper.mayUpdate(grown, ["Diagnosed", STORM_GREW_TOKEN])).toBe(false);
+  });
+});
+
+describe("a primary and the alerts before it", () => {
+  it("waits while an earlier alert is still being diagnosed, since it may become the primary", () => {
+    const p = task({ rootCause, group: primary(3) });
+    const earlier = task({ phase: "Diagnosing" });
+    earlier.metadata.name = "earlier";
+    expect(stormGate(p, ON, { sent: [], now: T0 + 40_000, peers: [p, earlier] }).action).toBe("hold");
+    earlier.status!.rootCause = rootCause;
+    expect(stormGate(p, ON, { sent: [], now: T0 + 40_000, peers: [p, earlier] }).action).toBe("send");
+    const other = task({ phase: "Diagnosing" });
+    other.metadata.name = "other-config";
+    other.spec.agentConfigRef = { name: "other" };
+    expect(stormGate(p, ON, { sent: [], now: T0 + 40_000, peers: [p, other] }).action).toBe("send");
   });
 });

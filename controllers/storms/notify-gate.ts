@@ -45,6 +45,17 @@ function withGroupText(task: SreTask, summary: string): SreTask {
   return copy;
 }
 
+/** What a decision looks at besides the task and its AgentConfig. */
+export interface GateContext {
+  /** The tokens already sent for the task. */
+  sent: readonly string[];
+  now: number;
+  /** When this process first saw the task diagnosed without a group. */
+  firstSeenUngrouped?: number;
+  /** The tasks of its namespace. */
+  peers?: readonly SreTask[];
+}
+
 /** An alert task not grouped yet: hold while its diagnosis may still group it. */
 function ungroupedGate(
   task: SreTask,
@@ -61,16 +72,37 @@ function ungroupedGate(
   return now < seen + KEYING_WAIT_MS ? hold(seen + KEYING_WAIT_MS - now) : { action: "send", task };
 }
 
+/** An alert task that arrived no later than `task` and may still join its storm: not diagnosed yet. */
+function earlierUndiagnosed(
+  task: SreTask,
+  peers: readonly SreTask[],
+  settings: GroupingSettings,
+  now: number,
+): boolean {
+  const start = taskStart(task);
+  return peers.some(
+    (p) =>
+      p.metadata.name !== task.metadata.name &&
+      p.spec.alert !== undefined &&
+      (p.spec.agentConfigRef?.name ?? "default") === (task.spec.agentConfigRef?.name ?? "default") &&
+      taskStart(p) <= start &&
+      !p.status?.rootCause &&
+      !["Failed", "Succeeded", "Resolved"].includes(p.status?.phase ?? "") &&
+      now < taskStart(p) + Math.max(settings.windowMs, MAX_OPEN_HOLD_MS),
+  );
+}
+
 /** A primary: held for the grace, then sent with the group's text; one update when it grew a lot. */
 function primaryGate(
   task: SreTask,
   group: TaskGroup,
   settings: GroupingSettings,
-  sent: readonly string[],
-  now: number,
+  { sent, now, peers = [] }: GateContext,
 ): StormGate {
   const start = taskStart(task);
   if (now < start + settings.graceMs) return hold(start + settings.graceMs - now);
+  // An earlier alert still being diagnosed may become this storm's primary: let it speak first.
+  if (earlierUndiagnosed(task, peers, settings, now)) return hold(RECHECK_MS);
   const announced = Number(task.metadata.annotations?.[STORM_NOTIFIED_ANNOTATION] ?? 0);
   const annotations = { [STORM_NOTIFIED_ANNOTATION]: String(group.size) };
   const shown = group.summary ? withGroupText(task, group.summary) : task;
@@ -80,22 +112,15 @@ function primaryGate(
 }
 
 /**
- * Decides a task's notification under alert grouping. `sent` are the tokens already sent;
- * `firstSeenUngrouped` is when this process first saw the task diagnosed without a group.
+ * Decides a task's notification under alert grouping.
  */
-export function stormGate(
-  task: SreTask,
-  config: AgentConfig | undefined,
-  sent: readonly string[],
-  now: number,
-  firstSeenUngrouped: number | undefined,
-): StormGate {
+export function stormGate(task: SreTask, config: AgentConfig | undefined, ctx: GateContext): StormGate {
   const settings = groupingSettings(config);
   if (!settings || !task.spec.alert) return { action: "send", task };
   const group = task.status?.group;
-  if (!group) return ungroupedGate(task, settings, now, firstSeenUngrouped);
+  if (!group) return ungroupedGate(task, settings, ctx.now, ctx.firstSeenUngrouped);
   if (group.role === "Member") return { action: "skip" };
-  return primaryGate(task, group, settings, sent, now);
+  return primaryGate(task, group, settings, ctx);
 }
 
 /** What the notification controller asks: send (maybe as the storm's update), skip, or hold. */
@@ -110,15 +135,27 @@ export interface StormGateKeeper {
   forget(key: string): void;
 }
 
-/** The gate with this process's memory of tasks seen diagnosed without a group. */
-export function createStormGate(now: () => number = Date.now): StormGateKeeper {
+/**
+ * The gate with this process's memory of tasks seen diagnosed without a group; `peersOf` lists
+ * a namespace's tasks (the informer cache) so a primary waits for earlier alerts' diagnoses.
+ */
+export function createStormGate(
+  now: () => number = Date.now,
+  peersOf: (namespace: string) => readonly SreTask[] = () => [],
+): StormGateKeeper {
   const ungrouped = new Map<string, number>();
   const keyOf = (task: SreTask) => `${task.metadata.namespace}/${task.metadata.name}`;
   return {
     decide(task, config, sent, token) {
       const key = keyOf(task);
       if (task.status?.rootCause && !task.status.group && !ungrouped.has(key)) ungrouped.set(key, now());
-      const gate = stormGate(task, config, sent, now(), ungrouped.get(key));
+      const peers = peersOf(task.metadata.namespace ?? "");
+      const gate = stormGate(task, config, {
+        sent,
+        now: now(),
+        firstSeenUngrouped: ungrouped.get(key),
+        peers,
+      });
       if (gate.action === "send" && !gate.token && sent.includes(token)) return { action: "skip" };
       return gate;
     },
