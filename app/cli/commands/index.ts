@@ -30,7 +30,8 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "capacity",
-    summary: "Forecast days until node pools, nodes, namespace quotas and volumes run out",
+    summary:
+      "Forecast days until node pools, nodes, namespace quotas and volumes run out, with right-sizing per workload",
     load: async () => (await import("./capacity.ts")).capacityCommand,
   },
   {
