@@ -34,6 +34,16 @@ describe("mergePolicy (cluster ∩ namespace)", () => {
     expect(mergePolicy("kube-system", {}).homeByCluster).toBe(false);
   });
 
+  it("a namespace governed by the cluster policy alone keeps the cluster's approval threshold", () => {
+    const c = cluster({ autoRemediation: true, approvalRequiredAtRisk: "high" });
+    for (const namespace of [undefined, c]) {
+      const p = mergePolicy("aisre-system", namespace ? { cluster: c, namespace } : { cluster: c });
+      expect(p).toMatchObject({ autoRemediation: true, approvalRequiredAtRisk: "high" });
+    }
+    const stricter = team({ approvalRequiredAtRisk: "medium", autoRemediation: true });
+    expect(mergePolicy("team-a", { cluster: c, namespace: stricter }).approvalRequiredAtRisk).toBe("medium");
+  });
+
   it("the namespace cannot widen: its clusterGrants, allowedNamespaces and enabledActions are bounded", () => {
     const wide = team({
       allowedNamespaces: ["*", "kube-system"],

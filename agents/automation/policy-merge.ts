@@ -126,9 +126,14 @@ function limitsOf(c: Policy | undefined, n: Policy | undefined): Limits {
   return out;
 }
 
-/** The lower of both approval thresholds: approval starts at the stricter one. */
+/**
+ * The lower of both approval thresholds: approval starts at the stricter one. A namespace
+ * without its own policy narrows nothing, so the cluster's threshold stands alone (the default
+ * applied for it would otherwise make every plan need approval).
+ */
 function thresholdOf(c: Policy | undefined, n: Policy | undefined): Risk {
-  return [c?.approvalRequiredAtRisk, n?.approvalRequiredAtRisk]
+  const own = n ? [n.approvalRequiredAtRisk] : [];
+  return [c?.approvalRequiredAtRisk, ...own]
     .map((r) => r ?? POLICY_DEFAULTS.approvalRequiredAtRisk)
     .reduce((a, b) => (RANK[b] < RANK[a] ? b : a));
 }
