@@ -86,4 +86,18 @@ describe("raiseStepRisks", () => {
     ]);
     expect(steps[0]).not.toHaveProperty("risk");
   });
+
+  it("gives the history line of every step that has a record, good or bad", () => {
+    const good = record({
+      target: { ...checkout, name: "cart" },
+      lastAt: new Date(NOW.getTime() - 3 * 86_400_000),
+    });
+    const steps = [
+      { name: "undo", action: "RolloutUndo", target: checkout },
+      { name: "undo-cart", action: "RolloutUndo", target: { ...checkout, name: "cart" } },
+    ];
+    const { lines, reasons } = raiseStepRisks(steps, [good], NOW);
+    expect(reasons).toEqual([]);
+    expect(lines).toEqual(["RolloutUndo on shop/cart: 7 of 7 verified, last 3 days ago"]);
+  });
 });

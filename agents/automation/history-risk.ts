@@ -140,15 +140,19 @@ export function recordOf(records: readonly ActionRecord[], s: HistoryStep): Acti
 export function raiseStepRisks<S extends HistoryStep>(
   steps: readonly S[],
   records: readonly ActionRecord[],
-): { steps: S[]; reasons: string[] } {
+  now: Date = new Date(),
+): { steps: S[]; reasons: string[]; lines: string[] } {
   const reasons: string[] = [];
+  const lines: string[] = [];
   const out = steps.map((s) => {
     const catalog: Risk = isActionName(s.action) ? ACTION_RISKS[s.action] : "low";
     const base = s.risk && RANK[s.risk] > RANK[catalog] ? s.risk : catalog;
-    const { risk, reason } = effectiveRisk(base, recordOf(records, s));
+    const record = recordOf(records, s);
+    if (record) lines.push(historyLine(record, now));
+    const { risk, reason } = effectiveRisk(base, record);
     if (!reason) return s;
     reasons.push(reason);
     return { ...s, risk };
   });
-  return { steps: out, reasons: [...new Set(reasons)] };
+  return { steps: out, reasons: [...new Set(reasons)], lines: [...new Set(lines)] };
 }

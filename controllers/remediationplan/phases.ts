@@ -62,7 +62,7 @@ async function raisedByHistory(d: PhaseDeps, plan: RemediationPlan) {
     d.log.warn({ err }, "Failed to read the action history; risks stay as the catalog says");
     return [];
   });
-  return raiseStepRisks(plan.spec.steps, records);
+  return raiseStepRisks(plan.spec.steps, records, new Date(d.now()));
 }
 
 /** Pending: policy verdict → Rejected, deferred (cooldown, concurrency), AwaitingApproval or auto-Approved. */
@@ -76,7 +76,9 @@ export async function evaluatePhase(d: PhaseDeps, plan: RemediationPlan): Promis
     governing(d),
     policyContext(plan, d.others(), await blastOf(d, plan), now),
   );
-  if (raised.reasons.length) verdict.notes = [...(verdict.notes ?? []), ...raised.reasons];
+  // Every step with a record shows it ("RolloutUndo on shop/checkout: 7 of 7 verified, last 3 days ago").
+  const notes = [...raised.lines, ...raised.reasons];
+  if (notes.length) verdict.notes = [...(verdict.notes ?? []), ...notes];
   const mode = plan.spec.taskRef ? d.task(plan.spec.taskRef.name)?.spec.remediation?.mode : undefined;
   const auto = verdict.allowed && !verdict.approvalRequired && mode === "Auto";
   const why = [waitingReason(verdict, mode), ...raised.reasons].filter(Boolean).join("; ");

@@ -206,6 +206,9 @@ describe("automation suggestions and history risk on the real control plane", ()
     expect(web.status?.message).toContain(
       "plan risk medium is at or above policy.approvalRequiredAtRisk medium",
     );
+    // The record shows with the step, in the policy's condition.
+    const policy = web.status?.conditions?.find((c) => c.type === "PolicyAllowed");
+    expect(policy?.message).toContain(`RolloutRestart on ${ns.name}/web: 0 of 2 verified`);
     // Without that history the catalog risk (low) stands, under the threshold: the policy approves it.
     const api = await waitForPlan(cluster!, ns.name, "restart-api", [
       "Approved",
