@@ -7,7 +7,7 @@ import type { V1Secret } from "@kubernetes/client-node";
 import type { AgentConfig } from "../../crds/index.ts";
 import { API_GROUP_VERSION } from "../../crds/index.ts";
 import { AGENTCONFIG } from "../../crds/resources.ts";
-import type { KubeClient } from "../../runtime/index.ts";
+import type { KubeClient, Manager } from "../../runtime/index.ts";
 
 /** The Secret key holding the API key when `apiKeySecretRef.key` is not given. */
 const DEFAULT_KEY = "apiKey";
@@ -70,4 +70,35 @@ export async function secretData(
   return Object.fromEntries(
     Object.entries(secret?.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]),
   );
+}
+
+/** Reads AgentConfigs from a cache; `covers` says whether a namespace is in it. */
+export interface AgentConfigCache {
+  get(namespace: string, name: string): AgentConfig | undefined;
+  covers(namespace: string): boolean;
+}
+
+/** The shared AgentConfig cache of a manager, covering every namespace or only the watched one. */
+export function agentConfigCache(mgr: Manager, watchNamespace?: string): AgentConfigCache {
+  const configs = mgr.informer<AgentConfig>(AGENTCONFIG, watchNamespace ? { namespace: watchNamespace } : {});
+  return {
+    get: (ns, name) => configs.get(ns, name),
+    covers: (ns) => configs.hasSynced() && (!watchNamespace || ns === watchNamespace),
+  };
+}
+
+/**
+ * Finds the AgentConfig `refName` (default `default`) of a namespace, else the operator
+ * namespace's `default` (as findAgentConfig), from the cache when it covers both namespaces
+ * (two GETs otherwise, one answering 404 in most namespaces), else from the API.
+ */
+export async function lookupAgentConfig(
+  client: KubeClient,
+  at: { namespace: string; refName?: string; operatorNamespace: string },
+  cache?: AgentConfigCache,
+): Promise<AgentConfig | undefined> {
+  const { namespace, refName, operatorNamespace } = at;
+  if (cache?.covers(namespace) && cache.covers(operatorNamespace))
+    return cache.get(namespace, refName ?? "default") ?? cache.get(operatorNamespace, "default");
+  return findAgentConfig(client, namespace, refName, operatorNamespace);
 }

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { AgentConfig, DiagnosisRun } from "../../crds/index.ts";
 import { startFakeApiServer, type FakeApiServer } from "../../kube/fake-api-server.ts";
 import { KubeClient } from "../../runtime/index.ts";
-import { agentConfigFor, type AgentConfigCache } from "./llm-step.ts";
+import type { AgentConfigCache } from "../agentconfig/lookup.ts";
+import { agentConfigFor } from "./llm-step.ts";
 
 const run = {
   metadata: { namespace: "team", name: "r1" },

@@ -8,11 +8,11 @@ import {
 } from "../../agents/diagnosis/llm/index.ts";
 import type { AgentConfig, DiagnosisRun } from "../../crds/index.ts";
 import { Reason } from "../../crds/index.ts";
-import type { KubeClient, Manager } from "../../runtime/index.ts";
-import { AGENTCONFIG } from "../../crds/resources.ts";
+import type { KubeClient } from "../../runtime/index.ts";
 import { connectRemoteTools } from "../../agents/diagnosis/llm/mcp-tools.ts";
 import type { McpServerSpec } from "../../agents/diagnosis/llm/mcp-tools.ts";
-import { findAgentConfig, llmApiKey, secretData } from "../agentconfig/lookup.ts";
+import type { AgentConfigCache } from "../agentconfig/lookup.ts";
+import { llmApiKey, lookupAgentConfig, secretData } from "../agentconfig/lookup.ts";
 
 /** The diagnosis after the optional LLM step, and what that step did. */
 export interface Consulted {
@@ -28,37 +28,6 @@ const off = (reason: string): LLMUsage => ({
   latencyMs: 0,
   fallbackReason: reason as LLMUsage["fallbackReason"],
 });
-
-/** Reads AgentConfigs from a cache; `covers` says whether a namespace is in it. */
-export interface AgentConfigCache {
-  get(namespace: string, name: string): AgentConfig | undefined;
-  covers(namespace: string): boolean;
-}
-
-/** The shared AgentConfig cache of a manager, covering every namespace or only the watched one. */
-export function agentConfigCache(mgr: Manager, watchNamespace?: string): AgentConfigCache {
-  const configs = mgr.informer<AgentConfig>(AGENTCONFIG, watchNamespace ? { namespace: watchNamespace } : {});
-  return {
-    get: (ns, name) => configs.get(ns, name),
-    covers: (ns) => configs.hasSynced() && (!watchNamespace || ns === watchNamespace),
-  };
-}
-
-/**
- * Finds the AgentConfig `refName` (default `default`) of a namespace, else the operator
- * namespace's `default` (as findAgentConfig), from the cache when it covers both namespaces
- * (two GETs otherwise, one answering 404 in most namespaces), else from the API.
- */
-export async function lookupAgentConfig(
-  client: KubeClient,
-  at: { namespace: string; refName?: string; operatorNamespace: string },
-  cache?: AgentConfigCache,
-): Promise<AgentConfig | undefined> {
-  const { namespace, refName, operatorNamespace } = at;
-  if (cache?.covers(namespace) && cache.covers(operatorNamespace))
-    return cache.get(namespace, refName ?? "default") ?? cache.get(operatorNamespace, "default");
-  return findAgentConfig(client, namespace, refName, operatorNamespace);
-}
 
 /** Finds the run's AgentConfig: its own namespace first, then the operator namespace's `default`. */
 export function agentConfigFor(

@@ -4,7 +4,7 @@ import { notificationFor } from "../../notify/index.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { objectPath } from "../../runtime/index.ts";
 import { SRETASK } from "../../crds/resources.ts";
-import { findAgentConfig } from "../agentconfig/lookup.ts";
+import { agentConfigCache, lookupAgentConfig } from "../agentconfig/lookup.ts";
 import { NOTIFIED_ANNOTATION, notifiedKinds, notifiedToken, notifiedValue } from "./events.ts";
 import { createStormGate } from "../storms/notify-gate.ts";
 
@@ -31,6 +31,7 @@ export function addNotificationController(
   opts: NotificationControllerOptions = {},
 ): void {
   const tasks = mgr.informer<SreTask>(SRETASK, opts.namespace ? { namespace: opts.namespace } : {});
+  const configs = agentConfigCache(mgr, opts.namespace);
   // The cache can lag behind our own annotation patch; remember what this process sent.
   const sentHere = new Map<string, Set<string>>();
   // Alert storms (docs/alert-storms.md): members stay silent, a primary speaks once for all.
@@ -46,11 +47,15 @@ export function addNotificationController(
     const sent = [...new Set([...notifiedKinds(task), ...local])];
     let token = notifiedToken(task, event.kind);
     if (sent.includes(token) && !storms.mayUpdate(task, sent)) return;
-    const config = await findAgentConfig(
+    // From the shared cache when it covers the namespaces: a storm's tasks would each cost two GETs.
+    const config = await lookupAgentConfig(
       mgr.client,
-      ns,
-      task.spec.agentConfigRef?.name,
-      opts.operatorNamespace ?? "aisre-system",
+      {
+        namespace: ns,
+        refName: task.spec.agentConfigRef?.name,
+        operatorNamespace: opts.operatorNamespace ?? "aisre-system",
+      },
+      configs,
     );
     const gate = storms.decide(task, config, sent, token);
     if (gate.action === "skip") return;
