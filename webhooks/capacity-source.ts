@@ -17,27 +17,23 @@ export type CapacityAnswer = { available: boolean; items: CapacityReport["items"
 >;
 
 const TTL_MS = 5 * 60_000;
-const sources = new Map<string, LRUCache<"report", CapacityReportWithRightSizing>>();
+/** One report per Prometheus URL (few are ever asked for: the configured one, tests' own). */
+const reports = new LRUCache<string, CapacityReportWithRightSizing>({
+  max: 8,
+  ttl: TTL_MS,
+  fetchMethod: async (url) => {
+    const prom = new PrometheusClient(url, 30_000);
+    return withRightSizing(prom, await collectCapacity(prom));
+  },
+});
 
 /** The report for `url` (default AISRE_PROMETHEUS_URL), optionally only what runs out within `horizon` days. */
 export async function capacityAnswer(opts: { url?: string; horizon?: number } = {}): Promise<CapacityAnswer> {
   const url = opts.url ?? (process.env.AISRE_PROMETHEUS_URL?.trim() || undefined);
   if (!url) return { available: false, items: [], gaps: ["no Prometheus configured (AISRE_PROMETHEUS_URL)"] };
-  let cache = sources.get(url);
-  if (!cache) {
-    cache = new LRUCache<"report", CapacityReportWithRightSizing>({
-      max: 1,
-      ttl: TTL_MS,
-      fetchMethod: async () => {
-        const prom = new PrometheusClient(url, 30_000);
-        return withRightSizing(prom, await collectCapacity(prom));
-      },
-    });
-    sources.set(url, cache);
-  }
-  const report = await cache.fetch("report");
+  const report = await reports.fetch(url);
   if (!report) throw new HttpError(503, "capacity report unavailable");
-  if (report.items.length === 0 && report.gaps.length > 0) cache.delete("report");
+  if (report.items.length === 0 && report.gaps.length > 0) reports.delete(url);
   const horizon = opts.horizon;
   const items =
     horizon === undefined
