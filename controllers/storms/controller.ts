@@ -11,7 +11,7 @@ import { DIAGNOSISRUN, SRETASK } from "../../crds/resources.ts";
 import type { StormCandidate, StormGroup } from "../../agents/storms/index.ts";
 import { alertList, groupOf, groupStorms, groupSummary } from "../../agents/storms/index.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
-import { findAgentConfig } from "../agentconfig/lookup.ts";
+import { agentConfigCache, lookupAgentConfig } from "../agentconfig/lookup.ts";
 import { candidateOf } from "./candidates.ts";
 import { groupingSettings } from "./settings.ts";
 
@@ -51,6 +51,7 @@ export function addStormController(mgr: Manager, opts: StormControllerOptions = 
   const scope = opts.namespace ? { namespace: opts.namespace } : {};
   const tasks = mgr.informer<SreTask>(SRETASK, scope);
   const runs = mgr.informer<DiagnosisRun>(DIAGNOSISRUN, scope);
+  const configs = agentConfigCache(mgr, opts.namespace);
 
   /** The groups of one namespace, each AgentConfig with its own window. */
   const groupsOf = async (namespace: string, all: SreTask[]): Promise<StormGroup[]> => {
@@ -62,11 +63,11 @@ export function addStormController(mgr: Manager, opts: StormControllerOptions = 
     }
     const groups: StormGroup[] = [];
     for (const [name, candidates] of byConfig) {
-      const config: AgentConfig | undefined = await findAgentConfig(
+      // From the shared cache: this runs on every task event of the namespace.
+      const config: AgentConfig | undefined = await lookupAgentConfig(
         mgr.client,
-        namespace,
-        name,
-        opts.operatorNamespace ?? "aisre-system",
+        { namespace, refName: name, operatorNamespace: opts.operatorNamespace ?? "aisre-system" },
+        configs,
       );
       const settings = groupingSettings(config);
       if (settings) groups.push(...groupStorms(candidates, settings.windowMs));
