@@ -205,9 +205,10 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       { run: `${namespace}/${name}`, category: root?.category, ms: finished - started },
       "Completed DiagnosisRun",
     );
-    await mgr.recorder.normal(run, reason, message);
-    if (similar) await announceSimilar(mgr, completed, similar, logger);
-    await reportEvidenceGaps(mgr, run, result.evidenceGaps, logger);
+    // Events are best-effort and never fail the run: written without holding a worker.
+    void mgr.recorder.normal(run, reason, message);
+    if (similar) void announceSimilar(mgr, completed, similar, logger);
+    void reportEvidenceGaps(mgr, run, result.evidenceGaps, logger);
   };
 
   mgr.addController<DiagnosisRun>({

@@ -1,6 +1,7 @@
 import { classifyTask } from "../../agents/classifier/index.ts";
 import { createLLMMetrics } from "../../agents/diagnosis/llm/index.ts";
-import type { DiagnosisRun, RemediationPlan, SreTask } from "../../crds/index.ts";
+import type { TaskClassification } from "../../agents/classifier/index.ts";
+import type { AgentConfig, DiagnosisRun, RemediationPlan, SreTask } from "../../crds/index.ts";
 import { API_GROUP_VERSION, DiagnosisRunPhase, Reason, SreTaskPhase } from "../../crds/index.ts";
 import type { Logger } from "../../logging/logger.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
@@ -8,7 +9,8 @@ import { ownerUidIndex, serverSideApply } from "../../runtime/index.ts";
 import { skipSettled } from "../../runtime/handlers.ts";
 import { agentConfigCache, llmApiKey, lookupAgentConfig } from "../agentconfig/lookup.ts";
 import { DIAGNOSISRUN, REMEDIATIONPLAN, SRETASK } from "../../crds/resources.ts";
-import { isAccepted, judgeTask, recordAcceptance } from "./accept.ts";
+import { isAccepted, judgeTask, recordAcceptance, type Acceptance } from "./accept.ts";
+import { recordStart, startedView, startsInOneWrite } from "./start.ts";
 import { classificationLog, decideClassification, recordClassification } from "./classify.ts";
 import { desiredRun, diagnosisSettled, mirrorRun, recordDiagnosing, recordResolved } from "./diagnosis.ts";
 import { currentPlanName, currentRunName, isNewEpisode, recordReopened, reopenedMessage } from "./episode.ts";
@@ -83,8 +85,13 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     await mgr.recorder.normal(task, Reason.AlertResolved, "The alert resolved");
   };
 
-  const accept = async (task: SreTask, log: Logger): Promise<void> => {
+  const accept = async (task: SreTask, log: Logger, signal: AbortSignal): Promise<void> => {
     const verdict = judgeTask(task);
+    if (verdict.accepted) {
+      const rules = classifyTask(task);
+      const llmEnabled = rules.unsure && (await configOf(task))?.spec.llm?.enabled === true;
+      if (startsInOneWrite(task, rules, llmEnabled)) return start(task, verdict, rules, log, signal);
+    }
     const { written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
       recordAcceptance(s, task, verdict, Date.now()),
     );
@@ -95,6 +102,37 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
   };
 
   const llmMetrics = createLLMMetrics(mgr.metrics.registry);
+  const classifyDeps = (task: SreTask, signal: AbortSignal) => ({
+    agentConfig: () => configOf(task),
+    apiKey: (config: AgentConfig) => llmApiKey(mgr.client, config),
+    signal,
+    metrics: llmMetrics,
+  });
+
+  // Accepted, classified by the rules and diagnosing in one status write (start.ts).
+  const start = async (
+    task: SreTask,
+    verdict: Acceptance & { accepted: true },
+    rules: TaskClassification,
+    log: Logger,
+    signal: AbortSignal,
+  ): Promise<void> => {
+    const decision = await decideClassification(task, classifyDeps(task, signal), rules);
+    const now = Date.now();
+    const desired = desiredRun(startedView(task, verdict, decision, now));
+    if (!runOf(task)) await serverSideApply(mgr.client, desired);
+    const { obj, written } = await mgr.statusWriter.update(SRETASK, task, (s, fresh) =>
+      recordStart(s, fresh, verdict, decision, now),
+    );
+    if (!written) return;
+    const c = obj.status?.classification;
+    log.info(
+      { type: c?.type, target: c?.target, run: desired.metadata.name, ...classificationLog(decision) },
+      "Accepted SreTask, classified it and created its DiagnosisRun",
+    );
+    void mgr.recorder.normal(task, Reason.Accepted, verdict.message);
+    void mgr.recorder.normal(task, Reason.Diagnosing, `Created DiagnosisRun ${desired.metadata.name}`);
+  };
   // Rules first; the LLM only when they are unsure and the task's AgentConfig enables one.
   const classify = async (task: SreTask, log: Logger, signal: AbortSignal): Promise<void> => {
     const rules = classifyTask(task);
@@ -102,16 +140,7 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     const { name, namespace } = task.metadata;
     const ref = { apiVersion: API_GROUP_VERSION, kind: SRETASK.kind, metadata: { name, namespace } };
     if (rules.unsure && (await mgr.client.getObject<SreTask>(ref))?.status?.classification) return;
-    const decision = await decideClassification(
-      task,
-      {
-        agentConfig: () => configOf(task),
-        apiKey: (config) => llmApiKey(mgr.client, config),
-        signal,
-        metrics: llmMetrics,
-      },
-      rules,
-    );
+    const decision = await decideClassification(task, classifyDeps(task, signal), rules);
     const { obj, written } = await mgr.statusWriter.update(SRETASK, task, (s) =>
       recordClassification(s, task, decision, Date.now()),
     );
@@ -163,7 +192,7 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
     if (isNewEpisode(task)) return reopen(task, log);
     if (TERMINAL.includes(task.status?.phase ?? "")) return;
     if (task.spec.alert?.status === "resolved") return resolve(task, log);
-    if (!isAccepted(task)) return accept(task, log);
+    if (!isAccepted(task)) return accept(task, log, signal);
     if (!task.status?.classification) return classify(task, log, signal);
     if (!diagnosisSettled(task)) return driveDiagnosis(task, log);
     return driveRemediation(task, log);
