@@ -44,7 +44,9 @@ export function groupStorms(candidates: readonly StormCandidate[], windowMs: num
   const buckets = new Map<string, StormCandidate[]>();
   for (const c of candidates) {
     const bucket = JSON.stringify([c.namespace, c.agentConfig, c.key]);
-    buckets.set(bucket, [...(buckets.get(bucket) ?? []), c]);
+    const list = buckets.get(bucket);
+    if (list) list.push(c);
+    else buckets.set(bucket, [c]);
   }
   const groups: StormGroup[] = [];
   for (const bucket of buckets.values()) {
@@ -78,4 +80,11 @@ export function groupOf(
   return groups.find(
     (g) => g.namespace === namespace && (g.primary.name === name || g.members.some((m) => m.name === name)),
   );
+}
+
+/** Every grouped task's group, by namespace and name: one lookup per task instead of a scan. */
+export function groupsByTask(groups: readonly StormGroup[]): Map<string, StormGroup> {
+  const out = new Map<string, StormGroup>();
+  for (const g of groups) for (const c of [g.primary, ...g.members]) out.set(`${g.namespace}/${c.name}`, g);
+  return out;
 }

@@ -9,11 +9,11 @@
 import type { AgentConfig, DiagnosisRun, SreTask } from "../../crds/index.ts";
 import { DIAGNOSISRUN, SRETASK } from "../../crds/resources.ts";
 import type { StormCandidate, StormGroup } from "../../agents/storms/index.ts";
-import { alertList, groupOf, groupStorms, groupSummary } from "../../agents/storms/index.ts";
+import { alertList, groupStorms, groupSummary, groupsByTask } from "../../agents/storms/index.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { agentConfigCache, lookupAgentConfig } from "../agentconfig/lookup.ts";
 import { candidateOf } from "./candidates.ts";
-import { groupingSettings } from "./settings.ts";
+import { groupingSettings, isAlertTask } from "./settings.ts";
 
 type TaskGroup = NonNullable<NonNullable<SreTask["status"]>["group"]>;
 
@@ -59,7 +59,10 @@ export function addStormController(mgr: Manager, opts: StormControllerOptions = 
     for (const task of all) {
       const ref = task.status?.diagnosisRunRef?.name;
       const c = candidateOf(task, ref ? runs.get(namespace, ref) : undefined);
-      if (c) byConfig.set(c.agentConfig, [...(byConfig.get(c.agentConfig) ?? []), c]);
+      if (!c) continue;
+      const list = byConfig.get(c.agentConfig);
+      if (list) list.push(c);
+      else byConfig.set(c.agentConfig, [c]);
     }
     const groups: StormGroup[] = [];
     for (const [name, candidates] of byConfig) {
@@ -78,10 +81,10 @@ export function addStormController(mgr: Manager, opts: StormControllerOptions = 
   const reconcile: Reconciler = async ({ namespace }, { logger }) => {
     const all = tasks.list(namespace);
     if (!all.some((t) => t.status?.rootCause || t.status?.group)) return;
-    const groups = await groupsOf(namespace, all);
+    const groups = groupsByTask(await groupsOf(namespace, all));
     for (const task of all) {
       const name = task.metadata.name!;
-      const group = groupOf(groups, namespace, name);
+      const group = groups.get(`${namespace}/${name}`);
       const desired = group ? groupStatus(group, name) : undefined;
       if (sameGroup(task.status?.group, desired)) continue;
       const { written } = await mgr.statusWriter.update(SRETASK, task, (status) => {
@@ -100,7 +103,11 @@ export function addStormController(mgr: Manager, opts: StormControllerOptions = 
     name: "storms",
     for: tasks,
     reconcile,
-    // One worker: a namespace's groups are computed and written by one reconcile at a time.
+    // A namespace's groups are one computation: every task event of it enqueues the namespace,
+    // so a burst of events costs one recompute, not one per event (and never two at once).
+    requestsOf: (task) => [{ namespace: task.metadata.namespace ?? "", name: "" }],
+    // Only alert tasks group; a task that once did (status.group) must be reconsidered when it changes.
+    predicate: (e) => isAlertTask(e.obj) || !!e.obj.status?.group || !!e.old?.status?.group,
     maxConcurrentReconciles: 1,
   });
 }
