@@ -7,6 +7,8 @@ import { raceTimeout, systemClock, type Clock } from "./clock.ts";
 import { Controller, type ControllerOptions } from "./controller.ts";
 import { EventRecorder, coreEventClient } from "./events.ts";
 import { Informer } from "./informer.ts";
+import { compactMetadata } from "./transform.ts";
+import { API_GROUP } from "../crds/api.ts";
 import { shareConnections } from "../kube/connections.ts";
 import { KubeClient, type ResourceType } from "../kube/kube-api.ts";
 import { LeaderElector, coordinationLeaseClient, type StopReason } from "./leader-election.ts";
@@ -97,6 +99,8 @@ export class Manager {
         name: opts.namespace ? `${rt.kind}/${opts.namespace}` : rt.kind,
         logger: this.logger,
         clock: this.clock,
+        // The operator's own kinds: a finished DiagnosisRun's managedFields weigh as much as its status.
+        transform: rt.group === API_GROUP ? compactMetadata : undefined,
       });
       this.informers.set(key, informer);
       if (this.state === "running") informer.start();

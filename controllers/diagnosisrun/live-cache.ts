@@ -13,47 +13,15 @@ import { leanTransform } from "../../agents/diagnosis/live/transforms.ts";
 import { statusCode } from "../../kube/kube-api.ts";
 import type { Informer, Manager, ResourceType } from "../../runtime/index.ts";
 import type { Transform } from "../../runtime/informer.ts";
-import { stripMetadata } from "../../runtime/transform.ts";
+import { compactManagedFields, stripMetadata } from "../../runtime/transform.ts";
 import { ChangeJournal, JOURNAL_KINDS, parseJournalBounds } from "./change-journal.ts";
 import { EventCacheBounds, type EventBounds } from "./event-bounds.ts";
 
 /** Sees every raw object (managedFields and ConfigMap data still present) before it is reshaped. */
 export type RawTap = (obj: KubernetesObject) => void;
 
-interface ManagedEntry {
-  manager?: string;
-  operation?: string;
-  time?: string;
-  subresource?: string;
-  fieldsV1?: Record<string, unknown>;
-}
-
-// Two levels of fieldsV1 ("f:spec" → "f:taints") say which part a manager wrote; deeper levels weigh most.
-function shallow(
-  fields: Record<string, unknown> | undefined,
-  depth = 2,
-): Record<string, unknown> | undefined {
-  if (!fields || typeof fields !== "object") return undefined;
-  if (depth === 0) return {};
-  return Object.fromEntries(
-    Object.entries(fields).map(([k, v]) => [k, shallow(v as Record<string, unknown>, depth - 1) ?? {}]),
-  );
-}
-
-/** managedFields reduced to who wrote which top-level part when: the engine's change finder reads them. */
-export function compactManagedFields(raw: KubernetesObject): ManagedEntry[] | undefined {
-  const list = (raw.metadata as { managedFields?: ManagedEntry[] } | undefined)?.managedFields;
-  if (!Array.isArray(list) || list.length === 0) return undefined;
-  return list.map(({ manager, operation, time, subresource, fieldsV1 }) => ({
-    manager,
-    operation,
-    time: time as string | undefined,
-    ...(subresource ? { subresource } : {}),
-    fieldsV1: shallow(fieldsV1),
-  }));
-}
-
-// Pods and Events are the numerous kinds and no change is read from theirs.
+// Pods and Events are the numerous kinds and no change is read from theirs; the engine's change
+// finder reads the compact managedFields of the others.
 const WITHOUT_MANAGED_FIELDS = new Set(["Pod", "Event"]);
 
 /** The cache transform of one live kind; `admit` may refuse an object (old Events); `tap` sees it raw. */
