@@ -85,6 +85,31 @@ describe("EventCacheBounds", () => {
     expect(cached.reason).toBe("BackOff");
   });
 
+  it("never caches the operator's own Events (about aisre.io objects), in either Event API", async () => {
+    const task = { apiVersion: "aisre.io/v1alpha1", kind: "SreTask", namespace: "a", name: "t" };
+    lw.items = [
+      event("a", "t", 1, { involvedObject: task, reason: "Accepted" }),
+      event("a", "r", 1, {
+        apiVersion: "events.k8s.io/v1",
+        involvedObject: undefined,
+        regarding: { ...task, kind: "DiagnosisRun", name: "r" },
+        reason: "RootCauseFound",
+      }),
+      event("a", "p", 1, { involvedObject: { apiVersion: "v1", kind: "Pod", namespace: "a", name: "p" } }),
+      event("a", "d", 1, {
+        involvedObject: { apiVersion: "apps/v1", kind: "Deployment", namespace: "a", name: "d" },
+      }),
+    ];
+    inf.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(names(inf)).toEqual(["d.4", "p.3"]);
+    lw.current.emit("ADDED", event("a", "t", 0, { involvedObject: task, reason: "SeenBefore" }));
+    expect(names(inf)).toEqual(["d.4", "p.3"]);
+    // An Event about a Pod without an apiVersion in its reference is still evidence.
+    lw.current.emit("ADDED", event("a", "p", 0));
+    expect(names(inf)).toEqual(["d.4", "p.3", "p.6"]);
+  });
+
   it("keeps the newest perObject Events about one object, evicting on insert", async () => {
     lw.items = [event("a", "p", 10), event("a", "p", 20), event("a", "p", 30), event("a", "other", 40)];
     inf.start();

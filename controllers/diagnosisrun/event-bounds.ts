@@ -1,11 +1,13 @@
 /**
  * Bounds the diagnosis's Event cache: a busy cluster holds tens of thousands of Events and
- * the analyzers read only recent ones. An Event older than maxAge never enters the cache
+ * the analyzers read only recent ones, never the operator's own (about aisre.io objects, about
+ * five per task), which never enter the cache. An Event older than maxAge never enters it either
  * and leaves it on a sweep; past perObject Events about one object, or perNamespace in one
  * namespace, the oldest are evicted on insert. Eviction trims the cache only (no delete is
  * delivered); an evicted Event that is repeated comes back with its new timestamp.
  */
 import type { KubernetesObject } from "@kubernetes/client-node";
+import { API_GROUP } from "../../crds/api.ts";
 import type { ClusterEvent } from "../../agents/diagnosis/events.ts";
 import { EVENT_REGARDING_INDEX, eventOf, regardingKeys } from "../../agents/diagnosis/live/indexes.ts";
 import type { K8sObject } from "../../agents/diagnosis/k8s.ts";
@@ -45,6 +47,14 @@ export function parseEventBounds(text: string | undefined): EventBounds {
   return out;
 }
 
+// Events about the operator's own objects are never evidence for a diagnosis, and there are
+// about five per task: only the raw Event says which API group its object belongs to.
+function aboutOwnKind(obj: KubernetesObject): boolean {
+  const ref = obj as { involvedObject?: { apiVersion?: string }; regarding?: { apiVersion?: string } };
+  const apiVersion = ref.regarding?.apiVersion ?? ref.involvedObject?.apiVersion ?? "";
+  return apiVersion.startsWith(`${API_GROUP}/`);
+}
+
 function lastSeen(obj: K8sObject, e: ClusterEvent): number {
   return e.lastSeen ?? toMs(obj.metadata?.creationTimestamp) ?? 0;
 }
@@ -68,8 +78,9 @@ export class EventCacheBounds {
     this.maxAgeMs = bounds.maxAgeMinutes * 60_000;
   }
 
-  /** True when the Event is recent enough to cache. */
+  /** True when the Event is recent enough to cache and is not about one of the operator's own objects. */
   admit(obj: KubernetesObject): boolean {
+    if (aboutOwnKind(obj)) return false;
     const o = obj as K8sObject;
     return this.clock.now() - lastSeen(o, eventOf(o)) <= this.maxAgeMs;
   }
