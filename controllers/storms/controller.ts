@@ -25,6 +25,9 @@ export interface StormControllerOptions {
   operatorNamespace?: string;
 }
 
+/** Status writes of one reconcile in flight at once. */
+const WRITE_BATCH = 16;
+
 /** How many alerts the primary's summary names. */
 const SUMMARY_ALERTS = 3;
 
@@ -82,30 +85,36 @@ export function addStormController(mgr: Manager, opts: StormControllerOptions = 
     const all = tasks.list(namespace);
     if (!all.some((t) => t.status?.rootCause || t.status?.group)) return;
     const groups = groupsByTask(await groupsOf(namespace, all));
+    const changes: Array<{ task: SreTask; desired: TaskGroup | undefined }> = [];
     for (const task of all) {
-      const name = task.metadata.name!;
-      const group = groups.get(`${namespace}/${name}`);
-      const desired = group ? groupStatus(group, name) : undefined;
-      if (sameGroup(task.status?.group, desired)) continue;
-      const { written } = await mgr.statusWriter.update(SRETASK, task, (status) => {
-        if (desired) status.group = desired;
-        else delete status.group;
-      });
-      if (written && desired?.role === "Primary")
-        logger.info(
-          { namespace, primary: name, key: desired.key, size: desired.size },
-          "Grouped an alert storm",
-        );
+      const group = groups.get(`${namespace}/${task.metadata.name}`);
+      const desired = group ? groupStatus(group, task.metadata.name!) : undefined;
+      if (!sameGroup(task.status?.group, desired)) changes.push({ task, desired });
     }
+    // Tasks joining a group first: their notification waits for it (notify-gate.ts), while a
+    // member's new size can wait. Written WRITE_BATCH at a time: a storm of hundreds of alerts
+    // rewrites every member as the group grows, and one write after another took seconds a round.
+    changes.sort((a, b) => Number(!!a.task.status?.group) - Number(!!b.task.status?.group));
+    for (let i = 0; i < changes.length; i += WRITE_BATCH)
+      await Promise.all(
+        changes.slice(i, i + WRITE_BATCH).map(async ({ task, desired }) => {
+          const { written } = await mgr.statusWriter.update(SRETASK, task, (status) => {
+            if (desired) status.group = desired;
+            else delete status.group;
+          });
+          if (written && desired?.role === "Primary")
+            logger.info(
+              { namespace, primary: task.metadata.name, key: desired.key, size: desired.size },
+              "Grouped an alert storm",
+            );
+        }),
+      );
   };
 
   mgr.addController<SreTask>({
     name: "storms",
     for: tasks,
     reconcile,
-    // A namespace's groups are one computation: every task event of it enqueues the namespace,
-    // so a burst of events costs one recompute, not one per event (and never two at once).
-    requestsOf: (task) => [{ namespace: task.metadata.namespace ?? "", name: "" }],
     // Only alert tasks group; a task that once did (status.group) must be reconsidered when it changes.
     predicate: (e) => isAlertTask(e.obj) || !!e.obj.status?.group || !!e.old?.status?.group,
     maxConcurrentReconciles: 1,

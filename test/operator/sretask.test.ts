@@ -42,9 +42,13 @@ describe("aisre operator on the real control plane", () => {
     // The pipeline moves on at once (classification, diagnosis); acceptance stays recorded.
     expect(["Accepted", "Diagnosing", "Diagnosed"]).toContain(task.status?.phase);
     expect(task.status?.startTime).toBeTruthy();
-    const events = await kubectl(cluster!, ["-n", ns.name, "get", "events", "-o", "json"]);
-    const items = (JSON.parse(events.stdout) as { items: CoreV1Event[] }).items;
-    expect(items.some((e) => e.involvedObject?.name === "accept-me" && e.reason === "Accepted")).toBe(true);
+    // Events are written after the status, without holding the worker: poll for it.
+    const acceptedEvent = await eventually(async () => {
+      const events = await kubectl(cluster!, ["-n", ns.name, "get", "events", "-o", "json"]);
+      const items = (JSON.parse(events.stdout) as { items: CoreV1Event[] }).items;
+      return items.find((e) => e.involvedObject?.name === "accept-me" && e.reason === "Accepted");
+    });
+    expect(acceptedEvent?.message).toMatch(/^Accepted /);
     const listed = await kubectl(cluster!, ["get", "aisre", "-n", ns.name]);
     expect(listed.stdout).toMatch(/sretask\.aisre\.io\/accept-me\s.*(Accepted|Diagnosing|Diagnosed)/);
   });
