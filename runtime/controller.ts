@@ -57,8 +57,6 @@ export interface ControllerOptions<T extends KubernetesObject> {
   for: Informer<T>;
   reconcile: Reconciler;
   predicate?: Predicate<T>;
-  /** What a change of the reconciled kind enqueues; default its own key. */
-  requestsOf?: MapFunc<T>;
   maxConcurrentReconciles?: number;
   /** Built per start, since a stopped queue cannot restart. Default: 5 ms..1000 s per key + 10 qps. */
   rateLimiter?: () => RateLimiter;
@@ -105,7 +103,7 @@ export class Controller<T extends KubernetesObject = KubernetesObject> {
     this.metrics = opts.metrics ?? noopControllerMetrics;
     this.sources.push({
       informer: opts.for as unknown as Informer<KubernetesObject>,
-      map: (opts.requestsOf as MapFunc<KubernetesObject> | undefined) ?? ((obj) => [requestFor(obj)]),
+      map: (obj) => [requestFor(obj)],
       predicate: opts.predicate as Predicate<KubernetesObject> | undefined,
     });
   }
