@@ -3,7 +3,8 @@ import type { Logger } from "pino";
 import { diagnose } from "../../agents/diagnosis/diagnose.ts";
 import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
 import { StoreView } from "../../agents/diagnosis/live/store-view.ts";
-import { viewScope } from "../../agents/diagnosis/live/view.ts";
+import { liveView, viewScope, type ObjectLister } from "../../agents/diagnosis/live/view.ts";
+import type { ClusterView, PromQuery } from "../../agents/diagnosis/view.ts";
 import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
 import { ConditionType, DiagnosisRunPhase, LIMITS, Reason } from "../../crds/index.ts";
 import { createLLMMetrics, llmCondition } from "../../agents/diagnosis/llm/index.ts";
@@ -20,9 +21,11 @@ import { boundedResult, clip } from "./result-status.ts";
 import { exhaustedAttempts, markFailed, missingTarget, type RunFailure } from "./failure.ts";
 import { EVENT_BOUNDS_ENV, parseEventBounds, type EventBounds } from "./event-bounds.ts";
 import { liveCaches } from "./live-cache.ts";
+import { podsOf, warmUpLister } from "./warm-up.ts";
 import { confirmRbac } from "./access-review.ts";
 import { announceSimilar, applySimilar, lookupSimilar, type IncidentStore } from "./similar-step.ts";
 
+const POD = LIVE_KINDS.find((k) => k.kind === "Pod")!;
 const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
 /** Options of the DiagnosisRun controller. */
@@ -89,14 +92,17 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     const cached = runs.get(namespace, name);
     if (!cached || cached.metadata.deletionTimestamp || FINISHED.includes(cached.status?.phase ?? "")) return;
     await caches.discover();
-    await Promise.all([...live.values()].map((i) => i.waitForSync(signal)));
+    // A run scoped to a namespace reads it from the API server while the caches still list (warm-up.ts).
+    const warmingUp =
+      viewScope(focusOf(cached)) !== undefined && ![...live.values()].every((i) => i.hasSynced());
+    if (!warmingUp) await Promise.all([...live.values()].map((i) => i.waitForSync(signal)));
     const started = Date.now();
     const { obj: run } = await mgr.statusWriter.update(DIAGNOSISRUN, cached, (s) =>
       markRunning(s, cached, started),
     );
 
     try {
-      await diagnoseRun(run, started, logger, signal);
+      await diagnoseRun(run, started, logger, signal, warmingUp);
     } catch (err) {
       const failure = signal.aborted ? undefined : exhaustedAttempts(run.status?.attempts ?? 1, err);
       if (!failure) throw err;
@@ -121,17 +127,34 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
   };
 
   // The view enumerates the focus's namespace; previous logs are fetched for its pods only.
-  const scopedLogs = async (focus: ReturnType<typeof focusOf>, namespace: string) => {
+  // From the caches, or from the API server through `lister` while they warm up.
+  const viewOf = async (
+    focus: ReturnType<typeof focusOf>,
+    namespace: string,
+    lister: ObjectLister | undefined,
+    prometheus: PromQuery | undefined,
+  ): Promise<ClusterView> => {
     const within = viewScope(focus);
     const from = within ?? namespace;
-    const pods = (live.get("Pod")?.list(from) ?? []) as V1Pod[];
-    return { within, logs: await previousLogs(mgr.kubeConfig, pods, from) };
+    const pods = lister ? await podsOf(lister, POD) : ((live.get("Pod")?.list(from) ?? []) as V1Pod[]);
+    const opts = {
+      logs: await previousLogs(mgr.kubeConfig, pods, from),
+      ...(prometheus ? { prometheus } : {}),
+    };
+    return lister ? liveView(lister, opts) : new StoreView(caches.readers, { namespace: within, ...opts });
   };
 
-  const diagnoseRun = async (run: DiagnosisRun, started: number, logger: Logger, signal: AbortSignal) => {
+  const diagnoseRun = async (
+    run: DiagnosisRun,
+    started: number,
+    logger: Logger,
+    signal: AbortSignal,
+    warmingUp: boolean,
+  ) => {
     const { namespace = "", name = "" } = run.metadata;
     const focus = focusOf(run);
-    const { within, logs } = await scopedLogs(focus, namespace);
+    const within = viewScope(focus);
+    const lister = warmingUp && within ? warmUpLister(mgr.kubeConfig, within, logger) : undefined;
     const config = await agentConfigFor(
       mgr.client,
       run,
@@ -139,11 +162,7 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
       configCache,
     );
     const { metrics: evidence, thresholds, prometheus } = await metricInputs(config, focus, opts.namespace);
-    const view = new StoreView(caches.readers, {
-      namespace: within,
-      logs,
-      ...(prometheus ? { prometheus } : {}),
-    });
+    const view = await viewOf(focus, namespace, lister, prometheus);
     const absent = missingTarget(view, focus, LIVE_KINDS);
     if (absent) return fail(run, absent, started, logger);
     const changes = caches.journal.recordsFor(within);
@@ -202,7 +221,12 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     });
     metrics.observe((finished - started) / 1000, root?.category, "completed");
     logger.info(
-      { run: `${namespace}/${name}`, category: root?.category, ms: finished - started },
+      {
+        run: `${namespace}/${name}`,
+        category: root?.category,
+        ms: finished - started,
+        fromApiServer: lister !== undefined,
+      },
       "Completed DiagnosisRun",
     );
     // Events are best-effort and never fail the run: written without holding a worker.

@@ -1,0 +1,39 @@
+/**
+ * Diagnosis while the caches still list: right after a start, the cluster-wide informers of
+ * pods and Events take seconds to list a large cluster (10k pods), and a run scoped to one
+ * namespace need not wait for them. Until every diagnosis cache has synced, such a run reads
+ * its namespace (and the cluster-scoped kinds, runbooks and NetworkPolicies in full, as the
+ * cached view does) straight from the API server, as `aisre diagnose --namespace` does.
+ * A run that looks at the whole cluster (a Node target) still waits for the caches.
+ */
+import type { KubeConfig, KubernetesObject, V1Pod } from "@kubernetes/client-node";
+import type { Logger } from "pino";
+import { apiLister } from "../../agents/diagnosis/live/api-lister.ts";
+import type { ObjectLister } from "../../agents/diagnosis/live/view.ts";
+import type { ResourceType } from "../../kube/kube-api.ts";
+
+// As the store view: listed whole even when the run looks at one namespace.
+const WHOLE_KINDS = new Set(["Runbook", "NetworkPolicy"]);
+
+/** Routes each kind to the namespace's list or the whole one, and lists each kind once per run. */
+export function warmLister(scoped: ObjectLister, whole: ObjectLister): ObjectLister {
+  const lists = new Map<string, Promise<readonly KubernetesObject[]>>();
+  return (rt: ResourceType) => {
+    let list = lists.get(rt.kind);
+    if (!list) {
+      list = Promise.resolve(WHOLE_KINDS.has(rt.kind) ? whole(rt) : scoped(rt));
+      lists.set(rt.kind, list);
+    }
+    return list;
+  };
+}
+
+/** The API lister of one run's namespace while the caches warm up. */
+export function warmUpLister(kc: KubeConfig, namespace: string, logger: Logger): ObjectLister {
+  return warmLister(apiLister(kc, namespace, logger), apiLister(kc, undefined, logger));
+}
+
+/** The namespace's pods from a lister (their previous logs are evidence). */
+export async function podsOf(list: ObjectLister, podType: ResourceType): Promise<V1Pod[]> {
+  return (await list(podType)) as V1Pod[];
+}
