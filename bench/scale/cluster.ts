@@ -3,6 +3,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import * as k8s from "@kubernetes/client-node";
+import { shareConnections } from "../../kube/connections.ts";
 
 const run = promisify(execFile);
 const GROUP = "aisre.io";
@@ -66,6 +67,9 @@ export class BenchCluster {
     this.kubeconfig = kubeconfig;
     const kc = new k8s.KubeConfig();
     kc.loadFromFile(kubeconfig);
+    // Like the operator and the sidecar: one connection pool, not a TLS handshake per request
+    // (which charged the API server for the load's own connections, creates and raw creates alike).
+    shareConnections(kc);
     this.core = kc.makeApiClient(k8s.CoreV1Api);
     this.apps = kc.makeApiClient(k8s.AppsV1Api);
     this.custom = kc.makeApiClient(k8s.CustomObjectsApi);
