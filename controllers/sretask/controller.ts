@@ -130,8 +130,12 @@ export function addSreTaskController(mgr: Manager, opts: SreTaskControllerOption
       { type: c?.type, target: c?.target, run: desired.metadata.name, ...classificationLog(decision) },
       "Accepted SreTask, classified it and created its DiagnosisRun",
     );
-    void mgr.recorder.normal(task, Reason.Accepted, verdict.message);
-    void mgr.recorder.normal(task, Reason.Diagnosing, `Created DiagnosisRun ${desired.metadata.name}`);
+    // One Event for the one write (an Event is an API write too): what was accepted, and the run.
+    void mgr.recorder.normal(
+      task,
+      Reason.Accepted,
+      `${verdict.message}; created DiagnosisRun ${desired.metadata.name}`,
+    );
   };
   // Rules first; the LLM only when they are unsure and the task's AgentConfig enables one.
   const classify = async (task: SreTask, log: Logger, signal: AbortSignal): Promise<void> => {
