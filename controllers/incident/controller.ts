@@ -1,4 +1,5 @@
 import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
+import { DiagnosisRunPhase } from "../../crds/index.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { ExponentialRateLimiter, ownerUidIndex } from "../../runtime/index.ts";
 import type { Database, DiagnosisInput } from "../../store/index.ts";
@@ -8,6 +9,8 @@ import { currentRunName } from "../sretask/episode.ts";
 import { diagnosisOf, incidentOf } from "./project.ts";
 import { recordGroupMembership } from "../../store/incident-groups.ts";
 import { groupMembershipOf } from "../storms/project.ts";
+
+const RUN_FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
 /** Options of the incident projection. */
 export interface IncidentProjectionOptions {
@@ -74,5 +77,9 @@ export function addIncidentProjection(
       maxConcurrentReconciles: 2,
       rateLimiter: () => new ExponentialRateLimiter(50, opts.maxRetryDelayMs ?? 30_000),
     })
-    .owns(runs, { group: SRETASK.group, kind: SRETASK.kind });
+    // Only a finished run is a diagnosis to record: a run's creation and its Running write
+    // (two events of every task) would each cost an upsert transaction that changes nothing.
+    .owns(runs, { group: SRETASK.group, kind: SRETASK.kind }, (e) =>
+      RUN_FINISHED.includes(e.obj.status?.phase ?? ""),
+    );
 }
