@@ -62,10 +62,12 @@ export class BenchCluster {
   readonly custom: k8s.CustomObjectsApi;
 
   readonly kubeconfig: string;
+  private readonly kc: k8s.KubeConfig;
 
   constructor(kubeconfig: string) {
     this.kubeconfig = kubeconfig;
     const kc = new k8s.KubeConfig();
+    this.kc = kc;
     kc.loadFromFile(kubeconfig);
     // Like the operator and the sidecar: one connection pool, not a TLS handshake per request
     // (which charged the API server for the load's own connections, creates and raw creates alike).
@@ -192,6 +194,62 @@ export class BenchCluster {
       labelSelector: `${BENCH_LABEL}=${batch}`,
     })) as { items: TaskView[] };
     return list.items;
+  }
+
+  /**
+   * Waits until n tasks of a batch are diagnosed (or the timeout passes), from one list and a
+   * watch: polling a list of 2,000 tasks every second loaded the API server being measured.
+   */
+  async waitForDiagnosed(batch: string, n: number, timeoutMs: number) {
+    const state = new Map<string, TaskView>();
+    const key = (t: TaskView) => `${t.metadata.namespace}/${t.metadata.name}`;
+    const count = () => {
+      const all = [...state.values()];
+      return {
+        done: all.filter(isDiagnosed).length,
+        failed: all.filter((t) => t.status?.phase === "Failed").length,
+      };
+    };
+    const deadline = performance.now() + timeoutMs;
+    const labelSelector = `${BENCH_LABEL}=${batch}`;
+    while (performance.now() < deadline) {
+      const list = (await this.custom.listClusterCustomObject({
+        group: GROUP,
+        version: VERSION,
+        plural: "sretasks",
+        labelSelector,
+      })) as {
+        items: TaskView[];
+        metadata: { resourceVersion: string };
+      };
+      state.clear();
+      for (const t of list.items) state.set(key(t), t);
+      if (count().done >= n) break;
+      // Until n are diagnosed, the deadline passes, or the watch ends (then list again).
+      await new Promise<void>((resolve) => {
+        let stop: AbortController | undefined;
+        const end = () => {
+          clearTimeout(timer);
+          stop?.abort();
+          resolve();
+        };
+        const timer = setTimeout(end, Math.max(0, deadline - performance.now()));
+        void new k8s.Watch(this.kc)
+          .watch(
+            `/apis/${GROUP}/${VERSION}/sretasks`,
+            { labelSelector, resourceVersion: list.metadata.resourceVersion, timeoutSeconds: 120 },
+            (type, obj: TaskView) => {
+              if (type === "DELETED") state.delete(key(obj));
+              else if (type === "ADDED" || type === "MODIFIED") state.set(key(obj), obj);
+              if (isDiagnosed(obj) && count().done >= n) end();
+            },
+            () => end(),
+          )
+          .then((c) => (stop = c), end);
+      });
+      if (count().done >= n) break;
+    }
+    return count();
   }
 
   /** Reads one SreTask, or undefined while it is not there. */

@@ -44,15 +44,7 @@ export async function taskBatch(
     const { ns, target } = placeOf(layout, offset + i);
     return cluster.task(ns, `${batch}-${offset + i}`, target, batch);
   });
-  let done = 0;
-  let failed = 0;
-  while (performance.now() - t0 < timeoutMs) {
-    const tasks = await cluster.tasks(batch);
-    done = tasks.filter(isDiagnosed).length;
-    failed = tasks.filter((t) => t.status?.phase === "Failed").length;
-    if (done >= n) break;
-    await sleep(1000);
-  }
+  const { done, failed } = await cluster.waitForDiagnosed(batch, n, timeoutMs - (performance.now() - t0));
   return { n, createMs, doneMs: performance.now() - t0, failed, missing: n - done };
 }
 
