@@ -43,30 +43,34 @@ describe("a diagnosis while the caches still list", () => {
     await proxy?.close();
   });
 
-  it("diagnoses a task from the API server while the Pod cache cannot list", { timeout: 300_000 }, async () => {
-    // The pods crash-loop before the operator starts, as on a cluster it is restarted on.
-    await eventually(async () => {
-      const pods = await cluster!.core.listNamespacedPod({ namespace: ns.name });
-      return pods.items.some((p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > 0);
-    }, 120_000);
-    proxy = await startHoldingProxy(await kubeUpstream(cluster!.kc));
-    proxy.hold({ name: "pod-cache-list", hold: "request", match: isPodList(ns.name) });
-    op = await startNamespaceOperator(cluster!, ns.name, { KUBECONFIG: proxyKubeconfig(proxy) });
-    const held = await proxy.waitForHeld("pod-cache-list", 60_000);
-    expect(held.request.path).toMatch(/limit=/); // the informer's paginated list
+  it(
+    "diagnoses a task from the API server while the Pod cache cannot list",
+    { timeout: 300_000 },
+    async () => {
+      // The pods crash-loop before the operator starts, as on a cluster it is restarted on.
+      await eventually(async () => {
+        const pods = await cluster!.core.listNamespacedPod({ namespace: ns.name });
+        return pods.items.some((p) => (p.status?.containerStatuses?.[0]?.restartCount ?? 0) > 0);
+      }, 120_000);
+      proxy = await startHoldingProxy(await kubeUpstream(cluster!.kc));
+      proxy.hold({ name: "pod-cache-list", hold: "request", match: isPodList(ns.name) });
+      op = await startNamespaceOperator(cluster!, ns.name, { KUBECONFIG: proxyKubeconfig(proxy) });
+      const held = await proxy.waitForHeld("pod-cache-list", 60_000);
+      expect(held.request.path).toMatch(/limit=/); // the informer's paginated list
 
-    await createTask(cluster!, sampleTask(ns.name, "while-listing"));
-    const task = await eventually(async () => {
-      const t = await readTask(cluster!, ns.name, "while-listing");
-      return t.status?.phase === "Diagnosed" && t;
-    }, 120_000);
-    expect(task.status?.rootCause?.category).toBe("CrashLoop");
-    expect(task.status?.rootCause?.resource.name).toBe("checkout");
+      await createTask(cluster!, sampleTask(ns.name, "while-listing"));
+      const task = await eventually(async () => {
+        const t = await readTask(cluster!, ns.name, "while-listing");
+        return t.status?.phase === "Diagnosed" && t;
+      }, 120_000);
+      expect(task.status?.rootCause?.category).toBe("CrashLoop");
+      expect(task.status?.rootCause?.resource.name).toBe("checkout");
 
-    // The Pod cache is still held: this diagnosis read the namespace from the API server.
-    expect(proxy.held.find((h) => h.rule === "pod-cache-list")?.dropped).toBe(false);
-    const completed = await op.waitForLog(/Completed DiagnosisRun/);
-    expect(completed.fromApiServer).toBe(true);
-    expect(proxy.forwarded.filter(isPodList(ns.name)).length).toBeGreaterThanOrEqual(1);
-  });
+      // The Pod cache is still held: this diagnosis read the namespace from the API server.
+      expect(proxy.held.find((h) => h.rule === "pod-cache-list")?.dropped).toBe(false);
+      const completed = await op.waitForLog(/Completed DiagnosisRun/);
+      expect(completed.fromApiServer).toBe(true);
+      expect(proxy.forwarded.filter(isPodList(ns.name)).length).toBeGreaterThanOrEqual(1);
+    },
+  );
 });
