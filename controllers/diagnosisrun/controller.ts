@@ -154,7 +154,10 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     const { namespace = "", name = "" } = run.metadata;
     const focus = focusOf(run);
     const within = viewScope(focus);
-    const lister = warmingUp && within ? warmUpLister(mgr.kubeConfig, within, logger) : undefined;
+    const lister =
+      warmingUp && within
+        ? warmUpLister(mgr.kubeConfig, within, (rt) => live.has(rt.kind), logger)
+        : undefined;
     const config = await agentConfigFor(
       mgr.client,
       run,

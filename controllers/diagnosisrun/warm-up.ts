@@ -28,9 +28,18 @@ export function warmLister(scoped: ObjectLister, whole: ObjectLister): ObjectLis
   };
 }
 
-/** The API lister of one run's namespace while the caches warm up. */
-export function warmUpLister(kc: KubeConfig, namespace: string, logger: Logger): ObjectLister {
-  return warmLister(apiLister(kc, namespace, logger), apiLister(kc, undefined, logger));
+/**
+ * The API lister of one run's namespace while the caches warm up. An optional kind the caches
+ * do not watch (cert-manager's, not served) reads as empty without asking: no 404 per run.
+ */
+export function warmUpLister(
+  kc: KubeConfig,
+  namespace: string,
+  watched: (rt: ResourceType) => boolean,
+  logger: Logger,
+): ObjectLister {
+  const list = warmLister(apiLister(kc, namespace, logger), apiLister(kc, undefined, logger));
+  return (rt) => (watched(rt) ? list(rt) : []);
 }
 
 /** The namespace's pods from a lister (their previous logs are evidence). */
