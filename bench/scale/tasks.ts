@@ -76,6 +76,8 @@ export async function restartLatency(
   timeoutMs = 300_000,
 ): Promise<{ op: OperatorRun; result: RestartResult }> {
   const { ns, target } = placeOf(layout, 7);
+  // A kept control plane (--keep) may hold the task of an earlier run.
+  name = `${name}-${Date.now().toString(36)}`;
   await cluster.task(ns, name, target, "restart");
   const op = await start();
   const workers = op.waitForWorkers(timeoutMs);
