@@ -196,4 +196,34 @@ export function similarityContract(db: () => Database): void {
     );
     await expect(incidentHistory(db(), { text: "x" }, { days: 0 })).rejects.toBeInstanceOf(StoreInputError);
   });
+
+  it("answers a storm of identical signatures with the newest of them, its own task left out", async () => {
+    // The same failure three times: identical normalized signatures (the line numbers fold).
+    const heap = (line: number) => [
+      `java.lang.OutOfMemoryError: Java heap space at Cart.add(Cart.java:${line})`,
+    ];
+    const storm = [
+      { task: "storm-1", days: 3, line: 42 },
+      { task: "storm-2", days: 2, line: 43 },
+      { task: "storm-3", days: 1, line: 44 },
+    ];
+    for (const p of storm)
+      await seed(
+        db(),
+        {
+          task: p.task,
+          days: p.days,
+          name: "cart",
+          category: "OOMKilled",
+          evidence: heap(p.line),
+        },
+        NOW,
+      );
+    // The words the store's signature reads: root cause, finding, evidence.
+    const text = `OOMKilled on Deployment shop/cart cart fails ${heap(7)[0]}`;
+    const newest = await similarIncidents(db(), { text, taskUid: "storm-3" }, 2);
+    expect(newest.map((h) => h.incident.taskUid)).toEqual(["storm-2", "storm-1"]);
+    expect(newest.every((h) => h.match === "signature" && h.similarity === 1)).toBe(true);
+    expect(tasks(await similarIncidents(db(), { text }, 10))).toEqual(["storm-1", "storm-2", "storm-3"]);
+  });
 }
