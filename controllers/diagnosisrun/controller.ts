@@ -88,18 +88,29 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
   // The AgentConfig controller's shared cache: the run's config without a GET when it covers both namespaces.
   const configCache = agentConfigCache(mgr, opts.namespace);
 
+  /**
+   * Waits for the diagnosis caches, except for a run scoped to a namespace while they still list
+   * (warm-up.ts): that one reads its namespace from the API server. True in that case.
+   */
+  const readyToDiagnose = async (run: DiagnosisRun, signal: AbortSignal): Promise<boolean> => {
+    await caches.discover();
+    const warmingUp =
+      viewScope(focusOf(run)) !== undefined && ![...live.values()].every((i) => i.hasSynced());
+    if (!warmingUp) await Promise.all([...live.values()].map((i) => i.waitForSync(signal)));
+    return warmingUp;
+  };
+
   const reconcile: Reconciler = async ({ namespace, name }, { signal, logger }) => {
     const cached = runs.get(namespace, name);
     if (!cached || cached.metadata.deletionTimestamp || FINISHED.includes(cached.status?.phase ?? "")) return;
-    await caches.discover();
-    // A run scoped to a namespace reads it from the API server while the caches still list (warm-up.ts).
-    const warmingUp =
-      viewScope(focusOf(cached)) !== undefined && ![...live.values()].every((i) => i.hasSynced());
-    if (!warmingUp) await Promise.all([...live.values()].map((i) => i.waitForSync(signal)));
+    const warmingUp = await readyToDiagnose(cached, signal);
     const started = Date.now();
-    const { obj: run } = await mgr.statusWriter.update(DIAGNOSISRUN, cached, (s) =>
-      markRunning(s, cached, started),
-    );
+    // The cache may lag the run's own completing write (its Running write queued the key again):
+    // a run the fresh object shows finished is never diagnosed twice.
+    const { obj: run } = await mgr.statusWriter.update(DIAGNOSISRUN, cached, (s, fresh) => {
+      if (!FINISHED.includes(s.phase ?? "")) markRunning(s, fresh, started);
+    });
+    if (FINISHED.includes(run.status?.phase ?? "")) return;
 
     try {
       await diagnoseRun(run, started, logger, signal, warmingUp);

@@ -11,6 +11,7 @@ import type { Logger } from "pino";
 import { apiLister } from "../../agents/diagnosis/live/api-lister.ts";
 import type { ObjectLister } from "../../agents/diagnosis/live/view.ts";
 import type { ResourceType } from "../../kube/kube-api.ts";
+import { cacheTransform } from "./live-cache.ts";
 
 // As the store view: listed whole even when the run looks at one namespace.
 const WHOLE_KINDS = new Set(["Runbook", "NetworkPolicy"]);
@@ -38,7 +39,15 @@ export function warmUpLister(
   watched: (rt: ResourceType) => boolean,
   logger: Logger,
 ): ObjectLister {
-  const list = warmLister(apiLister(kc, namespace, logger), apiLister(kc, undefined, logger));
+  // Shaped as the caches shape them: without last-applied-configuration (it holds literal env
+  // values a diagnosis and its LLM must never see), with managedFields compacted.
+  const shaped =
+    (lister: ObjectLister): ObjectLister =>
+    async (rt) => {
+      const shape = cacheTransform(rt);
+      return (await lister(rt)).map(shape).filter((o): o is KubernetesObject => o !== undefined);
+    };
+  const list = warmLister(shaped(apiLister(kc, namespace, logger)), shaped(apiLister(kc, undefined, logger)));
   return (rt) => (watched(rt) ? list(rt) : []);
 }
 
