@@ -5,7 +5,14 @@ import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { objectPath } from "../../runtime/index.ts";
 import { SRETASK } from "../../crds/resources.ts";
 import { agentConfigCache, lookupAgentConfig } from "../agentconfig/lookup.ts";
-import { NOTIFIED_ANNOTATION, notifiedKinds, notifiedToken, notifiedValue } from "./events.ts";
+import {
+  dueNotification,
+  NOTIFIED_ANNOTATION,
+  notifiedKinds,
+  notifiedToken,
+  notifiedValue,
+} from "./events.ts";
+import { groupingSettings } from "../storms/settings.ts";
 import { createStormGate } from "../storms/notify-gate.ts";
 
 /** Options of the notification controller. */
@@ -41,12 +48,10 @@ export function addNotificationController(
     const task = tasks.get(ns, name);
     const uid = `${ns}/${name}`;
     if (!task) return void (sentHere.delete(uid), storms.forget(uid));
-    const event = notificationFor(task);
-    if (!event) return;
+    const current = notificationFor(task);
+    if (!current) return;
     const local = sentHere.get(uid) ?? new Set<string>();
     const sent = [...new Set([...notifiedKinds(task), ...local])];
-    let token = notifiedToken(task, event.kind);
-    if (sent.includes(token) && !storms.mayUpdate(task, sent)) return;
     // From the shared cache when it covers the namespaces: a storm's tasks would each cost two GETs.
     const config = await lookupAgentConfig(
       mgr.client,
@@ -57,6 +62,9 @@ export function addNotificationController(
       },
       configs,
     );
+    const event = dueNotification(task, current, sent, groupingSettings(config) !== undefined);
+    let token = notifiedToken(task, event.kind);
+    if (sent.includes(token) && !storms.mayUpdate(task, sent)) return;
     const gate = storms.decide(task, config, sent, token);
     if (gate.action === "skip") return;
     if (gate.action === "hold") return { requeueAfter: gate.ms };

@@ -3,6 +3,7 @@
  * notify/events.ts's table).
  */
 import type { SreTask } from "../../crds/index.ts";
+import type { Notification } from "../../notify/index.ts";
 
 /** Annotation listing the notification kinds already sent for a task, so a restart does not resend them. */
 export const NOTIFIED_ANNOTATION = "aisre.io/notified";
@@ -23,4 +24,20 @@ export function notifiedValue(task: SreTask, sent: readonly string[], token: str
   const episode = task.status?.episode ?? 1;
   const episodeOf = (t: string) => Number(t.split("#")[1] ?? 1);
   return [...new Set([...sent.filter((t) => episodeOf(t) === episode), token])].join(",");
+}
+
+/**
+ * The notification to send now: the current phase's, except that a task already Diagnosed
+ * whose incident was never announced announces it first (the Diagnosed one follows on the next
+ * reconcile). A task's first step is one write, so the cache may show it Diagnosed before this
+ * controller saw it open. Grouped alert storms are left to their gate (one message per storm).
+ */
+export function dueNotification(
+  task: SreTask,
+  current: Notification,
+  sent: readonly string[],
+  grouped: boolean,
+): Notification {
+  if (grouped || current.kind !== "Diagnosed") return current;
+  return sent.includes(notifiedToken(task, "IncidentOpened")) ? current : { kind: "IncidentOpened", task };
 }
