@@ -1,5 +1,8 @@
 import type { CoreV1Event } from "@kubernetes/client-node";
 import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { afterEach, beforeAll, describe, expect } from "vitest";
 import { controlPlane, installCrds, itOnCluster, kubectl, useNamespace } from "../support/cluster.ts";
@@ -49,7 +52,11 @@ describe("aisre operator on the real control plane", () => {
       return items.find((e) => e.involvedObject?.name === "accept-me" && e.reason === "Accepted");
     });
     expect(acceptedEvent?.message).toMatch(/^Accepted /);
-    const listed = await kubectl(cluster!, ["get", "aisre", "-n", ns.name]);
+    // A fresh discovery cache: kubectl's disk cache is keyed by host:port, and a control plane
+    // started earlier on the same port (without these CRDs) left "aisre" resolving to nothing.
+    const cacheDir = await mkdtemp(path.join(tmpdir(), "kubectl-cache-"));
+    const listed = await kubectl(cluster!, ["get", "aisre", "-n", ns.name, "--cache-dir", cacheDir]);
+    await rm(cacheDir, { recursive: true, force: true });
     expect(listed.stdout).toMatch(/sretask\.aisre\.io\/accept-me\s.*(Accepted|Diagnosing|Diagnosed)/);
   });
 
