@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { StormCandidate } from "./group.ts";
-import { groupOf, groupStorms } from "./group.ts";
+import { groupsByTask, groupStorms } from "./group.ts";
 import { alertList, groupSummary } from "./summary.ts";
 
 const T0 = Date.parse("2026-12-07T01:00:00Z");
@@ -32,8 +32,8 @@ describe("groupStorms", () => {
       ["a", 2],
       ["late", 1],
     ]);
-    expect(groupOf(groups, "shop", "b")!.primary.name).toBe("a");
-    expect(groupOf(groups, "other", "b")).toBeUndefined();
+    expect(groupsByTask(groups).get("shop/b")!.primary.name).toBe("a");
+    expect(groupsByTask(groups).get("other/b")).toBeUndefined();
   });
 
   it("never mixes keys, namespaces or AgentConfigs: a node storm is one group per namespace", () => {

@@ -71,17 +71,6 @@ export function groupStorms(candidates: readonly StormCandidate[], windowMs: num
   return groups;
 }
 
-/** The group a task belongs to, if any. */
-export function groupOf(
-  groups: readonly StormGroup[],
-  namespace: string,
-  name: string,
-): StormGroup | undefined {
-  return groups.find(
-    (g) => g.namespace === namespace && (g.primary.name === name || g.members.some((m) => m.name === name)),
-  );
-}
-
 /** Every grouped task's group, by namespace and name: one lookup per task instead of a scan. */
 export function groupsByTask(groups: readonly StormGroup[]): Map<string, StormGroup> {
   const out = new Map<string, StormGroup>();
