@@ -4,7 +4,7 @@
 // is reconnecting while the browser's connection is cut; the read-only user gets no approve
 // button and a forced approve answers 403; the approver approves and the plan runs.
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect } from "vitest";
 import type { RemediationPlan, SreTask } from "../../crds/index.ts";
 import {
   chromiumMissing,
@@ -63,6 +63,11 @@ describe("web console in a real browser: an alert's incident, live, approved", (
       launchBrowser(),
     ]);
   }, 600_000);
+  // A finished test's pages go: open pages keep polling and streaming, and on two busy cores
+  // they slowed the next test's navigation past its timeout (CI, sign-out test).
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+  });
   afterAll(async () => {
     await stack?.llm?.release();
     for (const c of contexts) await c.close().catch(() => undefined);

@@ -3,7 +3,7 @@
 // ServiceAccount token, a refused token, the zh/en switch, every page for a read-only user, a
 // user without rights, and signing out (the old cookie is refused afterwards).
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect } from "vitest";
 import type { SreTask } from "../../crds/index.ts";
 import {
   chromiumMissing,
@@ -37,6 +37,11 @@ describe("web console in a real browser: identity, language, pages", () => {
     if (!cluster || chromiumMissing()) return;
     [stack, browser] = await Promise.all([startConsoleStack(cluster, ns.name), launchBrowser()]);
   }, 600_000);
+  // A finished test's pages go: open pages keep polling and streaming, and on two busy cores
+  // they slowed the next test's navigation past its timeout (CI, sign-out test).
+  afterEach(async () => {
+    for (const c of contexts.splice(0)) await c.close().catch(() => undefined);
+  });
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => undefined);
     await browser?.close();

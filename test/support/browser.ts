@@ -55,7 +55,9 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 
 /** Opens the console at baseUrl and signs in with token; resolves once the overview shows. */
 export async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
-  await page.goto(`${baseUrl}/`);
+  // The page's own test id is the readiness signal: "load" also waits for every asset, which on
+  // a loaded machine can exceed the navigation timeout although the sign-in form is usable.
+  await page.goto(`${baseUrl}/`, { waitUntil: "domcontentloaded" });
   await page.getByTestId("page-signin").waitFor();
   await page.getByTestId("token").fill(token);
   await page.getByTestId("signin").click();
@@ -68,7 +70,7 @@ export async function signIn(page: Page, baseUrl: string, token: string): Promis
 
 /** Goes to a hash route (e.g. "plans") and waits for its page root, data-testid page-<testid>. */
 export async function openPage(page: Page, baseUrl: string, route: string, testid = route): Promise<void> {
-  await page.goto(`${baseUrl}/#/${route}`);
+  await page.goto(`${baseUrl}/#/${route}`, { waitUntil: "domcontentloaded" });
   await page.getByTestId(`page-${testid}`).waitFor();
 }
 
