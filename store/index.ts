@@ -13,6 +13,7 @@ export { getIncident, listIncidents } from "./incident-queries.ts";
 export { similarIncidents, type SimilarIncident, type SimilarKeys } from "./similar-incidents.ts";
 export { incidentHistory, type IncidentHistory, type LastSimilar } from "./similar-history.ts";
 export { recordDiagnosis, recordRemediationAction } from "./history.ts";
+export { loadProjectionState, type ProjectionState, type StoredTaskState } from "./projection-state.ts";
 export { actionHistory, historyOf, type ActionHistory, type StepOutcome } from "./action-history.ts";
 export { incidentResolutions, type IncidentResolution } from "./incident-resolutions.ts";
 export { getChatSession, upsertChatSession } from "./chat.ts";

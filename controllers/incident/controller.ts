@@ -1,14 +1,23 @@
+import { Counter } from "prom-client";
 import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
 import { DiagnosisRunPhase } from "../../crds/index.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { ExponentialRateLimiter, ownerUidIndex } from "../../runtime/index.ts";
-import type { Database, DiagnosisInput } from "../../store/index.ts";
-import { isTransientStoreError, markDiagnosed, recordDiagnosis, upsertIncident } from "../../store/index.ts";
+import type { Database } from "../../store/index.ts";
+import {
+  isTransientStoreError,
+  loadProjectionState,
+  markDiagnosed,
+  recordDiagnosis,
+  upsertIncident,
+} from "../../store/index.ts";
 import { DIAGNOSISRUN, SRETASK } from "../../crds/resources.ts";
 import { currentRunName } from "../sretask/episode.ts";
 import { diagnosisOf, incidentOf } from "./project.ts";
 import { recordGroupMembership } from "../../store/incident-groups.ts";
 import { groupMembershipOf } from "../storms/project.ts";
+import { ProjectionMemory } from "./memory.ts";
+import type { ProjectionInput } from "./memory.ts";
 
 const RUN_FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
@@ -36,35 +45,61 @@ export function addIncidentProjection(
   const runs = mgr.informer<DiagnosisRun>(DIAGNOSISRUN, scope);
   runs.addIndex("owner", ownerUidIndex);
 
+  const memory = new ProjectionMemory(() => loadProjectionState(db));
+  const projections = new Counter({
+    name: "aisre_incident_projections_total",
+    help: "SreTask states projected into the incident store: written, or skipped as already stored.",
+    labelNames: ["outcome"],
+    registers: [mgr.metrics.registry],
+  });
+
+  /** The task with its finished runs; only the current episode's run sets the incident's diagnosis. */
+  const inputOf = (task: SreTask): ProjectionInput => {
+    const uid = task.metadata.uid ?? "";
+    const currentName = currentRunName(task);
+    const input: ProjectionInput = { task, diagnoses: [] };
+    for (const run of runs.byIndex("owner", uid)) {
+      const finished = diagnosisOf(run, uid);
+      if (!finished) continue;
+      input.diagnoses.push(finished);
+      if (run.metadata.name === currentName && finished.phase === "Completed") input.current = finished;
+    }
+    return input;
+  };
+
   const reconcile: Reconciler = async ({ namespace, name }, { logger }) => {
+    const key = `${namespace}/${name}`;
     const task = tasks.get(namespace, name);
-    if (!task?.metadata.uid) return;
+    if (!task?.metadata.uid) {
+      memory.forget(key);
+      return;
+    }
+    const input = inputOf(task);
     try {
+      if (await memory.holds(key, input)) {
+        projections.inc({ outcome: "skipped" });
+        return;
+      }
       await upsertIncident(db, incidentOf(task));
       if (task.spec.alert) await recordGroupMembership(db, groupMembershipOf(task));
-      // Every episode's finished run joins the diagnosis history (idempotent by run uid); only
-      // the current episode's run (status.diagnosisRunRef) sets the incident's diagnosis.
-      const current = currentRunName(task);
-      let diagnosis: DiagnosisInput | undefined;
-      for (const run of runs.byIndex("owner", task.metadata.uid)) {
-        const finished = diagnosisOf(run, task.metadata.uid);
-        if (finished) await recordDiagnosis(db, finished);
-        if (run.metadata.name === current) diagnosis = finished;
-      }
-      if (diagnosis?.phase !== "Completed") return;
-      await markDiagnosed(db, {
-        taskUid: task.metadata.uid,
-        diagnosisUid: diagnosis.diagnosisUid,
-        resourceVersion: diagnosis.resourceVersion,
-        diagnosedAt: diagnosis.completedAt ?? new Date(),
-        rootCause: diagnosis.rootCause,
-        category: diagnosis.category,
-        recommendedActions: diagnosis.recommendedActions,
-        diagnosisRef: diagnosis.name,
-      });
+      // Every episode's finished run joins the diagnosis history (idempotent by run uid).
+      for (const finished of input.diagnoses) await recordDiagnosis(db, finished);
+      const diagnosis = input.current;
+      if (diagnosis)
+        await markDiagnosed(db, {
+          taskUid: task.metadata.uid,
+          diagnosisUid: diagnosis.diagnosisUid,
+          resourceVersion: diagnosis.resourceVersion,
+          diagnosedAt: diagnosis.completedAt ?? new Date(),
+          rootCause: diagnosis.rootCause,
+          category: diagnosis.category,
+          recommendedActions: diagnosis.recommendedActions,
+          diagnosisRef: diagnosis.name,
+        });
+      memory.remember(key, input);
+      projections.inc({ outcome: "written" });
     } catch (err) {
-      if (isTransientStoreError(err))
-        logger.warn({ task: `${namespace}/${name}` }, "Incident store unavailable; will retry");
+      if (isTransientStoreError(err)) logger.warn({ task: key }, "Incident store unavailable; will retry");
       throw err;
     }
   };

@@ -3,9 +3,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../database.ts";
 import { getIncident } from "../incident-queries.ts";
 import { markDiagnosed, markResolved } from "../incident-status.ts";
+import { recordGroupMembership } from "../incident-groups.ts";
 import { upsertIncident } from "../incidents.ts";
+import { loadProjectionState } from "../projection-state.ts";
 import type { StoreHolder } from "./contract.ts";
 import { counts, incidentLife, openInput, project, resetStore, shuffled, snapshot } from "./fixtures.ts";
+import type { StoreEvent } from "./fixtures.ts";
 
 /** Registers these contract tests; `store.db` is open and empty before each. */
 export function projectionContract(store: StoreHolder): void {
@@ -195,6 +198,45 @@ export function projectionContract(store: StoreHolder): void {
       const incident = (await getIncident(db, { taskUid: "t1" }))?.incident;
       expect(incident).toMatchObject({ status: "resolved", resourceVersion: "11" });
       expect(incident?.resolvedAt?.toISOString()).toBe("2026-03-01T10:00:00.000Z");
+    });
+  });
+
+  describe("what the store holds (a restart's projection skips it)", () => {
+    it("reads each task's guarded resourceVersions, its diagnoses' and its storm membership's", async () => {
+      const events = [...incidentLife(1), ...incidentLife(2)];
+      await project(db, events);
+      await recordGroupMembership(db, {
+        taskUid: "task-2",
+        taskName: "alert-2",
+        namespace: "aisre-system",
+        resourceVersion: "99",
+        startedAt: "2026-03-01T08:00:00Z",
+        group: { key: "dep:orders-db", primary: "alert-2", role: "Primary" },
+      });
+      const newest = (kind: StoreEvent["kind"], uid: string): string =>
+        String(
+          Math.max(
+            ...events
+              .filter((e) => e.kind === kind && JSON.stringify(e.input).includes(`"${uid}"`))
+              .map((e) => Number((e.input as { resourceVersion?: string }).resourceVersion)),
+          ),
+        );
+      const state = await loadProjectionState(db);
+      expect([...state.tasks.keys()].sort()).toEqual(["task-1", "task-2"]);
+      expect(state.tasks.get("task-1")).toEqual({
+        incidentRv: newest("incident", "task-1"),
+        diagnosisRv: newest("diagnosed", "task-1"),
+      });
+      expect(state.tasks.get("task-2")).toMatchObject({ groupRv: "99" });
+      expect(state.diagnoses).toEqual(
+        new Map([
+          ["diag-1", newest("diagnosis", "diag-1")],
+          ["diag-2", newest("diagnosis", "diag-2")],
+        ]),
+      );
+      await db.exec("TRUNCATE incident_groups, incident_group_members");
+      await resetStore(db);
+      expect(await loadProjectionState(db)).toEqual({ tasks: new Map(), diagnoses: new Map() });
     });
   });
 }

@@ -91,4 +91,37 @@ describe("incident projection survives a PostgreSQL outage (real PostgreSQL, rea
     expect(diagnoses.map((r) => r.name).sort()).toEqual([...all].sort());
     expect(diagnoses.every((r) => Number(r.n) === 1)).toBe(true);
   });
+
+  it("after a restart skips every task the store already holds and still projects a new one", async () => {
+    const projections = async (op: OperatorProcess) => {
+      const port = Number((await op.waitForLog(/Serving metrics/)).port);
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      const count = (outcome: string) =>
+        Number(
+          new RegExp(`^aisre_incident_projections_total\\{outcome="${outcome}"\\} (\\d+)`, "m").exec(
+            text,
+          )?.[1] ?? 0,
+        );
+      return { written: count("written"), skipped: count("skipped") };
+    };
+    const held = await diagnosedCount();
+    expect(held).toBeGreaterThan(0);
+    operator!.proc.kill("SIGTERM");
+    await operator!.exited;
+    operator = startOperator(cluster!, {
+      AISRE_WATCH_NAMESPACE: ns.name,
+      AISRE_NAMESPACE: ns.name,
+      AISRE_LEADER_ELECT: "false",
+      AISRE_INCIDENT_STORE: "true",
+      DATABASE_URL: url,
+    });
+    await operator.waitForLog(/Started workers/);
+    await createTask(cluster!, sampleTask(ns.name, "after-restart"));
+    await eventually(async () => (await diagnosedCount()) === held + 1, 90_000);
+    // Every task the store held was skipped (one read at start); only the new one was written.
+    await eventually(async () => (await projections(operator!)).skipped >= held, 30_000);
+    const { written } = await projections(operator!);
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(held);
+  });
 });
