@@ -4,6 +4,7 @@ import { jitter, sleep, systemClock, type Clock, type TimerHandle } from "./cloc
 import { statusCode } from "../kube/kube-api.ts";
 import type { ListWatcher, WatchParams } from "../kube/list-watch.ts";
 import { Store, keyOf, type IndexFunc } from "./store.ts";
+import type { StringInterner } from "./intern.ts";
 import { openWatch, type WatchEnd } from "./watch-session.ts";
 
 /** Callbacks for cache changes; a resync calls onUpdate(obj, obj). */
@@ -31,6 +32,8 @@ export interface InformerOptions<T> {
   random?: () => number;
   /** Reshapes every object before it is stored (client-go SetTransform); see setTransform. */
   transform?: Transform<T>;
+  /** Shares the string values of stored objects with every other cache using the same interner. */
+  interner?: StringInterner;
 }
 
 /**
@@ -69,6 +72,7 @@ export class Informer<T extends KubernetesObject> {
   private endWatch: (() => void) | undefined;
   private resyncTimer: TimerHandle | undefined;
   private transform: Transform<T> | undefined;
+  private readonly interner: StringInterner | undefined;
 
   constructor(opts: InformerOptions<T>) {
     this.lw = opts.listWatcher;
@@ -82,6 +86,7 @@ export class Informer<T extends KubernetesObject> {
     this.minWatchTimeoutSeconds = opts.minWatchTimeoutSeconds ?? 300;
     this.random = opts.random ?? Math.random;
     this.transform = opts.transform;
+    this.interner = opts.interner;
   }
 
   /**
@@ -93,7 +98,7 @@ export class Informer<T extends KubernetesObject> {
     for (const key of this.store.keys()) {
       const obj = this.store.getByKey(key) as T;
       const shaped = this.reshape(obj);
-      if (shaped) this.store.upsert(shaped);
+      if (shaped) this.store.upsert(this.interner?.intern(shaped) ?? shaped);
       else this.store.remove(key);
     }
   }
@@ -280,6 +285,7 @@ export class Informer<T extends KubernetesObject> {
 
   private apply(raw: T): void {
     const obj = this.reshape(raw);
+    this.interner?.intern(obj);
     if (!obj) {
       const gone = this.store.remove(keyOf(raw));
       if (gone) this.emit("onDelete", gone);

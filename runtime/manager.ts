@@ -8,6 +8,7 @@ import { Controller, type ControllerOptions } from "./controller.ts";
 import { EventRecorder, coreEventClient } from "./events.ts";
 import { Informer } from "./informer.ts";
 import { compactMetadata } from "./transform.ts";
+import { StringInterner } from "./intern.ts";
 import { API_GROUP } from "../crds/api.ts";
 import { shareConnections } from "../kube/connections.ts";
 import { KubeClient, type ResourceType } from "../kube/kube-api.ts";
@@ -30,6 +31,8 @@ export class Manager {
   private readonly opts: ManagerOptions;
   private readonly clock: Clock;
   private readonly informers = new Map<string, Informer<KubernetesObject>>();
+  /** One copy of each short string value across all caches (runtime/intern.ts). */
+  private readonly interner = new StringInterner();
   private readonly controllers: Controller<KubernetesObject>[] = [];
   private readonly servers: RunningServer[] = [];
   private kc: KubeConfig | undefined;
@@ -101,6 +104,7 @@ export class Manager {
         clock: this.clock,
         // The operator's own kinds: a finished DiagnosisRun's managedFields weigh as much as its status.
         transform: rt.group === API_GROUP ? compactMetadata : undefined,
+        interner: this.interner,
       });
       this.informers.set(key, informer);
       if (this.state === "running") informer.start();

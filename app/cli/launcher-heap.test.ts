@@ -1,5 +1,6 @@
 // bin/aisre.mjs gives `aisre operator` fixed V8 semi-spaces (the young generation otherwise grows
-// with the host's memory), re-executing itself in place, unless the user already set them.
+// with the host's memory), a bounded old-generation growth and two malloc arenas, re-executing
+// itself in place, unless the user already set them.
 import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,18 +15,24 @@ const probe = path.join(tmpdir(), `aisre-heap-probe-${process.pid}.mjs`);
 writeFileSync(
   probe,
   `const again = !!process.env.AISRE_PROBE_SEEN;
-const report = () => { console.log(JSON.stringify({ pid: process.pid, again, flags: process.execArgv.filter((a) => a.startsWith("--max-semi")) })); process.exit(0); };
+const report = () => { console.log(JSON.stringify({ pid: process.pid, again, flags: process.execArgv.filter((a) => /^--(max-semi|heap-growing)/.test(a)), arenas: process.env.MALLOC_ARENA_MAX ?? null })); process.exit(0); };
 if (again) report();
 process.env.AISRE_PROBE_SEEN = "1";
 setImmediate(report);
 `,
 );
 
-function launch(args: string[], nodeArgs: string[] = [], nodeOptions = ""): Record<string, unknown> {
+function launch(
+  args: string[],
+  nodeArgs: string[] = [],
+  nodeOptions = "",
+  extraEnv: Record<string, string> = {},
+): Record<string, unknown> {
+  const { MALLOC_ARENA_MAX: _arenas, ...inherited } = process.env;
   const r = spawnSync(process.execPath, [...nodeArgs, "--import", probe, "bin/aisre.mjs", ...args], {
     cwd: root,
     encoding: "utf8",
-    env: { ...process.env, NODE_OPTIONS: nodeOptions, AISRE_PROBE_SEEN: "" },
+    env: { ...inherited, NODE_OPTIONS: nodeOptions, AISRE_PROBE_SEEN: "", ...extraEnv },
     timeout: 30_000,
   });
   expect(r.status, r.stderr).toBe(0);
@@ -34,17 +41,28 @@ function launch(args: string[], nodeArgs: string[] = [], nodeOptions = ""): Reco
 }
 
 describe("aisre launcher heap flags", { timeout: 60_000 }, () => {
-  it("re-executes the operator in place with 16 MiB semi-spaces", () => {
+  const ours = ["--max-semi-space-size=16", "--heap-growing-percent=50"];
+
+  it("re-executes the operator in place with 16 MiB semi-spaces, 50 % heap growth and two malloc arenas", () => {
     const out = launch(["operator"]);
-    expect(out).toMatchObject({ again: true, samePid: true, flags: ["--max-semi-space-size=16"] });
+    expect(out).toMatchObject({ again: true, samePid: true, flags: ours, arenas: "2" });
   });
 
-  it("keeps a semi-space size given on the command line or in NODE_OPTIONS, and leaves other commands alone", () => {
+  it("keeps what the user gave (command line, NODE_OPTIONS, environment), and leaves other commands alone", () => {
     expect(launch(["operator"], ["--max-semi-space-size=8"])).toMatchObject({
-      again: false,
-      flags: ["--max-semi-space-size=8"],
+      again: true,
+      flags: ["--heap-growing-percent=50", "--max-semi-space-size=8"],
     });
-    expect(launch(["operator"], [], "--max-semi-space-size=8")).toMatchObject({ again: false, flags: [] });
-    expect(launch(["version"])).toMatchObject({ again: false, flags: [] });
+    expect(launch(["operator"], [], "--max-semi-space-size=8")).toMatchObject({
+      again: true,
+      flags: ["--heap-growing-percent=50"],
+    });
+    const all = ["--max-semi-space-size=8", "--heap-growing-percent=100"];
+    expect(launch(["operator"], all, "", { MALLOC_ARENA_MAX: "4" })).toMatchObject({
+      again: false,
+      flags: all,
+      arenas: "4",
+    });
+    expect(launch(["version"])).toMatchObject({ again: false, flags: [], arenas: null });
   });
 });

@@ -25,6 +25,14 @@ process.on("SIGUSR2", () => {
   console.error(
     `heap-snap: rss ${mib(mem.rss)} MiB (peak ${Math.round(peakKb / 1024)}), heap used ${mib(mem.heapUsed)} / total ${mib(mem.heapTotal)} MiB, external ${mib(mem.external)} MiB; cpu ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, gc ${(gcMs / 1000).toFixed(2)} s in ${gcs} pauses`,
   );
+  if (typeof globalThis.gc === "function") {
+    // NODE_OPTIONS=--expose-gc: the live heap, garbage collected.
+    for (let i = 0; i < 3; i++) globalThis.gc();
+    const live = process.memoryUsage();
+    console.error(
+      `heap-snap: after a full GC: rss ${mib(live.rss)} MiB, heap used ${mib(live.heapUsed)} / total ${mib(live.heapTotal)} MiB`,
+    );
+  }
   const file = process.env.AISRE_HEAP_OUT ?? `/tmp/aisre-${process.pid}-${Date.now()}.heapsnapshot`;
   if (file === "-") return;
   const started = Date.now();
