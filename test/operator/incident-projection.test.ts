@@ -30,6 +30,14 @@ describe("incident projection survives a PostgreSQL outage (real PostgreSQL, rea
       await client.end();
     }
   };
+  const start = () =>
+    startOperator(cluster!, {
+      AISRE_WATCH_NAMESPACE: ns.name,
+      AISRE_NAMESPACE: ns.name,
+      AISRE_LEADER_ELECT: "false",
+      AISRE_INCIDENT_STORE: "true",
+      DATABASE_URL: url,
+    });
   const diagnosedCount = async () =>
     Number(
       (
@@ -49,13 +57,7 @@ describe("incident projection survives a PostgreSQL outage (real PostgreSQL, rea
     url = await pgScript("url");
     await installCrds(cluster);
     await createSampleTarget(cluster, ns.name);
-    operator = startOperator(cluster, {
-      AISRE_WATCH_NAMESPACE: ns.name,
-      AISRE_NAMESPACE: ns.name,
-      AISRE_LEADER_ELECT: "false",
-      AISRE_INCIDENT_STORE: "true",
-      DATABASE_URL: url,
-    });
+    operator = start();
     await operator.waitForLog(/Started workers/);
   });
   afterAll(async () => {
@@ -108,13 +110,7 @@ describe("incident projection survives a PostgreSQL outage (real PostgreSQL, rea
     expect(held).toBeGreaterThan(0);
     operator!.proc.kill("SIGTERM");
     await operator!.exited;
-    operator = startOperator(cluster!, {
-      AISRE_WATCH_NAMESPACE: ns.name,
-      AISRE_NAMESPACE: ns.name,
-      AISRE_LEADER_ELECT: "false",
-      AISRE_INCIDENT_STORE: "true",
-      DATABASE_URL: url,
-    });
+    operator = start();
     await operator.waitForLog(/Started workers/);
     await createTask(cluster!, sampleTask(ns.name, "after-restart"));
     await eventually(async () => (await diagnosedCount()) === held + 1, 90_000);
