@@ -6,6 +6,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BenchCluster, hack } from "./cluster.ts";
+import { cpuBetween, cpuSample } from "./cpu.ts";
 import { OperatorRun } from "./operator.ts";
 import { taskBatch } from "./tasks.ts";
 
@@ -35,13 +36,21 @@ try {
   await op.settle(2_000);
   const batch = `probe-${Date.now().toString(36)}`;
   const layout = { namespaces, deploymentsPerNamespace: 51, concurrency: 32, taskTimeoutMs: 900_000 };
+  const cpuBefore = cpuSample();
   const r = await taskBatch(cluster, layout, batch, n, 0);
+  const cpu = cpuBetween(cpuBefore, cpuSample());
   console.log(
     `${r.n} tasks in ${(r.doneMs / 1000).toFixed(1)} s: ${(r.n / (r.doneMs / 1000)).toFixed(2)} /s`,
   );
-  op.proc.kill("SIGUSR2");
-  await new Promise((r) => setTimeout(r, 1000));
   console.log(JSON.stringify(await op.memory()));
+  const total = cpu.reduce((sum, [, s]) => sum + s, 0);
+  console.log(`CPU during the burst: ${total.toFixed(1)} s (${((total / r.doneMs) * 1000).toFixed(2)} cores)`);
+  for (const [program, s] of cpu) console.log(`  ${s.toFixed(1).padStart(6)} s  ${(s / r.n * 1000).toFixed(1).padStart(6)} ms/task  ${program}`);
+  // SIGUSR2 ends a Node process that has no handler: only a preload (--import) installs one.
+  if (process.env.NODE_OPTIONS?.includes("--import")) {
+    op.proc.kill("SIGUSR2");
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   await cluster.deleteTasks(namespaces, batch);
 } finally {
   await op.stop();

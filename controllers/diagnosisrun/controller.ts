@@ -1,7 +1,7 @@
-import type { V1Pod } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { diagnose } from "../../agents/diagnosis/diagnose.ts";
 import { LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
+import { logCandidates } from "../../agents/diagnosis/log-candidates.ts";
 import { StoreView } from "../../agents/diagnosis/live/store-view.ts";
 import { liveView, viewScope, type ObjectLister } from "../../agents/diagnosis/live/view.ts";
 import type { ClusterView, PromQuery } from "../../agents/diagnosis/view.ts";
@@ -16,16 +16,15 @@ import { focusOf } from "./focus.ts";
 import { metricInputs } from "./metric-step.ts";
 import { agentConfigCache } from "../agentconfig/lookup.ts";
 import { agentConfigFor, consultLLM } from "./llm-step.ts";
-import { previousLogs } from "./pod-logs.ts";
+import { MAX_LOG_PODS, previousLogs } from "./pod-logs.ts";
 import { boundedResult, clip } from "./result-status.ts";
 import { exhaustedAttempts, markFailed, missingTarget, type RunFailure } from "./failure.ts";
 import { EVENT_BOUNDS_ENV, parseEventBounds, type EventBounds } from "./event-bounds.ts";
 import { liveCaches } from "./live-cache.ts";
-import { podsOf, warmUpLister } from "./warm-up.ts";
+import { warmUpLister } from "./warm-up.ts";
 import { confirmRbac } from "./access-review.ts";
 import { announceSimilar, applySimilar, lookupSimilar, type IncidentStore } from "./similar-step.ts";
 
-const POD = LIVE_KINDS.find((k) => k.kind === "Pod")!;
 const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
 
 /** Options of the DiagnosisRun controller. */
@@ -137,8 +136,8 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     await mgr.recorder.warning(run, failure.reason, bounded.message);
   };
 
-  // The view enumerates the focus's namespace; previous logs are fetched for its pods only.
-  // From the caches, or from the API server through `lister` while they warm up.
+  // The view enumerates the focus's namespace, from the caches or, while they warm up, from the
+  // API server through `lister`; previous logs are read for the pods the focus makes relevant.
   const viewOf = async (
     focus: ReturnType<typeof focusOf>,
     namespace: string,
@@ -146,13 +145,13 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     prometheus: PromQuery | undefined,
   ): Promise<ClusterView> => {
     const within = viewScope(focus);
-    const from = within ?? namespace;
-    const pods = lister ? await podsOf(lister, POD) : ((live.get("Pod")?.list(from) ?? []) as V1Pod[]);
-    const opts = {
-      logs: await previousLogs(mgr.kubeConfig, pods, from),
-      ...(prometheus ? { prometheus } : {}),
-    };
-    return lister ? liveView(lister, opts) : new StoreView(caches.readers, { namespace: within, ...opts });
+    const opts = prometheus ? { prometheus } : {};
+    const view = lister
+      ? await liveView(lister, opts)
+      : new StoreView(caches.readers, { namespace: within, ...opts });
+    const pods = logCandidates(view, focus, within ?? namespace, MAX_LOG_PODS);
+    view.addLogs(await previousLogs(mgr.kubeConfig, pods));
+    return view;
   };
 
   const diagnoseRun = async (

@@ -10,12 +10,18 @@ import { liveIndexes } from "../../agents/diagnosis/live/indexes.ts";
 import { isOptionalKind, LIVE_KINDS } from "../../agents/diagnosis/live/kinds.ts";
 import type { KindReader } from "../../agents/diagnosis/live/store-view.ts";
 import { leanTransform } from "../../agents/diagnosis/live/transforms.ts";
+import { API_GROUP_VERSION } from "../../crds/api.ts";
 import { statusCode } from "../../kube/kube-api.ts";
 import type { Informer, Manager, ResourceType } from "../../runtime/index.ts";
 import type { Transform } from "../../runtime/informer.ts";
 import { compactManagedFields, stripMetadata } from "../../runtime/transform.ts";
 import { ChangeJournal, JOURNAL_KINDS, parseJournalBounds } from "./change-journal.ts";
 import { EventCacheBounds, type EventBounds } from "./event-bounds.ts";
+
+// The operator's own Events (about five per task; in an alert storm most of the cluster's) are
+// never evidence: the API server leaves them out of the list and the watch, so a start does not
+// page through them. event-bounds.ts still drops any other version's.
+const NOT_OWN_EVENTS = `involvedObject.apiVersion!=${API_GROUP_VERSION}`;
 
 /** Sees every raw object (managedFields and ConfigMap data still present) before it is reshaped. */
 export type RawTap = (obj: KubernetesObject) => void;
@@ -90,7 +96,7 @@ export function liveCaches(
   const add = (rt: ResourceType): Informer<KubernetesObject> => {
     let informer = setUp.get(rt.kind);
     if (!informer) {
-      const fresh = mgr.informer(rt, scope);
+      const fresh = mgr.informer(rt, rt.kind === "Event" ? { ...scope, fieldSelector: NOT_OWN_EVENTS } : scope);
       const tap = JOURNAL_KINDS.has(rt.kind) ? journal.tap(rt.kind, () => fresh.hasSynced()) : undefined;
       if (rt.kind === "Event") {
         events = new EventCacheBounds(fresh, bounds);

@@ -1,6 +1,9 @@
-import { CoreV1Api, type KubeConfig, type V1Pod } from "@kubernetes/client-node";
+import { CoreV1Api, type KubeConfig } from "@kubernetes/client-node";
+import { crashingContainers } from "../../agents/diagnosis/log-candidates.ts";
+import type { Pod } from "../../agents/diagnosis/k8s.ts";
 
-const MAX_PODS = 3;
+/** At most this many pods' previous logs per diagnosis (agents/diagnosis/log-candidates.ts chooses whose). */
+export const MAX_LOG_PODS = 3;
 const TAIL_LINES = 50;
 const LIMIT_BYTES = 16_384;
 const TIMEOUT_MS = 3_000;
@@ -12,31 +15,18 @@ function withTimeout<T>(p: Promise<T>): Promise<T | undefined> {
   return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
 }
 
-function crashingContainers(pod: V1Pod): string[] {
-  return (pod.status?.containerStatuses ?? [])
-    .filter((c) => (c.restartCount ?? 0) > 0 || c.state?.waiting?.reason === "CrashLoopBackOff")
-    .map((c) => c.name);
-}
-
 /**
- * Fetches the previous-run log tail of crashing containers in one namespace, keyed as the
- * snapshot contract keys them ("ns/pod/container:previous"). Bounded in pods, lines and
+ * Fetches the previous-run log tail of the crashing containers of the chosen pods, keyed as
+ * the snapshot contract keys them ("ns/pod/container:previous"). Bounded in pods, lines and
  * bytes; a log that cannot be read is an evidence gap, never an error.
  */
-export async function previousLogs(
-  kc: KubeConfig,
-  pods: readonly V1Pod[],
-  namespace: string,
-): Promise<Record<string, string>> {
+export async function previousLogs(kc: KubeConfig, pods: readonly Pod[]): Promise<Record<string, string>> {
   const api = kc.makeApiClient(CoreV1Api);
   const logs: Record<string, string> = {};
-  const candidates = pods
-    .filter((p) => p.metadata?.namespace === namespace && crashingContainers(p).length > 0)
-    .slice(0, MAX_PODS);
   await Promise.all(
-    candidates.flatMap((pod) =>
+    pods.slice(0, MAX_LOG_PODS).flatMap((pod) =>
       crashingContainers(pod).map(async (container) => {
-        const name = pod.metadata?.name ?? "";
+        const { name = "", namespace = "" } = pod.metadata ?? {};
         try {
           const text = await withTimeout(
             api.readNamespacedPodLog({

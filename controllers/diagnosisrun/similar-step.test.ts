@@ -89,7 +89,7 @@ describe("recallSimilarIncidents", () => {
   }, 60_000);
   afterAll(async () => db?.close());
 
-  it("writes status.history and a SeenBefore Event on the run and its SreTask, in English and Chinese", async () => {
+  it("writes status.history and one SeenBefore Event, on the run's SreTask, in English and Chinese", async () => {
     const { mgr, events } = fakeManager();
     const run = runOf("payments-1");
     const evidence = REFUSED("10.96.0.9", "payments-6b8d9c7f4-qz5ll", new Date().toISOString());
@@ -101,12 +101,19 @@ describe("recallSimilarIncidents", () => {
       last: { task: "aisre-system/en-1", match: "signature", action: "RolloutUndo", outcome: "verified" },
     });
     expect(run.status?.history?.last?.similarity).toBeGreaterThan(0.6);
-    expect(events.map((e) => [e.type, e.kind, e.reason])).toEqual([
-      ["Normal", "DiagnosisRun", "SeenBefore"],
-      ["Normal", "SreTask", "SeenBefore"],
-    ]);
-    expect(events[1]!.name).toBe("payments-down");
+    expect(events.map((e) => [e.type, e.kind, e.reason])).toEqual([["Normal", "SreTask", "SeenBefore"]]);
+    expect(events[0]!.name).toBe("payments-down");
     expect(events[0]!.message).toContain("30 天内出现过 2 次；上次由 RolloutUndo 解决，已验证");
+  });
+
+  it("puts the SeenBefore Event on a run that no SreTask owns", async () => {
+    const { mgr, events } = fakeManager();
+    const run = runOf("payments-4");
+    delete run.metadata.ownerReferences;
+    const evidence = REFUSED("10.96.0.9", "payments-6b8d9c7f4-qz5ll", new Date().toISOString());
+    await recallSimilarIncidents(mgr, run, resultOf(evidence), db, log);
+    expect(run.status?.history?.seen).toBe(2);
+    expect(events.map((e) => [e.kind, e.name, e.reason])).toEqual([["DiagnosisRun", "payments-4", "SeenBefore"]]);
   });
 
   it("says when nothing like it was seen, without an Event", async () => {

@@ -107,7 +107,11 @@ export function applySimilar(s: DiagnosisRunStatus, found: SimilarLookup): void 
   s.evidenceGaps = [...(s.evidenceGaps ?? []), gap];
 }
 
-/** Logs a lookup written into the run's status, with a SeenBefore Event (run and task) or an EvidenceGap one. */
+/**
+ * Logs a lookup written into the run's status, with one SeenBefore Event (on the SreTask the user
+ * watches, else on the run) or an EvidenceGap one. In an alert storm every task is seen before:
+ * one Event a task, not two (each is an API write); the run carries it in status.history.
+ */
 export async function announceSimilar(
   mgr: Manager,
   run: DiagnosisRun,
@@ -124,14 +128,12 @@ export async function announceSimilar(
   logger.info({ run: at, seen: history.seen, days: history.days }, "Looked up similar incidents");
   if (history.seen === 0) return;
   const message = clip(`${statusHistory(history).summary} / ${historySummary(history, "zh")}`, 1024);
-  await mgr.recorder.normal(run, SEEN_BEFORE, message);
-  const task = taskOf(run);
-  if (task) await mgr.recorder.normal(task, SEEN_BEFORE, message);
+  await mgr.recorder.normal(taskOf(run) ?? run, SEEN_BEFORE, message);
 }
 
 /**
  * Looks up similar past incidents for a completed run and writes status.history (and, when it
- * was seen before, a SeenBefore Event on the run and its SreTask) in a write of its own. The
+ * was seen before, a SeenBefore Event on its SreTask) in a write of its own. The
  * DiagnosisRun controller instead puts the lookup into its completing write. Never throws.
  */
 export async function recallSimilarIncidents(

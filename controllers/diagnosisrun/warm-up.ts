@@ -6,7 +6,7 @@
  * cached view does) straight from the API server, as `aisre diagnose --namespace` does.
  * A run that looks at the whole cluster (a Node target) still waits for the caches.
  */
-import type { KubeConfig, KubernetesObject, V1Pod } from "@kubernetes/client-node";
+import type { KubeConfig, KubernetesObject } from "@kubernetes/client-node";
 import type { Logger } from "pino";
 import { apiLister } from "../../agents/diagnosis/live/api-lister.ts";
 import type { ObjectLister } from "../../agents/diagnosis/live/view.ts";
@@ -49,9 +49,4 @@ export function warmUpLister(
     };
   const list = warmLister(shaped(apiLister(kc, namespace, logger)), shaped(apiLister(kc, undefined, logger)));
   return (rt) => (watched(rt) ? list(rt) : []);
-}
-
-/** The namespace's pods from a lister (their previous logs are evidence). */
-export async function podsOf(list: ObjectLister, podType: ResourceType): Promise<V1Pod[]> {
-  return (await list(podType)) as V1Pod[];
 }

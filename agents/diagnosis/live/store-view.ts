@@ -201,4 +201,9 @@ export class StoreView implements ClusterView {
   log(namespace: string, pod: string, container: string, previous = false): string | undefined {
     return this.logs.get(`${namespace}/${pod}/${container}${previous ? ":previous" : ""}`);
   }
+
+  /** Adds container logs (keyed "ns/pod/container[:previous]") read after the view chose whose; redacted. */
+  addLogs(logs: Record<string, string>): void {
+    for (const [k, text] of Object.entries(logs)) this.logs.set(k, redactText(text));
+  }
 }
