@@ -15,7 +15,7 @@ const probe = path.join(tmpdir(), `aisre-heap-probe-${process.pid}.mjs`);
 writeFileSync(
   probe,
   `const again = !!process.env.AISRE_PROBE_SEEN;
-const report = () => { console.log(JSON.stringify({ pid: process.pid, again, flags: process.execArgv.filter((a) => /^--(max-semi|heap-growing)/.test(a)), arenas: process.env.MALLOC_ARENA_MAX ?? null })); process.exit(0); };
+const report = () => { console.log(JSON.stringify({ pid: process.pid, again, flags: process.execArgv.filter((a) => /^--(max-semi|heap-growing)/.test(a)), arenas: process.env.MALLOC_ARENA_MAX ?? null, mmap: process.env.MALLOC_MMAP_THRESHOLD_ ?? null, trim: process.env.MALLOC_TRIM_THRESHOLD_ ?? null })); process.exit(0); };
 if (again) report();
 process.env.AISRE_PROBE_SEEN = "1";
 setImmediate(report);
@@ -28,7 +28,12 @@ function launch(
   nodeOptions = "",
   extraEnv: Record<string, string> = {},
 ): Record<string, unknown> {
-  const { MALLOC_ARENA_MAX: _arenas, ...inherited } = process.env;
+  const {
+    MALLOC_ARENA_MAX: _arenas,
+    MALLOC_MMAP_THRESHOLD_: _mmap,
+    MALLOC_TRIM_THRESHOLD_: _trim,
+    ...inherited
+  } = process.env;
   const r = spawnSync(process.execPath, [...nodeArgs, "--import", probe, "bin/aisre.mjs", ...args], {
     cwd: root,
     encoding: "utf8",
@@ -43,9 +48,16 @@ function launch(
 describe("aisre launcher heap flags", { timeout: 60_000 }, () => {
   const ours = ["--max-semi-space-size=16", "--heap-growing-percent=50"];
 
-  it("re-executes the operator in place with 16 MiB semi-spaces, 50 % heap growth and two malloc arenas", () => {
+  it("re-executes the operator in place with 16 MiB semi-spaces, 50 % heap growth, two malloc arenas and a fixed mmap threshold", () => {
     const out = launch(["operator"]);
-    expect(out).toMatchObject({ again: true, samePid: true, flags: ours, arenas: "2" });
+    expect(out).toMatchObject({
+      again: true,
+      samePid: true,
+      flags: ours,
+      arenas: "2",
+      mmap: "131072",
+      trim: "131072",
+    });
   });
 
   it("keeps what the user gave (command line, NODE_OPTIONS, environment), and leaves other commands alone", () => {
@@ -58,11 +70,19 @@ describe("aisre launcher heap flags", { timeout: 60_000 }, () => {
       flags: ["--heap-growing-percent=50"],
     });
     const all = ["--max-semi-space-size=8", "--heap-growing-percent=100"];
-    expect(launch(["operator"], all, "", { MALLOC_ARENA_MAX: "4" })).toMatchObject({
+    const malloc = { MALLOC_ARENA_MAX: "4", MALLOC_MMAP_THRESHOLD_: "65536", MALLOC_TRIM_THRESHOLD_: "0" };
+    expect(launch(["operator"], all, "", malloc)).toMatchObject({
       again: false,
       flags: all,
       arenas: "4",
+      mmap: "65536",
+      trim: "0",
     });
-    expect(launch(["version"])).toMatchObject({ again: false, flags: [], arenas: null });
+    expect(launch(["operator"], all, "", { MALLOC_ARENA_MAX: "4" })).toMatchObject({
+      again: true,
+      arenas: "4",
+      mmap: "131072",
+    });
+    expect(launch(["version"])).toMatchObject({ again: false, flags: [], arenas: null, mmap: null });
   });
 });
