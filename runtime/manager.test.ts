@@ -195,4 +195,48 @@ describe("Manager", () => {
     expect(await r.exit).toBe(1);
     await expect(r.mgr.start()).rejects.toThrow(/cannot start/);
   });
+
+  it("starts a deferred informer only once the other informers have listed", async () => {
+    const PODS: ResourceType = { group: "", version: "v1", kind: "Pod", plural: "pods", namespaced: true };
+    const tasks = new FakeListWatcher();
+    const pods = new FakeListWatcher();
+    tasks.items = [task("a")];
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let asked = 0;
+    const list = tasks.list.bind(tasks);
+    tasks.list = async () => {
+      asked++;
+      await held;
+      return list();
+    };
+    const mgr = new Manager({
+      metricsPort: 0,
+      healthPort: 0,
+      host: "127.0.0.1",
+      signals: new EventEmitter(),
+      metrics: createRuntimeMetrics({ defaultMetrics: false }),
+      listWatcherFactory: (rt) => (rt.kind === "Pod" ? pods : tasks),
+    });
+    const reconciled: string[] = [];
+    mgr.addController({
+      name: "sretask",
+      for: mgr.informer(TASKS, { namespace: "ns" }),
+      reconcile: async (req) => void reconciled.push(req.name),
+    });
+    const podCache = mgr.informer(PODS);
+    mgr.deferStart(podCache);
+    void mgr.run();
+    try {
+      await waitFor(() => asked === 1);
+      await new Promise((res) => setTimeout(res, 100));
+      expect(pods.lists).toBe(0);
+      release();
+      await waitFor(() => podCache.hasSynced() && reconciled.length === 1);
+      expect(pods.lists).toBe(1);
+    } finally {
+      release();
+      await mgr.stop();
+    }
+  });
 });

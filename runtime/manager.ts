@@ -20,6 +20,9 @@ import { StatusWriter, customObjectsStatusClient } from "./status.ts";
 
 export type { LeaderElectionConfig, ManagerOptions } from "./manager-options.ts";
 
+/** The longest a deferred informer waits for the others to list (deferStart). */
+export const DEFERRED_START_MS = 10_000;
+
 /**
  * Runs controllers the controller-runtime way: shared informers start on every replica
  * (warm standby), workers only while this replica leads; serves /metrics and
@@ -34,6 +37,8 @@ export class Manager {
   /** One copy of each short string value across all caches (runtime/intern.ts). */
   private readonly interner = new StringInterner();
   private readonly controllers: Controller<KubernetesObject>[] = [];
+  /** Informers started only once the others have listed (deferStart). */
+  private readonly deferred = new Set<Informer<KubernetesObject>>();
   private readonly servers: RunningServer[] = [];
   private kc: KubeConfig | undefined;
   private lazyClient: KubeClient | undefined;
@@ -112,6 +117,15 @@ export class Manager {
     return informer as unknown as Informer<T>;
   }
 
+  /**
+   * Starts an informer only once every other informer has listed, or after DEFERRED_START_MS:
+   * a large cluster's pods and Events take seconds to list, and the controllers' own caches (and
+   * so their workers) need not wait behind them on the API server. Only before start().
+   */
+  deferStart(informer: Informer<KubernetesObject>): void {
+    if (this.state === "new") this.deferred.add(informer);
+  }
+
   /** Creates a controller wired to the manager's logger, metrics and clock; started while leading. */
   addController<T extends KubernetesObject>(opts: ControllerOptions<T>): Controller<T> {
     const controller = new Controller<T>({
@@ -150,8 +164,9 @@ export class Manager {
       await Promise.all(this.servers.splice(0).map((s) => s.close()));
       throw err;
     }
-    for (const informer of this.informers.values()) informer.start();
+    for (const informer of this.informers.values()) if (!this.deferred.has(informer)) informer.start();
     for (const c of this.controllers) for (const i of c.informers()) i.start();
+    void this.startDeferred();
     const le = this.opts.leaderElection;
     if (!le) return this.becomeLeader("");
     this.elector = new LeaderElector({
@@ -207,6 +222,19 @@ export class Manager {
     await Promise.all(this.servers.splice(0).map((s) => s.close()));
     this.state = "stopped";
     this.logger.info({ drained: drained.every(Boolean) }, "Stopped manager");
+  }
+
+  private async startDeferred(): Promise<void> {
+    if (this.deferred.size === 0) return;
+    const first = [...this.allInformers()].filter((i) => !this.deferred.has(i));
+    await raceTimeout(
+      this.clock,
+      Promise.all(first.map((i) => i.waitForSync())),
+      DEFERRED_START_MS,
+      undefined,
+    );
+    if (this.state !== "running") return;
+    for (const informer of this.deferred) informer.start();
   }
 
   private allInformers(): Set<Informer<KubernetesObject>> {

@@ -29,6 +29,7 @@ export type RawTap = (obj: KubernetesObject) => void;
 // Pods and Events are the numerous kinds and no change is read from theirs; the engine's change
 // finder reads the compact managedFields of the others.
 const WITHOUT_MANAGED_FIELDS = new Set(["Pod", "Event"]);
+const NUMEROUS_KINDS = WITHOUT_MANAGED_FIELDS;
 
 /** The cache transform of one live kind; `admit` may refuse an object (old Events); `tap` sees it raw. */
 export function cacheTransform(
@@ -96,7 +97,13 @@ export function liveCaches(
   const add = (rt: ResourceType): Informer<KubernetesObject> => {
     let informer = setUp.get(rt.kind);
     if (!informer) {
-      const fresh = mgr.informer(rt, rt.kind === "Event" ? { ...scope, fieldSelector: NOT_OWN_EVENTS } : scope);
+      const fresh = mgr.informer(
+        rt,
+        rt.kind === "Event" ? { ...scope, fieldSelector: NOT_OWN_EVENTS } : scope,
+      );
+      // The numerous kinds list after the controllers' own caches: a run that comes before they
+      // have listed reads its namespace from the API server (warm-up.ts).
+      if (NUMEROUS_KINDS.has(rt.kind)) mgr.deferStart(fresh);
       const tap = JOURNAL_KINDS.has(rt.kind) ? journal.tap(rt.kind, () => fresh.hasSynced()) : undefined;
       if (rt.kind === "Event") {
         events = new EventCacheBounds(fresh, bounds);
