@@ -38,20 +38,27 @@ describe("logCandidates", () => {
     const byPod: Focus = { target: { kind: "Pod", namespace: "shop", name: "api-abc12-p1xyz" } };
     expect(names(logCandidates(view, byPod, "shop", 1))).toEqual(["api-abc12-p1xyz"]);
     const alert: Focus = { alert: { status: "firing", labels: { namespace: "shop", deployment: "worker" } } };
-    expect(names(logCandidates(view, alert, "shop", 2))).toEqual(["worker-abc12-p0xyz", "worker-abc12-p1xyz"]);
+    expect(names(logCandidates(view, alert, "shop", 2))).toEqual([
+      "worker-abc12-p0xyz",
+      "worker-abc12-p1xyz",
+    ]);
   });
 
   it("reads the namespace's crashing pods when the focus names no workload", () => {
     const chosen = logCandidates(view, {}, "shop", 3);
     expect(chosen).toHaveLength(3);
-    expect(chosen.every((p) => p.metadata?.namespace === "shop" && !p.metadata?.name?.startsWith("web"))).toBe(true);
+    expect(
+      chosen.every((p) => p.metadata?.namespace === "shop" && !p.metadata?.name?.startsWith("web")),
+    ).toBe(true);
     const svc: Focus = { target: { kind: "Service", namespace: "shop", name: "gone" } };
     expect(logCandidates(view, svc, "shop", 10)).toHaveLength(4);
   });
 
   it("names the containers worth reading: restarted or in CrashLoopBackOff", () => {
     expect(crashingContainers(pod("shop", "api", crashing))).toEqual(["app"]);
-    expect(crashingContainers(pod("shop", "api", { restartCount: 1, state: { running: {} } }))).toEqual(["app"]);
+    expect(crashingContainers(pod("shop", "api", { restartCount: 1, state: { running: {} } }))).toEqual([
+      "app",
+    ]);
     expect(crashingContainers(pod("shop", "web", healthy))).toEqual([]);
   });
 });

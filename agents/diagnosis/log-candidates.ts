@@ -28,7 +28,8 @@ export function focusPods(view: ClusterView, focus: Focus): Pod[] | undefined {
     const obj = view.get<K8sObject>(r.kind, r.namespace, r.name);
     if (!obj) return undefined;
     if (r.kind === "Pod") pods.push(obj as Pod);
-    else if (WORKLOAD_KINDS.has(r.kind)) pods.push(...podsOfWorkload(view, { ...obj, kind: r.kind } as Workload));
+    else if (WORKLOAD_KINDS.has(r.kind))
+      pods.push(...podsOfWorkload(view, { ...obj, kind: r.kind } as Workload));
     else return undefined;
   }
   return pods;

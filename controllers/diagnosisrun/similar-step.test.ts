@@ -113,7 +113,9 @@ describe("recallSimilarIncidents", () => {
     const evidence = REFUSED("10.96.0.9", "payments-6b8d9c7f4-qz5ll", new Date().toISOString());
     await recallSimilarIncidents(mgr, run, resultOf(evidence), db, log);
     expect(run.status?.history?.seen).toBe(2);
-    expect(events.map((e) => [e.kind, e.name, e.reason])).toEqual([["DiagnosisRun", "payments-4", "SeenBefore"]]);
+    expect(events.map((e) => [e.kind, e.name, e.reason])).toEqual([
+      ["DiagnosisRun", "payments-4", "SeenBefore"],
+    ]);
   });
 
   it("says when nothing like it was seen, without an Event", async () => {
