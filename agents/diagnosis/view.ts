@@ -3,7 +3,7 @@
  * the live informer cache both feed `MemoryView`, so the engine runs the same
  * offline and in the operator. Every lookup is indexed (no pods x events scans).
  */
-import { redactText } from "../../redact/index.ts";
+import { ContainerLogs } from "./container-logs.ts";
 import type { ClusterEvent } from "./events.ts";
 import { isEvent, normaliseEvent } from "./events.ts";
 import type { K8sObject, LabelSelector, Labels, Pod } from "./k8s.ts";
@@ -69,15 +69,14 @@ export class MemoryView implements ClusterView {
   private readonly eventsByKey = new Map<string, ClusterEvent[]>();
   private readonly eventsByUid = new Map<string, ClusterEvent[]>();
   private readonly events: ClusterEvent[] = [];
-  private readonly logs: Map<string, string>;
+  private readonly logs: ContainerLogs;
 
   constructor(
     objects: readonly K8sObject[],
     opts: { now?: number; logs?: Record<string, string>; prometheus?: PromQuery } = {},
   ) {
     this.now = opts.now ?? Date.now();
-    // Container logs enter the engine redacted: a log line may become evidence or a summary.
-    this.logs = new Map(Object.entries(opts.logs ?? {}).map(([k, text]) => [k, redactText(text)]));
+    this.logs = new ContainerLogs(opts.logs);
     if (opts.prometheus) this.prometheus = opts.prometheus;
     for (const obj of objects) this.add(obj);
   }
@@ -189,11 +188,11 @@ export class MemoryView implements ClusterView {
   }
 
   log(namespace: string, pod: string, container: string, previous = false): string | undefined {
-    return this.logs.get(`${namespace}/${pod}/${container}${previous ? ":previous" : ""}`);
+    return this.logs.get(namespace, pod, container, previous);
   }
 
   /** Adds container logs (keyed "ns/pod/container[:previous]") read after the view chose whose; redacted. */
   addLogs(logs: Record<string, string>): void {
-    for (const [k, text] of Object.entries(logs)) this.logs.set(k, redactText(text));
+    this.logs.add(logs);
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Bounds the diagnosis's Event cache: a busy cluster holds tens of thousands of Events and
  * the analyzers read only recent ones, never the operator's own (about aisre.io objects, about
- * five per task), which never enter the cache. An Event older than maxAge never enters it either
+ * three per task), which never enter the cache. An Event older than maxAge never enters it either
  * and leaves it on a sweep; past perObject Events about one object, or perNamespace in one
  * namespace, the oldest are evicted on insert. Eviction trims the cache only (no delete is
  * delivered); an evicted Event that is repeated comes back with its new timestamp.
@@ -48,7 +48,7 @@ export function parseEventBounds(text: string | undefined): EventBounds {
 }
 
 // Events about the operator's own objects are never evidence for a diagnosis, and there are
-// about five per task: only the raw Event says which API group its object belongs to.
+// about three per task: only the raw Event says which API group its object belongs to.
 function aboutOwnKind(obj: KubernetesObject): boolean {
   const ref = obj as { involvedObject?: { apiVersion?: string }; regarding?: { apiVersion?: string } };
   const apiVersion = ref.regarding?.apiVersion ?? ref.involvedObject?.apiVersion ?? "";

@@ -18,7 +18,7 @@ import { compactManagedFields, stripMetadata } from "../../runtime/transform.ts"
 import { ChangeJournal, JOURNAL_KINDS, parseJournalBounds } from "./change-journal.ts";
 import { EventCacheBounds, type EventBounds } from "./event-bounds.ts";
 
-// The operator's own Events (about five per task; in an alert storm most of the cluster's) are
+// The operator's own Events (about three per task; in an alert storm most of the cluster's) are
 // never evidence: the API server leaves them out of the list and the watch, so a start does not
 // page through them. event-bounds.ts still drops any other version's.
 const NOT_OWN_EVENTS = `involvedObject.apiVersion!=${API_GROUP_VERSION}`;

@@ -4,7 +4,7 @@
  * run's namespace plus the cluster-scoped objects it can depend on. A diagnosis costs what
  * its namespace holds, not what the cluster holds.
  */
-import { redactText } from "../../../redact/index.ts";
+import { ContainerLogs } from "../container-logs.ts";
 import type { ClusterEvent } from "../events.ts";
 import type { K8sObject, LabelSelector, Labels, Pod } from "../k8s.ts";
 import { isClusterScoped, key } from "../refs.ts";
@@ -61,7 +61,7 @@ export class StoreView implements ClusterView {
   readonly prometheus?: PromQuery;
   private readonly readers: Map<string, KindReader>;
   private readonly scope: string | undefined;
-  private readonly logs: Map<string, string>;
+  private readonly logs: ContainerLogs;
   // One answer per kind and namespace for the whole run: analyzers list the same kinds repeatedly.
   private readonly lists = new Map<string, readonly K8sObject[]>();
   private events: readonly ClusterEvent[] | undefined;
@@ -71,8 +71,7 @@ export class StoreView implements ClusterView {
     this.readers = new Map([...readers].map(([k, r]) => [k.toLowerCase(), r]));
     this.scope = opts.namespace;
     this.now = opts.now ?? Date.now();
-    // Container logs enter the engine redacted: a log line may become evidence or a summary.
-    this.logs = new Map(Object.entries(opts.logs ?? {}).map(([k, text]) => [k, redactText(text)]));
+    this.logs = new ContainerLogs(opts.logs);
     if (opts.prometheus) this.prometheus = opts.prometheus;
   }
 
@@ -199,11 +198,11 @@ export class StoreView implements ClusterView {
   }
 
   log(namespace: string, pod: string, container: string, previous = false): string | undefined {
-    return this.logs.get(`${namespace}/${pod}/${container}${previous ? ":previous" : ""}`);
+    return this.logs.get(namespace, pod, container, previous);
   }
 
   /** Adds container logs (keyed "ns/pod/container[:previous]") read after the view chose whose; redacted. */
   addLogs(logs: Record<string, string>): void {
-    for (const [k, text] of Object.entries(logs)) this.logs.set(k, redactText(text));
+    this.logs.add(logs);
   }
 }
