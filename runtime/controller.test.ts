@@ -99,6 +99,26 @@ describe("Controller", () => {
     expect(calls).toEqual(["ns/a", "ns/a", "ns/b"]);
   });
 
+  it("coalesceMs: a burst of one object's changes within the window costs one reconcile", async () => {
+    const c = make(recordingReconcile(), { coalesceMs: 1000 });
+    await c.start();
+    await tick(999);
+    expect(calls).toEqual([]);
+    await tick(1);
+    expect(calls).toEqual(["ns/a"]);
+    lw.current.emit("MODIFIED", task("a", "2"));
+    await tick(400);
+    lw.current.emit("MODIFIED", task("a", "3"));
+    lw.current.emit("ADDED", task("b", "4"));
+    await tick(599);
+    expect(calls).toEqual(["ns/a"]);
+    // The window opened at the first change and is not pushed back by later ones.
+    await tick(1);
+    expect(calls).toEqual(["ns/a", "ns/a"]);
+    await tick(400);
+    expect(calls).toEqual(["ns/a", "ns/a", "ns/b"]);
+  });
+
   it("retries errors with per-key backoff, then forgets on success", async () => {
     const metrics = metricsLog();
     let failures = 3;

@@ -60,6 +60,12 @@ export interface ControllerOptions<T extends KubernetesObject> {
   maxConcurrentReconciles?: number;
   /** Built per start, since a stopped queue cannot restart. Default: 5 ms..1000 s per key + 10 qps. */
   rateLimiter?: () => RateLimiter;
+  /**
+   * Events queue the key this many ms later (default 0: at once); a key already waiting keeps
+   * its time, so a burst of one object's changes costs one reconcile. For projections whose
+   * writes may lag the object a little and would otherwise repeat for every intermediate state.
+   */
+  coalesceMs?: number;
   logger?: Logger;
   clock?: Clock;
   metrics?: ControllerMetrics;
@@ -167,7 +173,8 @@ export class Controller<T extends KubernetesObject = KubernetesObject> {
       metrics: this.opts.queueMetrics,
     });
     this.queue = queue;
-    const enqueue = (r: Request): void => queue.add(objectKey(r.namespace, r.name));
+    const coalesceMs = this.opts.coalesceMs ?? 0;
+    const enqueue = (r: Request): void => queue.addAfter(objectKey(r.namespace, r.name), coalesceMs);
     this.removers = this.sources.map((s) =>
       s.informer.addEventHandler(mappingHandler(s.map, enqueue, s.predicate)),
     );

@@ -78,7 +78,8 @@ export class WorkQueue {
     const existing = this.delayed.get(key);
     if (existing !== undefined && existing <= readyAt) return;
     this.delayed.set(key, readyAt);
-    this.arm();
+    // The armed timer fires earlier and re-arms: no need to scan every waiting key again.
+    if (readyAt < this.timerAt) this.arm();
   }
 
   /** Queues the key after the rate limiter's backoff for it (one more failure recorded). */

@@ -78,7 +78,9 @@ function checkedOptions(opts: number | SimilarOptions): Required<Omit<SimilarOpt
 // same). In an alert storm thousands of incidents share one signature and the trigram branch
 // handed every one of them to a similarity recheck: 0.25-0.35 s a lookup on 5,000 incidents,
 // inside every diagnosis. So it runs only when fewer than $7 incidents have exactly the same
-// signature; with $7 or more, the answer is the newest of those and the keyed matches.
+// signature; with $7 or more, the answer is the newest of those and the keyed matches. An equal
+// signature is similarity 1 without computing it: trigrams of a long signature for each of the
+// $7 exact matches were most of a lookup (3.6 of 10 ms at 3,400 incidents).
 const SQL = `
 WITH me AS MATERIALIZED (
   SELECT COALESCE(aisre_signature($8::text), (SELECT signature FROM incidents WHERE id = $1::uuid)) AS sig
@@ -111,7 +113,7 @@ SELECT ${incidentColumns("i")},
   (i.fingerprint IS NOT NULL AND i.fingerprint = $2) AS "byFingerprint",
   ($3::text IS NOT NULL AND i.category = $3 AND i.namespace IS NOT DISTINCT FROM $4::text
     AND i.target->>'kind' = $5 AND i.target->>'name' = $6) AS "byWorkload",
-  similarity(i.signature, me.sig)::float8 AS "similarity"
+  (CASE WHEN i.signature = me.sig THEN 1 ELSE similarity(i.signature, me.sig) END)::float8 AS "similarity"
 FROM cand JOIN incidents i ON i.id = cand.id, me
 WHERE i.id <> $1::uuid
   AND NOT EXISTS (SELECT 1 FROM incident_tasks t WHERE t.incident_id = i.id AND t.task_uid = $9::text)
@@ -120,7 +122,7 @@ WHERE i.id <> $1::uuid
     (i.fingerprint IS NOT NULL AND i.fingerprint = $2)
     OR ($3::text IS NOT NULL AND i.category = $3 AND i.namespace IS NOT DISTINCT FROM $4::text
         AND i.target->>'kind' = $5 AND i.target->>'name' = $6)
-    OR (me.sig IS NOT NULL AND similarity(i.signature, me.sig) >= $10::float8))
+    OR (me.sig IS NOT NULL AND (i.signature = me.sig OR similarity(i.signature, me.sig) >= $10::float8)))
 ORDER BY i.opened_at DESC, i.id DESC
 LIMIT $7`;
 

@@ -28,6 +28,9 @@ export interface IncidentProjectionOptions {
   maxRetryDelayMs?: number;
 }
 
+/** How long a task's changes gather before one projection writes them (docs/scaling.md). */
+export const PROJECTION_COALESCE_MS = 1_000;
+
 /**
  * Registers the incident projection: every SreTask (and its finished DiagnosisRuns) is
  * upserted into the incident store, idempotently and guarded by resourceVersion, so a
@@ -110,6 +113,9 @@ export function addIncidentProjection(
       for: tasks,
       reconcile,
       maxConcurrentReconciles: 2,
+      // A task passes through three or four states in its first second (created, accepted and
+      // diagnosing, run completed, diagnosed): one projection of where it landed, not one each.
+      coalesceMs: PROJECTION_COALESCE_MS,
       rateLimiter: () => new ExponentialRateLimiter(50, opts.maxRetryDelayMs ?? 30_000),
     })
     // Only a finished run is a diagnosis to record: a run's creation and its Running write
