@@ -43,30 +43,33 @@ export class OperatorRun {
   readonly startedAt = performance.now();
   private readonly exited: Promise<void>;
   private readonly port: number;
+  private readonly healthPort: number;
 
-  private constructor(proc: ChildProcess, port: number) {
+  private constructor(proc: ChildProcess, port: number, healthPort: number) {
     this.proc = proc;
     this.port = port;
+    this.healthPort = healthPort;
     this.exited = new Promise((r) => proc.on("exit", () => r()));
   }
 
   /** Spawns `node <dir>/bin/aisre.mjs operator`; logs go to logFile. */
   static async start(dir: string, env: Record<string, string>, logFile: string): Promise<OperatorRun> {
     const port = await freePort();
+    const healthPort = await freePort();
     const log = openSync(logFile, "a");
     const proc = spawn(process.execPath, [path.join(dir, "bin", "aisre.mjs"), "operator"], {
       cwd: dir,
       env: {
         ...process.env,
         AISRE_METRICS_PORT: String(port),
-        AISRE_HEALTH_PORT: "off",
+        AISRE_HEALTH_PORT: String(healthPort),
         AISRE_LEADER_ELECT: "false",
         AISRE_LOG_LEVEL: "info",
         ...env,
       },
       stdio: ["ignore", log, log],
     });
-    return new OperatorRun(proc, port);
+    return new OperatorRun(proc, port, healthPort);
   }
 
   /** The /metrics text, or "" while the server is not up. */
@@ -78,6 +81,18 @@ export class OperatorRun {
       return res.ok ? await res.text() : "";
     } catch {
       return "";
+    }
+  }
+
+  /** True when /readyz answers 200: running, every cache listed (the deferred Pod and Event ones too), workers started. */
+  async ready(): Promise<boolean> {
+    try {
+      const res = await fetch(`http://127.0.0.1:${this.healthPort}/readyz`, {
+        signal: AbortSignal.timeout(5_000),
+      });
+      return res.ok;
+    } catch {
+      return false;
     }
   }
 
@@ -94,14 +109,18 @@ export class OperatorRun {
     throw new Error(`operator workers did not start within ${timeoutMs} ms`);
   }
 
-  /** Waits until every work queue is empty and no worker is busy, three scrapes in a row. */
+  /**
+   * Waits until the operator is ready (every cache listed: before that a diagnosis reads its
+   * namespace from the API server, a start-up cost the restart figure measures) and every work
+   * queue is empty and no worker busy, three scrapes in a row.
+   */
   async settle(minMs = 5_000, timeoutMs = 300_000): Promise<void> {
     const start = performance.now();
     let quiet = 0;
     while (performance.now() - start < timeoutMs) {
       const text = await this.metrics();
       const busy = metricSum(text, "workqueue_depth") + metricSum(text, "controller_runtime_active_workers");
-      quiet = text && busy === 0 ? quiet + 1 : 0;
+      quiet = text && busy === 0 && (await this.ready()) ? quiet + 1 : 0;
       if (quiet >= 3 && performance.now() - start >= minMs) return;
       await sleep(1000);
     }
