@@ -163,6 +163,10 @@ async function taskLoad(cluster: BenchCluster, layout: Layout, v: Variant, limit
   }> = [];
   try {
     await op.waitForWorkers();
+    // A kept control plane (--keep) may hold an earlier run's batches of the same names.
+    for (const total of opts.tasks) await cluster.deleteTasks(layout.namespaces, `${v.name}-t${total}`);
+    // From a ready operator, as the later batches: the restart figure covers a cold start.
+    await op.settle(2_000);
     let offset = 0;
     for (const total of opts.tasks.filter((t) => t <= limit)) {
       const batch = `${v.name}-t${total}`;
