@@ -26,10 +26,10 @@ const NOT_OWN_EVENTS = `involvedObject.apiVersion!=${API_GROUP_VERSION}`;
 /** Sees every raw object (managedFields and ConfigMap data still present) before it is reshaped. */
 export type RawTap = (obj: KubernetesObject) => void;
 
-// Pods and Events are the numerous kinds and no change is read from theirs; the engine's change
-// finder reads the compact managedFields of the others.
-const WITHOUT_MANAGED_FIELDS = new Set(["Pod", "Event"]);
-const NUMEROUS_KINDS = WITHOUT_MANAGED_FIELDS;
+// Pods and Events are the numerous kinds: they keep no managedFields (no change is read from
+// theirs; the engine's change finder reads the compact managedFields of the others), and their
+// caches list after the controllers' own.
+const NUMEROUS_KINDS = new Set(["Pod", "Event"]);
 
 /** The cache transform of one live kind; `admit` may refuse an object (old Events); `tap` sees it raw. */
 export function cacheTransform(
@@ -38,7 +38,7 @@ export function cacheTransform(
   tap?: RawTap,
 ): Transform<KubernetesObject> {
   const lean = leanTransform(rt);
-  const keepTimes = !WITHOUT_MANAGED_FIELDS.has(rt.kind);
+  const keepTimes = !NUMEROUS_KINDS.has(rt.kind);
   return (obj) => {
     if (admit && !admit(obj)) return undefined;
     tap?.(obj);

@@ -113,8 +113,8 @@ export function addIncidentProjection(
       for: tasks,
       reconcile,
       maxConcurrentReconciles: 2,
-      // A task passes through three or four states in its first second (created, accepted and
-      // diagnosing, run completed, diagnosed): one projection of where it landed, not one each.
+      // A task passes through three or four states (created, accepted and diagnosing, run
+      // completed, diagnosed): those within a second of each other cost one projection.
       coalesceMs: PROJECTION_COALESCE_MS,
       rateLimiter: () => new ExponentialRateLimiter(50, opts.maxRetryDelayMs ?? 30_000),
     })

@@ -218,7 +218,7 @@ function scan(ctx: Ctx, statuses: ContainerStatus[] | undefined): PodProblem | n
 /** The container-level problem of a scheduled pod, init containers first (they block the rest). */
 export function containerProblem(view: ClusterView, pod: Pod): PodProblem | null {
   // Read only for a container in trouble: most pods of a namespace are healthy, and looking up
-  // each one's events was a twentieth of a diagnosis's CPU at 500 pods a namespace.
+  // each one's events was 7.6 % of the operator's CPU in a burst at 500 pods a namespace.
   let events: ClusterEvent[] | undefined;
   const ctx = (init: boolean): Ctx => ({
     view,
