@@ -109,6 +109,7 @@ export {
   type StatusWriterOptions,
   type WithStatus,
 } from "./status.ts";
+export { StructureSharer } from "./share.ts";
 export { Store, keyOf, objectKey, ownerUidIndex, splitKey, type IndexFunc } from "./store.ts";
 export {
   WorkQueue,

@@ -9,6 +9,7 @@ import { EventRecorder, coreEventClient } from "./events.ts";
 import { Informer } from "./informer.ts";
 import { compactMetadata } from "./transform.ts";
 import { StringInterner } from "./intern.ts";
+import { StructureSharer } from "./share.ts";
 import { API_GROUP } from "../crds/api.ts";
 import { shareConnections } from "../kube/connections.ts";
 import { KubeClient, type ResourceType } from "../kube/kube-api.ts";
@@ -36,6 +37,8 @@ export class Manager {
   private readonly informers = new Map<string, Informer<KubernetesObject>>();
   /** One copy of each short string value across all caches (runtime/intern.ts). */
   private readonly interner = new StringInterner();
+  /** One frozen copy of each repeated part, for the caches that opt in (runtime/share.ts). */
+  readonly sharer = new StructureSharer(this.interner);
   private readonly controllers: Controller<KubernetesObject>[] = [];
   /** Informers started only once the others have listed (deferStart). */
   private readonly deferred = new Set<Informer<KubernetesObject>>();

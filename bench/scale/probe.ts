@@ -5,6 +5,7 @@
 // `node bench/scale/probe.ts restart [DIR]` instead times one restart (a new task's workers,
 // Accepted and Diagnosed from the spawn) against the tasks the cluster holds.
 // Requests per task: NODE_OPTIONS="--import ./bench/scale/request-count.mjs" AISRE_REQ_DUMP=/tmp/req.txt
+// AISRE_PROBE_IDLE_S=60 then samples the idle operator's memory every 10 s for that long.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BenchCluster, hack } from "./cluster.ts";
@@ -53,6 +54,10 @@ try {
     `${r.n} tasks in ${(r.doneMs / 1000).toFixed(1)} s: ${(r.n / (r.doneMs / 1000)).toFixed(2)} /s`,
   );
   console.log(JSON.stringify(await op.memory()));
+  for (let s = 10; s <= Number(process.env.AISRE_PROBE_IDLE_S ?? 0); s += 10) {
+    await new Promise((r) => setTimeout(r, 10_000));
+    console.log(`idle ${s} s: ${JSON.stringify(await op.memory())}`);
+  }
   const total = cpu.reduce((sum, [, s]) => sum + s, 0);
   console.log(
     `CPU during the burst: ${total.toFixed(1)} s (${((total / r.doneMs) * 1000).toFixed(2)} cores)`,

@@ -15,6 +15,8 @@ import { StoreView, type KindReader } from "../../agents/diagnosis/live/store-vi
 import { viewScope } from "../../agents/diagnosis/live/view.ts";
 import { parseSnapshot, snapshotView, type Snapshot } from "../../agents/diagnosis/snapshot.ts";
 import { Store } from "../../runtime/index.ts";
+import { StringInterner } from "../../runtime/intern.ts";
+import { StructureSharer } from "../../runtime/share.ts";
 import { stripMetadata } from "../../runtime/transform.ts";
 import { cacheTransform } from "./live-cache.ts";
 
@@ -30,10 +32,14 @@ function yamlFiles(dir: string): string[] {
   });
 }
 
+// One sharer for the whole corpus, as the operator has one for all its caches: the diagnosis
+// must read the shared, frozen parts exactly as it reads unshared ones, and never write to them.
+const sharer = new StructureSharer(new StringInterner());
+
 // Kinds the operator does not cache (Secrets, Namespaces) keep their snapshot shape.
 function transformOf(kind: string): (o: KubernetesObject) => KubernetesObject | undefined {
   const live = LIVE_KINDS.find((k) => k.kind === kind);
-  return live ? cacheTransform(live) : stripMetadata;
+  return live ? cacheTransform(live, undefined, undefined, sharer) : stripMetadata;
 }
 
 /** Real Stores fed through the operator's transforms and indexes, as the informers are. */

@@ -14,6 +14,7 @@ import { API_GROUP_VERSION } from "../../crds/api.ts";
 import { statusCode } from "../../kube/kube-api.ts";
 import type { Informer, Manager, ResourceType } from "../../runtime/index.ts";
 import type { Transform } from "../../runtime/informer.ts";
+import type { StructureSharer } from "../../runtime/share.ts";
 import { compactManagedFields, stripMetadata } from "../../runtime/transform.ts";
 import { ChangeJournal, JOURNAL_KINDS, parseJournalBounds } from "./change-journal.ts";
 import { EventCacheBounds, type EventBounds } from "./event-bounds.ts";
@@ -31,21 +32,29 @@ export type RawTap = (obj: KubernetesObject) => void;
 // caches list after the controllers' own.
 const NUMEROUS_KINDS = new Set(["Pod", "Event"]);
 
-/** The cache transform of one live kind; `admit` may refuse an object (old Events); `tap` sees it raw. */
+/**
+ * The cache transform of one live kind; `admit` may refuse an object (old Events); `tap` sees it
+ * raw; `sharer` swaps repeated parts for one frozen copy (every kind but Events, which rarely repeat
+ * a part and arrive fastest).
+ */
 export function cacheTransform(
   rt: ResourceType,
   admit?: (obj: KubernetesObject) => boolean,
   tap?: RawTap,
+  sharer?: StructureSharer,
 ): Transform<KubernetesObject> {
   const lean = leanTransform(rt);
   const keepTimes = !NUMEROUS_KINDS.has(rt.kind);
+  const share = rt.kind === "Event" ? undefined : sharer;
   return (obj) => {
     if (admit && !admit(obj)) return undefined;
     tap?.(obj);
     const shaped = lean(stripMetadata(obj));
     const managed = keepTimes ? compactManagedFields(obj) : undefined;
-    if (!managed) return shaped;
-    return { ...shaped, metadata: { ...shaped.metadata, managedFields: managed } } as KubernetesObject;
+    const kept = managed
+      ? ({ ...shaped, metadata: { ...shaped.metadata, managedFields: managed } } as KubernetesObject)
+      : shaped;
+    return share ? share.share(kept) : kept;
   };
 }
 
@@ -109,7 +118,7 @@ export function liveCaches(
         events = new EventCacheBounds(fresh, bounds);
         const guard = events;
         fresh.setTransform(cacheTransform(rt, (o) => guard.admit(o)));
-      } else fresh.setTransform(cacheTransform(rt, undefined, tap));
+      } else fresh.setTransform(cacheTransform(rt, undefined, tap, mgr.sharer));
       if (tap) fresh.addEventHandler({ onDelete: (o) => journal.deleted(rt.kind, o) });
       addLiveIndexes(fresh, rt.kind);
       setUp.set(rt.kind, (informer = fresh));
