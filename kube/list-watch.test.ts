@@ -41,4 +41,33 @@ describe("kubeListWatcher", () => {
     expect(fallback.items.map((i) => i.metadata?.name)).toEqual(["all"]);
     expect(fallback.resourceVersion).toBe("99");
   });
+
+  it("shapes each item as its page arrives and leaves out the items the shape drops", async () => {
+    api = await startFakeApiServer((req) =>
+      req.query.get("continue")
+        ? { body: { items: [{ metadata: { name: "c" } }], metadata: { resourceVersion: "7" } } }
+        : {
+            body: {
+              items: [{ metadata: { name: "a" } }, { metadata: { name: "drop" } }],
+              metadata: { resourceVersion: "7", continue: "c1" },
+            },
+          },
+    );
+    const lw = kubeListWatcher(api.kc, KubeClient.fromKubeConfig(api.kc), PODS, { pageSize: 2 });
+    // Which list request had been answered when each item was shaped.
+    const shapedAfter: Array<[string, number]> = [];
+    const res = await lw.list(undefined, (o) => {
+      shapedAfter.push([o.metadata?.name ?? "", api!.requests.length]);
+      return o.metadata?.name === "drop"
+        ? undefined
+        : { ...o, metadata: { name: `lean-${o.metadata?.name}` } };
+    });
+    expect(shapedAfter).toEqual([
+      ["a", 1],
+      ["drop", 1],
+      ["c", 2],
+    ]);
+    expect(res.shaped).toBe(true);
+    expect(res.items.map((i) => i.metadata?.name)).toEqual(["lean-a", "lean-c"]);
+  });
 });

@@ -5,6 +5,8 @@ import { apiVersionOf, collectionPath, isGone, type KubeClient, type ResourceTyp
 export interface ListResult<T> {
   items: T[];
   resourceVersion: string;
+  /** True when every item went through the list's `shape` as its page arrived (dropped ones left out). */
+  shaped?: boolean;
 }
 
 /** Parameters of one watch request. */
@@ -19,9 +21,15 @@ export interface WatchHandle {
   abort(): void;
 }
 
+/**
+ * Reshapes one listed item as its page arrives (the informer's transform), or drops it: a list
+ * then never holds more than one page of raw objects.
+ */
+export type ListShape<T> = (obj: T) => T | undefined;
+
 /** The list and watch calls of one kind, injectable so tests can drive an informer without a server. */
 export interface ListWatcher<T> {
-  list(signal?: AbortSignal): Promise<ListResult<T>>;
+  list(signal?: AbortSignal, shape?: ListShape<T>): Promise<ListResult<T>>;
   watch(
     params: WatchParams,
     onEvent: (type: string, obj: T) => void,
@@ -60,7 +68,7 @@ export function kubeListWatcher<T extends KubernetesObject>(
     client.request<RawList<T>>("GET", path, { query: { ...selectors, limit, continue: cont }, signal });
 
   return {
-    async list(signal) {
+    async list(signal, shape) {
       const items: T[] = [];
       let cont: string | undefined;
       let rv: string;
@@ -74,11 +82,14 @@ export function kubeListWatcher<T extends KubernetesObject>(
           res = await page(signal);
           items.length = 0;
         }
-        items.push(...res.items.map(fill));
+        for (const raw of res.items) {
+          const obj = shape ? shape(fill(raw)) : fill(raw);
+          if (obj) items.push(obj);
+        }
         rv = res.metadata?.resourceVersion ?? "";
         cont = res.metadata?.continue || undefined;
       } while (cont);
-      return { items, resourceVersion: rv };
+      return { items, resourceVersion: rv, shaped: shape !== undefined };
     },
     watch(params, onEvent, onDone) {
       return watcher.watch(path, { ...params, ...selectors }, (type, obj: T) => onEvent(type, obj), onDone);

@@ -1,5 +1,5 @@
 import type { KubernetesObject } from "@kubernetes/client-node";
-import type { ListResult, ListWatcher, WatchHandle, WatchParams } from "../kube/list-watch.ts";
+import type { ListResult, ListShape, ListWatcher, WatchHandle, WatchParams } from "../kube/list-watch.ts";
 
 /** One watch opened on a FakeListWatcher; tests push events into it or end it. */
 export interface FakeWatch<T> {
@@ -18,12 +18,16 @@ export class FakeListWatcher<T extends KubernetesObject = KubernetesObject> impl
   rv = "10";
   listError: unknown;
   lists = 0;
+  /** Apply the informer's shape while listing, as the real list does page by page. */
+  shapes = false;
   watches: FakeWatch<T>[] = [];
 
-  list(): Promise<ListResult<T>> {
+  list(_signal?: AbortSignal, shape?: ListShape<T>): Promise<ListResult<T>> {
     this.lists++;
     if (this.listError) return Promise.reject(this.listError);
-    return Promise.resolve({ items: [...this.items], resourceVersion: this.rv });
+    if (!this.shapes || !shape) return Promise.resolve({ items: [...this.items], resourceVersion: this.rv });
+    const items = this.items.map(shape).filter((o): o is T => o !== undefined);
+    return Promise.resolve({ items, resourceVersion: this.rv, shaped: true });
   }
 
   watch(params: WatchParams, emit: FakeWatch<T>["emit"], done: FakeWatch<T>["done"]): Promise<WatchHandle> {

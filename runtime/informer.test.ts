@@ -230,6 +230,31 @@ describe("Informer", () => {
     expect(inf.get("ns", "c")).toBeUndefined();
   });
 
+  it("stores what a shaping list returns without shaping it again, and drops what the shape left out", async () => {
+    const calls: string[] = [];
+    inf.setTransform((o) => {
+      calls.push(o.metadata?.name ?? "");
+      return o.metadata?.name === "skip"
+        ? undefined
+        : { ...o, metadata: { ...o.metadata, labels: { slim: "1" } } };
+    });
+    lw.shapes = true;
+    lw.items = [obj("a", "1"), obj("b", "2")];
+    inf.start();
+    await tick();
+    expect(calls).toEqual(["a", "b"]);
+    expect(inf.get("ns", "b")?.metadata?.labels).toEqual({ slim: "1" });
+    // A relist whose shape drops b: b leaves the cache as a delete, a is shaped once more.
+    lw.items = [obj("a", "3"), obj("skip", "4")];
+    lw.rv = "20";
+    lw.current.done(Object.assign(new Error("gone"), { statusCode: 410 }));
+    await tick(2_000);
+    expect(calls).toEqual(["a", "b", "a", "skip"]);
+    expect(inf.list().map((o) => o.metadata?.name)).toEqual(["a"]);
+    expect(rec.log).toContain("delete b");
+    expect(rec.log).toContain("update a@1->3");
+  });
+
   it("reshapes objects already cached when the transform is set after start, and evicts without events", async () => {
     inf.start();
     await tick();

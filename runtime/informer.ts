@@ -218,12 +218,14 @@ export class Informer<T extends KubernetesObject> {
   }
 
   private async relist(): Promise<void> {
-    const result = await this.lw.list(this.abort.signal);
+    // Shaped page by page: 10,200 raw pods held at once set a peak heap that V8 never returns.
+    const result = await this.lw.list(this.abort.signal, (raw) => this.shape(raw));
     if (this.abort.signal.aborted) return;
     const seen = new Set<string>();
     for (const obj of result.items) {
       seen.add(keyOf(obj));
-      this.apply(obj);
+      if (result.shaped) this.put(obj);
+      else this.apply(obj);
     }
     for (const key of this.store.keys()) {
       const old = seen.has(key) ? undefined : this.store.remove(key);
@@ -283,14 +285,25 @@ export class Informer<T extends KubernetesObject> {
     }
   }
 
-  private apply(raw: T): void {
+  /** The object as the cache keeps it (transform, then shared strings), or undefined when dropped. */
+  private shape(raw: T): T | undefined {
     const obj = this.reshape(raw);
     this.interner?.intern(obj);
+    return obj;
+  }
+
+  private apply(raw: T): void {
+    const obj = this.shape(raw);
     if (!obj) {
       const gone = this.store.remove(keyOf(raw));
       if (gone) this.emit("onDelete", gone);
       return;
     }
+    this.put(obj);
+  }
+
+  /** Stores a shaped object and tells the handlers. */
+  private put(obj: T): void {
     const old = this.store.upsert(obj);
     if (!old) this.emit("onAdd", obj);
     else if (old.metadata?.resourceVersion !== obj.metadata?.resourceVersion) this.emit("onUpdate", old, obj);

@@ -3,7 +3,8 @@
 // N new Diagnose tasks, then SIGUSR2 (a preload may dump on it) and a stop. Prints tasks/s.
 // Usage: node bench/scale/probe.ts [N] [DIR]   (AISRE_CP_DIR / AISRE_PG_DIR as the bench's)
 // `node bench/scale/probe.ts restart [DIR]` instead times one restart (a new task's workers,
-// Accepted and Diagnosed from the spawn) against the tasks the cluster holds.
+// Accepted and Diagnosed from the spawn) against the tasks the cluster holds; `start [DIR]` starts
+// one, lets it settle 10 s and prints its memory (the start-up peak RSS is VmHWM).
 // Requests per task: NODE_OPTIONS="--import ./bench/scale/request-count.mjs" AISRE_REQ_DUMP=/tmp/req.txt
 // AISRE_PROBE_IDLE_S=60 then samples the idle operator's memory every 10 s for that long.
 import path from "node:path";
@@ -15,7 +16,8 @@ import { restartLatency, taskBatch } from "./tasks.ts";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const restart = process.argv[2] === "restart";
-const n = restart ? 0 : Number(process.argv[2] ?? 100);
+const startOnly = process.argv[2] === "start";
+const n = restart || startOnly ? 0 : Number(process.argv[2] ?? 100);
 const dir = path.resolve(process.argv[3] ?? repo);
 const cpEnv = { AISRE_CP_DIR: process.env.AISRE_CP_DIR ?? "/tmp/cp-scale-bench" };
 const pgEnv = { AISRE_PG_DIR: process.env.AISRE_PG_DIR ?? "/tmp/pg-scale-bench" };
@@ -39,6 +41,14 @@ if (restart) {
   console.log(
     `restart: workers ${s(result.workersMs)}, Accepted ${s(result.acceptedMs)}, Diagnosed ${s(result.diagnosedMs)}`,
   );
+  await op.stop();
+  process.exit(0);
+}
+if (startOnly) {
+  const op = await OperatorRun.start(dir, env, `/tmp/probe-${Date.now()}.log`);
+  const workersMs = await op.waitForWorkers();
+  await op.settle(10_000);
+  console.log(`start: workers ${(workersMs / 1000).toFixed(1)} s, ${JSON.stringify(await op.memory())}`);
   await op.stop();
   process.exit(0);
 }
