@@ -18,8 +18,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // semi-spaces on a 24 GiB host. For the operator that is short-lived garbage held in RSS, so
 // `aisre operator` runs with semi-spaces of 16 MiB on any host (bench/scale/probe.ts, 200 tasks
 // at 1k pods: peak RSS 318 MiB instead of 439, same tasks/s), and lets its old generation grow
-// by half of what survived a full GC (V8 otherwise grows it up to 4x while allocation is fast:
-// 300 tasks at 10k pods left 395 MiB of heap for 156 MiB live; with 50 %, 265 MiB, same tasks/s).
+// by 30 % of what survived a full GC (V8 otherwise grows it up to 4x while allocation is fast:
+// 300 tasks at 10k pods left 395 MiB of heap for 156 MiB live; with 50 %, 265 MiB). V8 keeps the
+// pages of its largest heap mapped after a GC frees them, so RSS follows the peak heap: 30 %
+// instead of 50 % took 10-24 MiB off RSS after 300 tasks at 10k pods, about 1 ms more operator
+// CPU a task (docs/scaling.md, step 7).
 // glibc's malloc keeps an arena per thread; two are enough for Node's few busy threads
 // (-28 MiB RSS in the same burst). It also raises its mmap threshold after the first large free
 // (up to 32 MiB), so the large response buffers of lists and watches then come from its heap and
@@ -27,7 +30,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // heap at 10k pods after 300 tasks: 69-80 MiB -> 45-48 MiB). Each is kept when already given: a
 // flag on the command line (or --max-semi-space-size in NODE_OPTIONS), a MALLOC_ variable in the
 // environment.
-const HEAP_FLAGS = ["--max-semi-space-size=16", "--heap-growing-percent=50"];
+const HEAP_FLAGS = ["--max-semi-space-size=16", "--heap-growing-percent=30"];
 const given = (flag) =>
   process.execArgv.some((a) => a.startsWith(flag)) || (process.env.NODE_OPTIONS ?? "").includes(flag);
 const heapFlags = (args) =>
