@@ -5,7 +5,10 @@
  */
 
 /** Values never shared between objects: interning them would only fill the table. */
-const UNIQUE_KEYS = new Set(["uid", "resourceVersion"]);
+export const UNIQUE_KEYS: ReadonlySet<string> = new Set(["uid", "resourceVersion"]);
+
+/** Longer string values are rarely repeated (messages, certificates): neither interned nor shared. */
+export const MAX_SHARED_STRING = 128;
 
 /** Replaces string values in cached objects with one shared copy of each. */
 export class StringInterner {
@@ -17,7 +20,7 @@ export class StringInterner {
    * @param maxEntries table size at which it starts afresh (strings already shared stay shared)
    * @param maxLength longer values are left alone (messages, certificates: rarely repeated)
    */
-  constructor(maxEntries = 100_000, maxLength = 128) {
+  constructor(maxEntries = 100_000, maxLength = MAX_SHARED_STRING) {
     this.maxEntries = maxEntries;
     this.maxLength = maxLength;
   }

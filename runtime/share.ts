@@ -7,12 +7,10 @@
  * still are). Keys name no object, so the sharer keeps no table of ids beside the cache.
  */
 import { LRUCache } from "lru-cache";
-import type { StringInterner } from "./intern.ts";
+import { MAX_SHARED_STRING, UNIQUE_KEYS, type StringInterner } from "./intern.ts";
 
 /** A part holding resourceVersion (an object's metadata) is one object's own: never looked up. */
 const OWN = "resourceVersion";
-/** Values that differ in (nearly) every object: not interned (the interner skips them too). */
-const UNIQUE_KEYS = new Set(["uid", OWN]);
 
 interface Shared {
   /** undefined: the part (or one of its children) is never shared. */
@@ -107,7 +105,8 @@ export class StructureSharer {
   }
 
   private leafKey(value: unknown): string | undefined {
-    if (typeof value === "string") return value.length > 128 ? undefined : JSON.stringify(value);
+    if (typeof value === "string")
+      return value.length > MAX_SHARED_STRING ? undefined : JSON.stringify(value);
     if (value === undefined) return "u";
     return String(value);
   }
