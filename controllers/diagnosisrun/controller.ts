@@ -5,27 +5,26 @@ import { logCandidates } from "../../agents/diagnosis/log-candidates.ts";
 import { StoreView } from "../../agents/diagnosis/live/store-view.ts";
 import { liveView, viewScope, type ObjectLister } from "../../agents/diagnosis/live/view.ts";
 import type { ClusterView, PromQuery } from "../../agents/diagnosis/view.ts";
-import type { DiagnosisRun, DiagnosisRunStatus } from "../../crds/index.ts";
-import { ConditionType, DiagnosisRunPhase, LIMITS, Reason } from "../../crds/index.ts";
-import { createLLMMetrics, llmCondition } from "../../agents/diagnosis/llm/index.ts";
+import type { DiagnosisRun } from "../../crds/index.ts";
+import { Reason } from "../../crds/index.ts";
+import { createLLMMetrics } from "../../agents/diagnosis/llm/index.ts";
 import { createDiagnosisMetrics } from "./metrics.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
-import { formatTime, setCondition } from "../../runtime/index.ts";
 import { DIAGNOSISRUN } from "../../crds/resources.ts";
 import { focusOf } from "./focus.ts";
 import { metricInputs } from "./metric-step.ts";
 import { agentConfigCache } from "../agentconfig/lookup.ts";
 import { agentConfigFor, consultLLM } from "./llm-step.ts";
 import { MAX_LOG_PODS, previousLogs } from "./pod-logs.ts";
-import { boundedResult, clip } from "./result-status.ts";
+import { clip } from "./result-status.ts";
+import { AttemptLedger } from "./attempts.ts";
+import { completionMessage, isFinished, markCompleted, markRunning, markStarted } from "./run-status.ts";
 import { exhaustedAttempts, markFailed, missingTarget, type RunFailure } from "./failure.ts";
 import { EVENT_BOUNDS_ENV, parseEventBounds, type EventBounds } from "./event-bounds.ts";
 import { liveCaches } from "./live-cache.ts";
 import { warmUpLister } from "./warm-up.ts";
 import { confirmRbac } from "./access-review.ts";
-import { announceSimilar, applySimilar, lookupSimilar, type IncidentStore } from "./similar-step.ts";
-
-const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, DiagnosisRunPhase.Failed];
+import { announceSimilar, lookupSimilar, type IncidentStore } from "./similar-step.ts";
 
 /** Options of the DiagnosisRun controller. */
 export interface DiagnosisRunControllerOptions {
@@ -39,20 +38,6 @@ export interface DiagnosisRunControllerOptions {
   eventBounds?: EventBounds;
   /** The incident store, to show similar past incidents (status.history); none without it. */
   store?: IncidentStore;
-}
-
-function markRunning(s: DiagnosisRunStatus, run: DiagnosisRun, now: number): void {
-  s.phase = DiagnosisRunPhase.Running;
-  s.attempts = (s.attempts ?? 0) + 1;
-  s.observedGeneration = run.metadata.generation;
-  s.startTime ??= formatTime(now);
-  const c = {
-    type: ConditionType.Diagnosed,
-    status: "Unknown" as const,
-    reason: Reason.Diagnosing,
-    message: "Diagnosing",
-  };
-  s.conditions = setCondition(s.conditions, { ...c, observedGeneration: run.metadata.generation }, now);
 }
 
 /** Tells the user, on the run, which evidence could not be read (a Warning Event and a log line). */
@@ -86,6 +71,8 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
   const engine = opts.engine ?? diagnose;
   // The AgentConfig controller's shared cache: the run's config without a GET when it covers both namespaces.
   const configCache = agentConfigCache(mgr, opts.namespace);
+  const ledger = new AttemptLedger();
+  ledger.track(runs);
 
   /**
    * Waits for the diagnosis caches, except for a run scoped to a namespace while they still list
@@ -99,35 +86,53 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     return warmingUp;
   };
 
+  /** False for a run finished, here or as the cache shows, or being deleted. */
+  const needsDiagnosis = (cached: DiagnosisRun): boolean => {
+    if (isFinished(cached.status)) ledger.settled(cached);
+    // The cache may lag the run's own completing write when something else queued the key again.
+    return !cached.metadata.deletionTimestamp && !isFinished(cached.status) && !ledger.isFinishedHere(cached);
+  };
+
   const reconcile: Reconciler = async ({ namespace, name }, { signal, logger }) => {
     const cached = runs.get(namespace, name);
-    if (!cached || cached.metadata.deletionTimestamp || FINISHED.includes(cached.status?.phase ?? "")) return;
+    if (!cached || !needsDiagnosis(cached)) return;
     const warmingUp = await readyToDiagnose(cached, signal);
     const started = Date.now();
-    // The cache may lag the run's own completing write (its Running write queued the key again):
-    // a run the fresh object shows finished is never diagnosed twice.
-    const { obj: run } = await mgr.statusWriter.update(DIAGNOSISRUN, cached, (s, fresh) => {
-      if (!FINISHED.includes(s.phase ?? "")) markRunning(s, fresh, started);
-    });
-    if (FINISHED.includes(run.status?.phase ?? "")) return;
+    const run = ledger.skipsRunningWrite(cached) ? cached : await writeRunning(cached, started);
+    if (!run) return;
 
     try {
       await diagnoseRun(run, started, logger, signal, warmingUp);
     } catch (err) {
-      const failure = signal.aborted ? undefined : exhaustedAttempts(run.status?.attempts ?? 1, err);
+      const failure = signal.aborted ? undefined : exhaustedAttempts(ledger.attempts(run), err);
       if (!failure) throw err;
       await fail(run, failure, started, logger);
     }
+  };
+
+  /** Counts the attempt durably before it starts; undefined when the fresh run shows it finished. */
+  const writeRunning = async (cached: DiagnosisRun, started: number): Promise<DiagnosisRun | undefined> => {
+    const { obj: run } = await mgr.statusWriter.update(DIAGNOSISRUN, cached, (s, fresh) => {
+      if (!isFinished(s)) markRunning(s, fresh, started, ledger.unwrittenAttempts(fresh));
+    });
+    if (isFinished(run.status)) return undefined;
+    ledger.written(run);
+    return run;
   };
 
   /** Writes the run Failed, with a Warning Event and the failed-diagnosis metric. */
   const fail = async (run: DiagnosisRun, failure: RunFailure, started: number, logger: Logger) => {
     const now = Date.now();
     const bounded = { ...failure, message: clip(failure.message, 1024) };
-    await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
+    const unwritten = ledger.unwrittenAttempts(run);
+    const { written } = await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
+      if (isFinished(s)) return;
+      markStarted(s, run, started, unwritten);
       markFailed(s, run, bounded, now);
       s.durationMs = now - started;
     });
+    ledger.finishedHere(run);
+    if (!written) return;
     metrics.observe((now - started) / 1000, undefined, "failed");
     logger.warn(
       { run: `${run.metadata.namespace}/${run.metadata.name}`, reason: failure.reason },
@@ -198,40 +203,14 @@ export function addDiagnosisRunController(mgr: Manager, opts: DiagnosisRunContro
     const similar = await lookupSimilar(run, result, opts.store);
     const finished = Date.now();
     const root = result.rootCause;
-    const reason = root ? Reason.RootCauseFound : Reason.NothingWrong;
-    const message = root
-      ? clip(
-          `${root.category} on ${root.resource.kind} ${root.resource.namespace ?? ""}/${root.resource.name}: ${root.summary}`,
-          1024,
-        )
-      : "Nothing is wrong with the investigated resources";
-    const { obj: completed } = await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
-      Object.assign(s, boundedResult(result));
-      s.phase = DiagnosisRunPhase.Completed;
-      s.message = message;
-      s.completionTime = formatTime(finished);
-      s.durationMs = finished - started;
-      const { fallbackDetail: _detail, ...usage } = consulted.llm;
-      s.llm = usage;
-      if (consulted.explanation) s.explanation = clip(consulted.explanation, LIMITS.text);
-      if (similar) applySimilar(s, similar);
-      const gen = run.metadata.generation;
-      s.conditions = setCondition(
-        s.conditions,
-        { ...llmCondition(consulted.llm), observedGeneration: gen },
-        finished,
-      );
-      s.conditions = setCondition(
-        s.conditions,
-        { type: ConditionType.Diagnosed, status: "True", reason, message, observedGeneration: gen },
-        finished,
-      );
-      s.conditions = setCondition(
-        s.conditions,
-        { type: ConditionType.Ready, status: "True", reason, message, observedGeneration: gen },
-        finished,
-      );
+    const { reason, message } = completionMessage(result);
+    const completion = { consulted, similar, started, finished, unwritten: ledger.unwrittenAttempts(run) };
+    const { obj: completed, written } = await mgr.statusWriter.update(DIAGNOSISRUN, run, (s) => {
+      // After a conflict's re-read: a run another writer finished (a previous leader) keeps its result.
+      if (!isFinished(s)) markCompleted(s, run, completion);
     });
+    ledger.finishedHere(run);
+    if (!written) return;
     metrics.observe((finished - started) / 1000, root?.category, "completed");
     logger.info(
       {
