@@ -1,9 +1,10 @@
 import type { Logger } from "../logging/logger.ts";
+import type { Statement } from "./sql.ts";
 
 /** One connection's worth of SQL: what a transaction body and single statements run on. */
 export interface Queryable {
-  /** Runs one parameterised statement and returns its rows. */
-  query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /** Runs one parameterised statement (PostgreSQL prepares a named one per connection) and returns its rows. */
+  query<T = Record<string, unknown>>(sql: string | Statement, params?: readonly unknown[]): Promise<T[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }
@@ -20,6 +21,8 @@ export interface Database extends Queryable {
 /** Where the store lives: a PostgreSQL URL, else an embedded PGlite data dir ("memory://" for none). */
 export interface StoreOptions {
   databaseUrl?: string;
+  /** Prepare named statements on PostgreSQL (default true); false behind a PgBouncer older than 1.21 in transaction mode. */
+  preparedStatements?: boolean;
   dataDir?: string;
   /** Apply pending migrations on open (default true). */
   migrate?: boolean;
@@ -40,10 +43,12 @@ export function redactDatabaseUrl(url: string): string {
 /** The PGlite data dir used when neither DATABASE_URL nor AISRE_DATA_DIR is set. */
 export const DEFAULT_DATA_DIR = "./.aisre/pgdata";
 
-/** Store options from the environment: DATABASE_URL, AISRE_DATA_DIR. */
+/** Store options from the environment: DATABASE_URL, AISRE_DB_PREPARED_STATEMENTS, AISRE_DATA_DIR. */
 export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
   const databaseUrl = env.DATABASE_URL?.trim();
-  if (databaseUrl) return { databaseUrl };
+  const prepared = env.AISRE_DB_PREPARED_STATEMENTS?.trim().toLowerCase();
+  if (databaseUrl)
+    return { databaseUrl, preparedStatements: !["false", "off", "0", "no"].includes(prepared ?? "") };
   return { dataDir: env.AISRE_DATA_DIR?.trim() || DEFAULT_DATA_DIR };
 }
 
@@ -51,7 +56,10 @@ export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Store
 export async function openStore(options: StoreOptions = storeOptionsFromEnv()): Promise<Database> {
   // Dynamic imports: the demo never loads pg, a server deployment never loads the PGlite WASM.
   const db = options.databaseUrl
-    ? (await import("./postgres.ts")).openPostgres(options.databaseUrl, { logger: options.logger })
+    ? (await import("./postgres.ts")).openPostgres(options.databaseUrl, {
+        logger: options.logger,
+        preparedStatements: options.preparedStatements,
+      })
     : await (
         await import("./pglite.ts")
       ).openPglite(options.dataDir ?? DEFAULT_DATA_DIR, { logger: options.logger });

@@ -1,6 +1,6 @@
 import { redactObject } from "../redact/index.ts";
 import type { Queryable } from "./database.ts";
-import { json, opt, required, requiredTs, resourceVersion, ts } from "./sql.ts";
+import { json, opt, required, requiredTs, resourceVersion, statement, ts } from "./sql.ts";
 import type { DiagnosedInput, Timestamp, WriteOutcome } from "./types.ts";
 
 const BY_TASK = "i.id = (SELECT incident_id FROM incident_tasks WHERE task_uid = $1)";
@@ -15,11 +15,13 @@ async function guardedUpdate(
   target: string,
   update: string,
   params: unknown[],
+  name?: string,
 ): Promise<WriteOutcome> {
-  const [row] = await db.query<{ found: number; updated: number }>(
-    `WITH target AS (SELECT i.id FROM incidents i WHERE ${target}),
+  const text = `WITH target AS (SELECT i.id FROM incidents i WHERE ${target}),
      updated AS (${update} RETURNING 1)
-     SELECT (SELECT count(*) FROM target)::int AS found, (SELECT count(*) FROM updated)::int AS updated`,
+     SELECT (SELECT count(*) FROM target)::int AS found, (SELECT count(*) FROM updated)::int AS updated`;
+  const [row] = await db.query<{ found: number; updated: number }>(
+    name ? statement(name, text) : text,
     params,
   );
   if (row?.updated) return "updated";
@@ -55,6 +57,7 @@ export async function markDiagnosed(db: Queryable, raw: DiagnosedInput): Promise
       requiredTs(input.diagnosedAt, "diagnosedAt"),
       resourceVersion(input.resourceVersion),
     ],
+    "aisre_mark_diagnosed",
   );
 }
 

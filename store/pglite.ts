@@ -4,14 +4,15 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import type { Database, Queryable } from "./database.ts";
+import type { Statement } from "./sql.ts";
 
 /** The data dir that keeps PGlite in memory (tests). */
 export const MEMORY_DATA_DIR = "memory://";
 
 function queryable(conn: PGlite | Transaction): Queryable {
   return {
-    async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-      const result = await conn.query<T>(sql, params as unknown[]);
+    async query<T>(sql: string | Statement, params: readonly unknown[] = []): Promise<T[]> {
+      const result = await conn.query<T>(typeof sql === "string" ? sql : sql.text, params as unknown[]);
       return result.rows;
     },
     async exec(sql: string): Promise<void> {

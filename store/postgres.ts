@@ -1,6 +1,7 @@
 import pg from "pg";
 import { createLogger, type Logger } from "../logging/logger.ts";
 import { redactDatabaseUrl, type Database, type Queryable } from "./database.ts";
+import type { Statement } from "./sql.ts";
 
 export interface PostgresOptions {
   logger?: Logger;
@@ -8,12 +9,21 @@ export interface PostgresOptions {
   max?: number;
   /** How long a connect may take before it fails as transient (default 5 s). */
   connectTimeoutMs?: number;
+  /** Prepare named statements once per connection (default true); off behind an old PgBouncer in transaction mode. */
+  preparedStatements?: boolean;
 }
 
-function queryable(client: pg.Pool | pg.PoolClient): Queryable {
+function queryable(client: pg.Pool | pg.PoolClient, prepared: boolean): Queryable {
   return {
-    async query<T>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
-      const result = await client.query(sql, params as unknown[]);
+    async query<T>(sql: string | Statement, params: readonly unknown[] = []): Promise<T[]> {
+      const values = params as unknown[];
+      const config =
+        typeof sql === "string"
+          ? { text: sql, values }
+          : prepared
+            ? { ...sql, values }
+            : { text: sql.text, values };
+      const result = await client.query(config);
       return result.rows as T[];
     },
     async exec(sql: string): Promise<void> {
@@ -36,13 +46,17 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
   });
   // An idle client whose server went away emits "error"; unhandled, that would kill the process.
   pool.on("error", (err) => log.warn({ err: err.message }, "Lost an idle PostgreSQL connection"));
-  log.info({ url: redactDatabaseUrl(url) }, "Opened PostgreSQL store");
-  const base = queryable(pool);
+  log.info(
+    { url: redactDatabaseUrl(url), preparedStatements: options.preparedStatements ?? true },
+    "Opened PostgreSQL store",
+  );
+  const prepared = options.preparedStatements ?? true;
+  const base = queryable(pool, prepared);
   return {
     kind: "postgres",
     query: base.query,
     exec: base.exec,
-    transaction: (fn) => inTransaction(pool, fn),
+    transaction: (fn) => inTransaction(pool, prepared, fn),
     async close() {
       await pool.end();
       log.info("Closed PostgreSQL store");
@@ -50,7 +64,11 @@ export function openPostgres(url: string, options: PostgresOptions = {}): Databa
   };
 }
 
-async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+async function inTransaction<T>(
+  pool: pg.Pool,
+  prepared: boolean,
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   // A checked-out client has no pool listener: catch a connection loss between statements.
@@ -58,7 +76,7 @@ async function inTransaction<T>(pool: pg.Pool, fn: (tx: Queryable) => Promise<T>
   client.on("error", onError);
   try {
     await client.query("BEGIN");
-    const result = await fn(queryable(client));
+    const result = await fn(queryable(client, prepared));
     await client.query("COMMIT");
     return result;
   } catch (err) {

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from "./database.ts";
 import { similarIncidents, type SimilarIncident, type SimilarKeys } from "./similar-incidents.ts";
-import { StoreInputError } from "./sql.ts";
+import { statement, StoreInputError } from "./sql.ts";
 
 /** How the last similar incident's remediation ended. */
 export type ResolutionOutcome = "verified" | "succeeded" | "failed" | "undone";
@@ -40,7 +40,9 @@ interface StepRow {
 
 // The last finished step of the incident's tasks; "verified" when the step went through
 // Verifying or its plan reached Plan/Succeeded (every step verified, docs/adr/0003).
-const LAST_STEP_SQL = `
+const LAST_STEP_SQL = statement(
+  "aisre_last_step",
+  `
 SELECT a.action, a.phase,
   EXISTS (SELECT 1 FROM remediation_actions v WHERE v.plan_uid = a.plan_uid AND (
     (v.step_index = a.step_index AND v.phase = 'Verifying') OR v.phase = 'Plan/Succeeded')) AS verified
@@ -48,7 +50,8 @@ FROM remediation_actions a
 WHERE a.task_uid IN (SELECT task_uid FROM incident_tasks WHERE incident_id = $1::uuid)
   AND a.action <> 'Plan' AND a.phase IN ('Succeeded', 'Failed', 'Undone')
 ORDER BY a.occurred_at DESC, a.recorded_at DESC
-LIMIT 1`;
+LIMIT 1`,
+);
 
 function outcomeOf(step: StepRow): ResolutionOutcome {
   if (step.phase === "Succeeded") return step.verified ? "verified" : "succeeded";

@@ -6,7 +6,7 @@
  */
 import { incidentColumns } from "./columns.ts";
 import type { Queryable } from "./database.ts";
-import { StoreInputError, ts } from "./sql.ts";
+import { statement, StoreInputError, ts } from "./sql.ts";
 import type { Incident, Timestamp } from "./types.ts";
 
 /** One similar incident and why it matched. */
@@ -81,7 +81,9 @@ function checkedOptions(opts: number | SimilarOptions): Required<Omit<SimilarOpt
 // signature; with $7 or more, the answer is the newest of those and the keyed matches. An equal
 // signature is similarity 1 without computing it: trigrams of a long signature for each of the
 // $7 exact matches were most of a lookup (3.6 of 10 ms at 3,400 incidents).
-const SQL = `
+const SQL = statement(
+  "aisre_similar_incidents",
+  `
 WITH me AS MATERIALIZED (
   SELECT COALESCE(aisre_signature($8::text), (SELECT signature FROM incidents WHERE id = $1::uuid)) AS sig
 ), mine AS MATERIALIZED (
@@ -124,7 +126,8 @@ WHERE i.id <> $1::uuid
         AND i.target->>'kind' = $5 AND i.target->>'name' = $6)
     OR (me.sig IS NOT NULL AND (i.signature = me.sig OR similarity(i.signature, me.sig) >= $10::float8)))
 ORDER BY i.opened_at DESC, i.id DESC
-LIMIT $7`;
+LIMIT $7`,
+);
 
 type Row = Incident & { byFingerprint: boolean; byWorkload: boolean; similarity: number | null };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { json, requiredTs, resourceVersion, StoreInputError, ts } from "./sql.ts";
+import { json, requiredTs, resourceVersion, statement, StoreInputError, ts } from "./sql.ts";
 import { decodeCursor, encodeCursor } from "./incident-queries.ts";
 import { redactDatabaseUrl, storeOptionsFromEnv, DEFAULT_DATA_DIR } from "./database.ts";
 
@@ -47,11 +47,29 @@ describe("store options", () => {
   it("use DATABASE_URL when set, else AISRE_DATA_DIR, else the default data dir", () => {
     expect(storeOptionsFromEnv({ DATABASE_URL: "postgres://u:p@db/aisre" })).toEqual({
       databaseUrl: "postgres://u:p@db/aisre",
+      preparedStatements: true,
     });
     expect(storeOptionsFromEnv({ DATABASE_URL: " ", AISRE_DATA_DIR: "/var/lib/aisre" })).toEqual({
       dataDir: "/var/lib/aisre",
     });
     expect(storeOptionsFromEnv({})).toEqual({ dataDir: DEFAULT_DATA_DIR });
+  });
+
+  it("turn prepared statements off only when AISRE_DB_PREPARED_STATEMENTS says so (old PgBouncer)", () => {
+    const url = "postgres://u@db/aisre";
+    for (const off of ["false", "OFF", "0", "no"])
+      expect(
+        storeOptionsFromEnv({ DATABASE_URL: url, AISRE_DB_PREPARED_STATEMENTS: off }).preparedStatements,
+      ).toBe(false);
+    expect(
+      storeOptionsFromEnv({ DATABASE_URL: url, AISRE_DB_PREPARED_STATEMENTS: "on" }).preparedStatements,
+    ).toBe(true);
+  });
+
+  it("refuse one statement name for two texts, and accept a name declared again with its text", () => {
+    const a = statement("aisre_test_one", "SELECT $1::int");
+    expect(statement("aisre_test_one", "SELECT $1::int")).toEqual(a);
+    expect(() => statement("aisre_test_one", "SELECT $1::text")).toThrow(/declared with two texts/);
   });
 
   it("never show the password of a DATABASE_URL", () => {

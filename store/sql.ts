@@ -44,3 +44,23 @@ export function required(value: string | undefined, field: string): string {
 export function opt(value: string | undefined): string | null {
   return value ?? null;
 }
+
+/**
+ * A statement PostgreSQL prepares once per connection under `name` and then runs without
+ * parsing and, once it settles on a generic plan, without planning: for the statements every
+ * task runs (planning was half of PostgreSQL's time a task, docs/scaling.md). PGlite runs the text.
+ */
+export interface Statement {
+  readonly name: string;
+  readonly text: string;
+}
+
+const statements = new Map<string, string>();
+
+/** Declares a named statement; one name never stands for two texts (node-postgres would refuse it per connection). */
+export function statement(name: string, text: string): Statement {
+  const known = statements.get(name);
+  if (known !== undefined && known !== text) throw new Error(`statement ${name} is declared with two texts`);
+  statements.set(name, text);
+  return { name, text };
+}

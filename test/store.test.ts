@@ -23,6 +23,7 @@ import {
   applyEvent,
   counts,
   incidentLife,
+  openInput,
   project,
   snapshot,
   type StoreEvent,
@@ -277,4 +278,35 @@ describeOnPg("PostgreSQL outage during a projection", () => {
       await db.close();
     },
   );
+});
+
+describeOnPg("prepared statements on PostgreSQL", () => {
+  const prepared = async (db: Database) =>
+    (await db.query<{ name: string }>("SELECT name FROM pg_prepared_statements ORDER BY name")).map(
+      (r) => r.name,
+    );
+
+  it("prepares a task's statements once per connection, and none when turned off (PgBouncer)", async () => {
+    const url = await freshDatabase("aisre_prepared");
+    // One connection, so the statements the upserts prepared are the ones the next query sees.
+    const on = openPostgres(url, { logger: log, max: 1 });
+    const off = openPostgres(url, { logger: log, max: 1, preparedStatements: false });
+    try {
+      await migrate(on, { logger: log });
+      expect(await upsertIncident(on, openInput("uid-1", 10))).toMatchObject({ outcome: "inserted" });
+      expect(await upsertIncident(on, openInput("uid-1", 11))).toMatchObject({ outcome: "updated" });
+      expect(await prepared(on)).toEqual(
+        expect.arrayContaining(["aisre_incident_lock", "aisre_insert_incident", "aisre_task_incident"]),
+      );
+      // A second run reused them: still one of each, and the same answers as unprepared SQL.
+      const names = await prepared(on);
+      expect(new Set(names).size).toBe(names.length);
+      expect(await upsertIncident(off, openInput("uid-2", 10, { fingerprint: "fp-2" }))).toMatchObject({
+        outcome: "inserted",
+      });
+      expect(await prepared(off)).toEqual([]);
+    } finally {
+      await Promise.all([on.close(), off.close()]);
+    }
+  });
 });

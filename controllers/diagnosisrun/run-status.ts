@@ -18,7 +18,12 @@ export const FINISHED: readonly string[] = [DiagnosisRunPhase.Completed, Diagnos
 export const isFinished = (s: DiagnosisRunStatus | undefined): boolean => FINISHED.includes(s?.phase ?? "");
 
 /** Counts the attempts no write has counted yet (`unwritten`) and records the start. */
-export function markStarted(s: DiagnosisRunStatus, run: DiagnosisRun, started: number, unwritten: number): void {
+export function markStarted(
+  s: DiagnosisRunStatus,
+  run: DiagnosisRun,
+  started: number,
+  unwritten: number,
+): void {
   s.attempts = (s.attempts ?? 0) + unwritten;
   s.observedGeneration = run.metadata.generation;
   s.startTime ??= formatTime(started);
@@ -39,9 +44,13 @@ export function markRunning(s: DiagnosisRunStatus, run: DiagnosisRun, now: numbe
 /** The reason and message of a completed run, for its conditions and its Event. */
 export function completionMessage(result: DiagnosisResult): { reason: string; message: string } {
   const root = result.rootCause;
-  if (!root) return { reason: Reason.NothingWrong, message: "Nothing is wrong with the investigated resources" };
+  if (!root)
+    return { reason: Reason.NothingWrong, message: "Nothing is wrong with the investigated resources" };
   const where = `${root.resource.kind} ${root.resource.namespace ?? ""}/${root.resource.name}`;
-  return { reason: Reason.RootCauseFound, message: clip(`${root.category} on ${where}: ${root.summary}`, 1024) };
+  return {
+    reason: Reason.RootCauseFound,
+    message: clip(`${root.category} on ${where}: ${root.summary}`, 1024),
+  };
 }
 
 /** A completed diagnosis and the times of its attempt. */
@@ -69,7 +78,11 @@ export function markCompleted(s: DiagnosisRunStatus, run: DiagnosisRun, c: Compl
   if (consulted.explanation) s.explanation = clip(consulted.explanation, LIMITS.text);
   if (c.similar) applySimilar(s, c.similar);
   const gen = run.metadata.generation;
-  s.conditions = setCondition(s.conditions, { ...llmCondition(consulted.llm), observedGeneration: gen }, finished);
+  s.conditions = setCondition(
+    s.conditions,
+    { ...llmCondition(consulted.llm), observedGeneration: gen },
+    finished,
+  );
   for (const type of [ConditionType.Diagnosed, ConditionType.Ready])
     s.conditions = setCondition(
       s.conditions,
