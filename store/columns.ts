@@ -75,6 +75,17 @@ const ACTION = {
 
 /** Incident columns of table alias `alias`. */
 export const incidentColumns = (alias = "incidents"): string => select(alias, INCIDENT);
+
+/** The SELECT list of an IncidentBrief (store/similar-incidents.ts). */
+export const incidentBriefColumns = (alias = "incidents"): string =>
+  select(alias, {
+    id: INCIDENT.id,
+    taskName: INCIDENT.taskName,
+    taskNamespace: INCIDENT.taskNamespace,
+    status: INCIDENT.status,
+    openedAt: INCIDENT.openedAt,
+    resolvedAt: INCIDENT.resolvedAt,
+  });
 /** Diagnosis columns of table alias `alias`. */
 export const diagnosisColumns = (alias = "diagnoses"): string => select(alias, DIAGNOSIS);
 /** Remediation action columns of table alias `alias`. */

@@ -3,7 +3,7 @@
  * joined with the remediation audit of the most recent one.
  */
 import type { Queryable } from "./database.ts";
-import { similarIncidents, type SimilarIncident, type SimilarKeys } from "./similar-incidents.ts";
+import { similarBriefs, type SimilarIncident, type SimilarKeys } from "./similar-incidents.ts";
 import { statement, StoreInputError } from "./sql.ts";
 
 /** How the last similar incident's remediation ended. */
@@ -68,7 +68,7 @@ export async function incidentHistory(
   if (!Number.isInteger(days) || days < 1 || days > 365)
     throw new StoreInputError("days must be an integer from 1 to 365");
   const since = new Date((opts.now ?? new Date()).getTime() - days * 86_400_000);
-  const hits = await similarIncidents(db, keys, { limit: 100, since, minSimilarity: opts.minSimilarity });
+  const hits = await similarBriefs(db, keys, { limit: 100, since, minSimilarity: opts.minSimilarity });
   const [first] = hits;
   if (!first) return { seen: 0, days };
   const { incident } = first;

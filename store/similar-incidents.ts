@@ -4,14 +4,20 @@
  * the normalized signature, migration 006). Exact keys are what an SRE would call "this again";
  * the signature finds the same failure on another workload or under another alert.
  */
-import { incidentColumns } from "./columns.ts";
+import { incidentBriefColumns, incidentColumns } from "./columns.ts";
 import type { Queryable } from "./database.ts";
-import { statement, StoreInputError, ts } from "./sql.ts";
+import { statement, StoreInputError, ts, type Statement } from "./sql.ts";
 import type { Incident, Timestamp } from "./types.ts";
 
+/** The fields of a similar incident a diagnosis's history shows (similarBriefs). */
+export type IncidentBrief = Pick<
+  Incident,
+  "id" | "taskName" | "taskNamespace" | "status" | "openedAt" | "resolvedAt"
+>;
+
 /** One similar incident and why it matched. */
-export interface SimilarIncident {
-  incident: Incident;
+export interface SimilarIncident<T = Incident> {
+  incident: T;
   /**
    * "fingerprint": the same alert; "workload": the same category on the same target;
    * "signature": a similar normalized log/evidence signature.
@@ -81,9 +87,7 @@ function checkedOptions(opts: number | SimilarOptions): Required<Omit<SimilarOpt
 // signature; with $7 or more, the answer is the newest of those and the keyed matches. An equal
 // signature is similarity 1 without computing it: trigrams of a long signature for each of the
 // $7 exact matches were most of a lookup (3.6 of 10 ms at 3,400 incidents).
-const SQL = statement(
-  "aisre_similar_incidents",
-  `
+const similarSql = (columns: string): string => `
 WITH me AS MATERIALIZED (
   SELECT COALESCE(aisre_signature($8::text), (SELECT signature FROM incidents WHERE id = $1::uuid)) AS sig
 ), mine AS MATERIALIZED (
@@ -111,7 +115,7 @@ WITH me AS MATERIALIZED (
   SELECT i.id FROM incidents i, me WHERE me.sig IS NOT NULL AND i.signature % me.sig
     AND (SELECT count(*) FROM exact) < $7
 )
-SELECT ${incidentColumns("i")},
+SELECT ${columns},
   (i.fingerprint IS NOT NULL AND i.fingerprint = $2) AS "byFingerprint",
   ($3::text IS NOT NULL AND i.category = $3 AND i.namespace IS NOT DISTINCT FROM $4::text
     AND i.target->>'kind' = $5 AND i.target->>'name' = $6) AS "byWorkload",
@@ -126,26 +130,48 @@ WHERE i.id <> $1::uuid
         AND i.target->>'kind' = $5 AND i.target->>'name' = $6)
     OR (me.sig IS NOT NULL AND (i.signature = me.sig OR similarity(i.signature, me.sig) >= $10::float8)))
 ORDER BY i.opened_at DESC, i.id DESC
-LIMIT $7`,
-);
+LIMIT $7`;
 
-type Row = Incident & { byFingerprint: boolean; byWorkload: boolean; similarity: number | null };
+const FULL = statement("aisre_similar_incidents", similarSql(incidentColumns("i")));
+// A diagnosis's history counts up to 100 matches and shows the newest: whole rows (five jsonb
+// columns) were most of what the lookup sent and the operator parsed.
+const BRIEF = statement("aisre_similar_briefs", similarSql(incidentBriefColumns("i")));
+
+type Row<T> = T & { byFingerprint: boolean; byWorkload: boolean; similarity: number | null };
 
 /**
  * Up to limit incidents sharing the fingerprint, the category on the same workload, or a
  * signature at least minSimilarity alike, newest first; never the incident itself.
  */
-export async function similarIncidents(
+export function similarIncidents(
   db: Queryable,
   keys: SimilarKeys,
   opts: number | SimilarOptions = {},
 ): Promise<SimilarIncident[]> {
+  return lookup<Incident>(db, FULL, keys, opts);
+}
+
+/** The same matches as similarIncidents, with only the fields of an IncidentBrief. */
+export function similarBriefs(
+  db: Queryable,
+  keys: SimilarKeys,
+  opts: number | SimilarOptions = {},
+): Promise<SimilarIncident<IncidentBrief>[]> {
+  return lookup<IncidentBrief>(db, BRIEF, keys, opts);
+}
+
+async function lookup<T>(
+  db: Queryable,
+  sql: Statement,
+  keys: SimilarKeys,
+  opts: number | SimilarOptions,
+): Promise<SimilarIncident<T>[]> {
   const { limit, minSimilarity, since } = checkedOptions(opts);
   const workload = workloadKeys(keys);
   const self = keys.id && UUID.test(keys.id) ? keys.id : NIL_UUID;
   const text = keys.text?.trim() || null;
   if (!keys.fingerprint && !workload && !text && self === NIL_UUID) return [];
-  const rows = await db.query<Row>(SQL, [
+  const rows = await db.query<Row<T>>(sql, [
     self,
     keys.fingerprint ?? null,
     ...(workload ?? [null, null, null, null]),
@@ -156,7 +182,7 @@ export async function similarIncidents(
     since,
   ]);
   return rows.map(({ byFingerprint, byWorkload, similarity, ...incident }) => ({
-    incident,
+    incident: incident as T,
     match: byFingerprint ? "fingerprint" : byWorkload ? "workload" : "signature",
     similarity: similarity === null ? null : Math.round(similarity * 1000) / 1000,
   }));

@@ -9,7 +9,7 @@ import { recordDiagnosis, recordRemediationAction } from "../history.ts";
 import { markDiagnosed } from "../incident-status.ts";
 import { upsertIncident } from "../incidents.ts";
 import { incidentHistory } from "../similar-history.ts";
-import { similarIncidents, signatureOf } from "../similar-incidents.ts";
+import { similarBriefs, similarIncidents, signatureOf } from "../similar-incidents.ts";
 import { StoreInputError } from "../sql.ts";
 import { openInput } from "./fixtures.ts";
 
@@ -188,6 +188,27 @@ export function similarityContract(db: () => Database): void {
     expect(tasks(byId)).toEqual(["en-1", "en-old"]);
     const text = PAST[0]!.evidence.join(" ");
     expect(tasks(await similarIncidents(db(), { text, taskUid: "en-1" }))).toEqual(["en-2", "en-old"]);
+  });
+
+  it("gives a brief of the same matches as the whole incidents, in the same order", async () => {
+    const text = REFUSED("10.96.1.1", "payments-6b8d9c7f4-qz5ll", "2026-03-30T12:00:00Z").join(" ");
+    const whole = await similarIncidents(db(), { text });
+    const briefs = await similarBriefs(db(), { text });
+    expect(briefs.length).toBeGreaterThan(1);
+    expect(briefs).toEqual(
+      whole.map(({ incident: i, match, similarity }) => ({
+        incident: {
+          id: i.id,
+          taskName: i.taskName,
+          taskNamespace: i.taskNamespace,
+          status: i.status,
+          openedAt: i.openedAt,
+          resolvedAt: i.resolvedAt,
+        },
+        match,
+        similarity,
+      })),
+    );
   });
 
   it("refuses a bad threshold or window", async () => {
