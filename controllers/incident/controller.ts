@@ -3,6 +3,7 @@ import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
 import { DiagnosisRunPhase } from "../../crds/index.ts";
 import type { Manager, Reconciler } from "../../runtime/index.ts";
 import { ExponentialRateLimiter, ownerUidIndex } from "../../runtime/index.ts";
+import { controllerOwnerOf } from "../../runtime/handlers.ts";
 import type { Database } from "../../store/index.ts";
 import {
   isTransientStoreError,
@@ -13,7 +14,7 @@ import {
 } from "../../store/index.ts";
 import { DIAGNOSISRUN, SRETASK } from "../../crds/resources.ts";
 import { currentRunName } from "../sretask/episode.ts";
-import { diagnosisOf, incidentOf } from "./project.ts";
+import { diagnosisOf, incidentOf, mirroredByTask } from "./project.ts";
 import { recordGroupMembership } from "../../store/incident-groups.ts";
 import { groupMembershipOf } from "../storms/project.ts";
 import { ProjectionMemory } from "./memory.ts";
@@ -118,9 +119,11 @@ export function addIncidentProjection(
       coalesceMs: PROJECTION_COALESCE_MS,
       rateLimiter: () => new ExponentialRateLimiter(50, opts.maxRetryDelayMs ?? 30_000),
     })
-    // Only a finished run is a diagnosis to record: a run's creation and its Running write
-    // (two events of every task) would each cost an upsert transaction that changes nothing.
-    .owns(runs, { group: SRETASK.group, kind: SRETASK.kind }, (e) =>
-      RUN_FINISHED.includes(e.obj.status?.phase ?? ""),
-    );
+    // Only a finished run is a diagnosis to record (its creation would cost an upsert that
+    // changes nothing), and only one its task will not mirror: the mirror's event projects it.
+    .owns(runs, { group: SRETASK.group, kind: SRETASK.kind }, (e) => {
+      if (!RUN_FINISHED.includes(e.obj.status?.phase ?? "")) return false;
+      const owner = controllerOwnerOf(SRETASK.group, SRETASK.kind)(e.obj)[0];
+      return !mirroredByTask(e.obj, owner && tasks.get(owner.namespace, owner.name));
+    });
 }

@@ -1,4 +1,6 @@
 import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
+import { SreTaskPhase } from "../../crds/index.ts";
+import { currentRunName } from "../sretask/episode.ts";
 import type { DiagnosisInput, IncidentInput, IncidentStatus } from "../../store/index.ts";
 
 const STATUS_BY_PHASE: Record<string, IncidentStatus> = {
@@ -86,4 +88,15 @@ export function diagnosisOf(run: DiagnosisRun, taskUid: string): DiagnosisInput 
   }
   if (s.explanation) input.aiAnalysis = { explanation: s.explanation, llm: s.llm };
   return input;
+}
+
+/**
+ * True when the SreTask controller will write this finished run into its task (a task being
+ * diagnosed with it as its current run, its alert not resolved): the task's own change then
+ * projects the run, and projecting on the run's event too cost a second transaction a task.
+ */
+export function mirroredByTask(run: DiagnosisRun, task: SreTask | undefined): boolean {
+  if (!task || task.status?.phase !== SreTaskPhase.Diagnosing) return false;
+  if (task.spec.alert?.status === "resolved") return false;
+  return currentRunName(task) === run.metadata.name;
 }
