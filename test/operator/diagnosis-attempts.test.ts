@@ -11,16 +11,19 @@ import { DIAGNOSISRUN } from "../../crds/resources.ts";
 import { Manager } from "../../runtime/index.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 import { eventually } from "../support/operator-process.ts";
+import { readRun as readRunOf } from "../support/tasks.ts";
 
 const cluster = controlPlane();
 const it = itOnCluster(cluster);
 
-const readRun = async (namespace: string, name: string) =>
-  (await cluster!.objects.read({
-    apiVersion: "aisre.io/v1alpha1",
-    kind: "DiagnosisRun",
-    metadata: { name, namespace },
-  })) as DiagnosisRun;
+const readRun = (namespace: string, name: string) => readRunOf(cluster!, namespace, name);
+
+/** The run once Completed. */
+const completed = (namespace: string, name: string): Promise<DiagnosisRun> =>
+  eventually(async () => {
+    const r = await readRun(namespace, name);
+    return r.status?.phase === "Completed" && r;
+  }, 30_000);
 
 const createRun = (namespace: string, name: string) =>
   cluster!.objects.create({
@@ -49,6 +52,15 @@ async function watchPhases(namespace: string) {
   return { seen, stop: () => req.abort() };
 }
 
+/** A manager running the DiagnosisRun controller with `engine`, its runs' cache listed. */
+async function running(namespace: string, engine: typeof diagnose, managers: Manager[]): Promise<Manager> {
+  const mgr = manager(namespace, engine);
+  managers.push(mgr);
+  void mgr.run();
+  await mgr.informer(DIAGNOSISRUN, { namespace }).waitForSync();
+  return mgr;
+}
+
 function manager(namespace: string, engine: typeof diagnose): Manager {
   const mgr = new Manager({
     kubeConfig: cluster!.kc,
@@ -75,18 +87,16 @@ describe("DiagnosisRun attempts and the Running write", () => {
   it("completes a run created while it runs in one status write, counting the attempt", async () => {
     const phases = await watchPhases(ns.name);
     let calls = 0;
-    const mgr = manager(ns.name, (...args) => {
-      calls += 1;
-      return diagnose(...args);
-    });
-    managers.push(mgr);
-    void mgr.run();
-    await mgr.informer(DIAGNOSISRUN, { namespace: ns.name }).waitForSync();
+    await running(
+      ns.name,
+      (...args) => {
+        calls += 1;
+        return diagnose(...args);
+      },
+      managers,
+    );
     await createRun(ns.name, "fresh");
-    const run = await eventually(async () => {
-      const r = await readRun(ns.name, "fresh");
-      return r.status?.phase === "Completed" && r;
-    }, 30_000);
+    const run = await completed(ns.name, "fresh");
     expect(run.status?.attempts).toBe(1);
     expect(run.status?.startTime).toBeTruthy();
     expect(run.status?.observedGeneration).toBe(run.metadata.generation);
@@ -99,19 +109,17 @@ describe("DiagnosisRun attempts and the Running write", () => {
 
   it("counts a skipped attempt when the engine fails and the run is retried", async () => {
     let calls = 0;
-    const mgr = manager(ns.name, (...args) => {
-      calls += 1;
-      if (calls === 1) throw new Error("first attempt failed");
-      return diagnose(...args);
-    });
-    managers.push(mgr);
-    void mgr.run();
-    await mgr.informer(DIAGNOSISRUN, { namespace: ns.name }).waitForSync();
+    await running(
+      ns.name,
+      (...args) => {
+        calls += 1;
+        if (calls === 1) throw new Error("first attempt failed");
+        return diagnose(...args);
+      },
+      managers,
+    );
     await createRun(ns.name, "retried");
-    const run = await eventually(async () => {
-      const r = await readRun(ns.name, "retried");
-      return r.status?.phase === "Completed" && r;
-    }, 30_000);
+    const run = await completed(ns.name, "retried");
     expect(calls).toBe(2);
     expect(run.status?.attempts).toBe(2);
   });
@@ -133,13 +141,8 @@ describe("DiagnosisRun attempts and the Running write", () => {
     expect((await readRun(ns.name, "orphan")).status?.phase).toBeUndefined();
 
     const phases = await watchPhases(ns.name);
-    const second = manager(ns.name, diagnose);
-    managers.push(second);
-    void second.run();
-    const run = await eventually(async () => {
-      const r = await readRun(ns.name, "orphan");
-      return r.status?.phase === "Completed" && r;
-    }, 30_000);
+    await running(ns.name, diagnose, managers);
+    const run = await completed(ns.name, "orphan");
     expect(firstCalls).toBe(1);
     expect(run.status?.attempts).toBe(1);
     await eventually(async () => (phases.seen.get("orphan") ?? []).includes("Completed"));

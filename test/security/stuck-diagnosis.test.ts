@@ -6,21 +6,15 @@ import type { CoreV1Event } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect } from "vitest";
 import { addDiagnosisRunController } from "../../controllers/diagnosisrun/controller.ts";
 import { MAX_DIAGNOSIS_ATTEMPTS } from "../../controllers/diagnosisrun/failure.ts";
-import type { DiagnosisRun } from "../../crds/index.ts";
 import { Manager } from "../../runtime/index.ts";
 import { controlPlane, installCrds, itOnCluster, useNamespace } from "../support/cluster.ts";
 import { eventually, startOperator, type OperatorProcess } from "../support/operator-process.ts";
-import { createTask, readTask, sampleTask } from "../support/tasks.ts";
+import { createTask, readRun as readRunOf, readTask, sampleTask } from "../support/tasks.ts";
 
 const cluster = controlPlane();
 const it = itOnCluster(cluster);
 
-const readRun = async (namespace: string, name: string) =>
-  (await cluster!.objects.read({
-    apiVersion: "aisre.io/v1alpha1",
-    kind: "DiagnosisRun",
-    metadata: { name, namespace },
-  })) as DiagnosisRun;
+const readRun = (namespace: string, name: string) => readRunOf(cluster!, namespace, name);
 
 const warnings = async (namespace: string, name: string): Promise<CoreV1Event[]> =>
   (await cluster!.core.listNamespacedEvent({ namespace })).items.filter(

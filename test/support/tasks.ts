@@ -1,4 +1,4 @@
-import type { SreTask } from "../../crds/index.ts";
+import type { DiagnosisRun, SreTask } from "../../crds/index.ts";
 import type { TestCluster } from "./cluster.ts";
 import { kwokDeployment } from "./workloads.ts";
 
@@ -35,6 +35,15 @@ export async function readTask(cluster: TestCluster, namespace: string, name: st
     kind: "SreTask",
     metadata: { name, namespace },
   })) as SreTask;
+}
+
+/** Reads a DiagnosisRun (with status) through the API server. */
+export async function readRun(cluster: TestCluster, namespace: string, name: string): Promise<DiagnosisRun> {
+  return (await cluster.objects.read({
+    apiVersion: "aisre.io/v1alpha1",
+    kind: "DiagnosisRun",
+    metadata: { name, namespace },
+  })) as DiagnosisRun;
 }
 
 /** True when the SreTask's Accepted condition is True for its current generation. */
