@@ -84,6 +84,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
     metricsPort: cfg.metricsPort,
     healthPort: cfg.healthPort,
     leaderElection: cfg.leaderElect ? { namespace: cfg.namespace, name: cfg.leaseName } : false,
+    memoryRelease: cfg.memoryReleaseIdleSeconds > 0 && { idleMs: cfg.memoryReleaseIdleSeconds * 1000 },
   });
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
   // Opened first: the DiagnosisRun controller recalls similar incidents from it.

@@ -1,7 +1,8 @@
 // Scale benchmark of issue 16 on a control plane of its own (docs/scaling.md):
 //   1. 100 kwok nodes, 20 namespaces, 51 Deployments each (one crash-looping: ~2 % of pods),
 //      scaled to 1k / 5k / 10k pods; at each step the operator starts, settles, and its RSS,
-//      peak RSS (VmHWM) and heap (its /metrics) are read;
+//      peak RSS (VmHWM) and heap (its /metrics) are read (RSS after its idle-memory release, when it
+//      makes one within 20 s: runtime/memory-release.ts; the peak rows are the peaks before it);
 //   2. raw ConfigMap creates, then 500 and (topped up to) 2,000 Diagnose SreTasks: diagnosed/s
 //      against the raw creates of the same run, DiagnosisRun duration p50/p99/max, reconcile errors;
 //   3. a restart with 2,000 finished tasks: a new task's time to Accepted and to Diagnosed;
@@ -96,6 +97,7 @@ async function idleMemory(v: Variant, label: string): Promise<MemorySample & { s
   try {
     const startMs = await op.waitForWorkers();
     await op.settle(10_000);
+    await op.waitForRelease(0);
     return { ...(await op.memory()), startMs };
   } finally {
     await op.stop();
@@ -170,9 +172,11 @@ async function taskLoad(cluster: BenchCluster, layout: Layout, v: Variant, limit
     let offset = 0;
     for (const total of opts.tasks.filter((t) => t <= limit)) {
       const batch = `${v.name}-t${total}`;
+      const releases = await op.memoryReleases();
       const r = await taskBatch(cluster, layout, batch, total - offset, offset);
       offset = total;
       await op.settle(2_000);
+      await op.waitForRelease(releases);
       const durations = await cluster.runDurations(batch);
       const errors = Object.values(await op.reconcileErrors()).reduce((a, b) => a + b, 0);
       const mem = await op.memory();
@@ -279,6 +283,7 @@ async function main(): Promise<void> {
     );
     try {
       await op.settle(5_000);
+      await op.waitForRelease(0);
       return { ...result, mem: await op.memory() };
     } finally {
       await op.stop();

@@ -162,6 +162,11 @@ export class Controller<T extends KubernetesObject = KubernetesObject> {
     return this.queue?.len() ?? 0;
   }
 
+  /** True when no key waits and no reconcile is in progress. */
+  idle(): boolean {
+    return this.queueLength() === 0 && this.active === 0;
+  }
+
   /** Subscribes to the informers, waits for their caches, then starts the workers. */
   async start(): Promise<void> {
     if (this.running) return;

@@ -46,4 +46,9 @@ export interface ManagerOptions {
   /** Builds list/watch calls per kind (tests inject fakes). Default kubeListWatcher. */
   listWatcherFactory?: (rt: ResourceType, opts: KubeListWatchOptions) => ListWatcher<KubernetesObject>;
   clock?: Clock;
+  /**
+   * Give V8's pooled heap pages back once every controller has been idle this long after the RSS
+   * grew (runtime/memory-release.ts; needs --expose-gc). Off by default.
+   */
+  memoryRelease?: { idleMs: number } | false;
 }

@@ -7,6 +7,7 @@ import { raceTimeout, systemClock, type Clock } from "./clock.ts";
 import { Controller, type ControllerOptions } from "./controller.ts";
 import { EventRecorder, coreEventClient } from "./events.ts";
 import { Informer } from "./informer.ts";
+import { MemoryRelease } from "./memory-release.ts";
 import { compactMetadata } from "./transform.ts";
 import { StringInterner } from "./intern.ts";
 import { StructureSharer } from "./share.ts";
@@ -43,6 +44,7 @@ export class Manager {
   /** Informers started only once the others have listed (deferStart). */
   private readonly deferred = new Set<Informer<KubernetesObject>>();
   private readonly servers: RunningServer[] = [];
+  private readonly memoryRelease: MemoryRelease | undefined;
   private kc: KubeConfig | undefined;
   private lazyClient: KubeClient | undefined;
   private lazyRecorder: EventRecorder | undefined;
@@ -63,6 +65,15 @@ export class Manager {
     this.metrics = opts.metrics ?? createRuntimeMetrics();
     this.kc = opts.kubeConfig;
     this.done = new Promise((resolve) => (this.finish = resolve));
+    if (opts.memoryRelease)
+      this.memoryRelease = new MemoryRelease({
+        // Not during a start: the first lists are the busiest time, whatever the queues say.
+        idle: () => this.isReady() && this.controllers.every((c) => c.idle()),
+        idleMs: opts.memoryRelease.idleMs,
+        onReleased: (bytes, seconds) => this.metrics.memoryReleased(bytes, seconds),
+        clock: this.clock,
+        logger: this.logger,
+      });
   }
 
   /** The kubeconfig, loaded from the default places on first use; its requests share connections. */
@@ -170,6 +181,7 @@ export class Manager {
     for (const informer of this.informers.values()) if (!this.deferred.has(informer)) informer.start();
     for (const c of this.controllers) for (const i of c.informers()) i.start();
     void this.startDeferred();
+    this.memoryRelease?.start();
     const le = this.opts.leaderElection;
     if (!le) return this.becomeLeader("");
     this.elector = new LeaderElector({
@@ -215,6 +227,7 @@ export class Manager {
     if (this.state !== "running") return void (this.state = "stopped");
     this.state = "stopping";
     this.logger.info("Stopping manager");
+    this.memoryRelease?.stop();
     const drainMs = this.opts.drainTimeoutMs ?? 20_000;
     const drained = await Promise.all(this.controllers.map((c) => c.stop(drainMs)));
     // Release only after the workers stopped, so the next leader never overlaps with them.

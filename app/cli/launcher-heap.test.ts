@@ -15,7 +15,7 @@ const probe = path.join(tmpdir(), `aisre-heap-probe-${process.pid}.mjs`);
 writeFileSync(
   probe,
   `const again = !!process.env.AISRE_PROBE_SEEN;
-const report = () => { console.log(JSON.stringify({ pid: process.pid, again, flags: process.execArgv.filter((a) => /^--(max-semi|heap-growing)/.test(a)), arenas: process.env.MALLOC_ARENA_MAX ?? null, mmap: process.env.MALLOC_MMAP_THRESHOLD_ ?? null, trim: process.env.MALLOC_TRIM_THRESHOLD_ ?? null })); process.exit(0); };
+const report = () => { console.log(JSON.stringify({ pid: process.pid, again, flags: process.execArgv.filter((a) => /^--(max-semi|heap-growing|expose-gc)/.test(a)), arenas: process.env.MALLOC_ARENA_MAX ?? null, mmap: process.env.MALLOC_MMAP_THRESHOLD_ ?? null, trim: process.env.MALLOC_TRIM_THRESHOLD_ ?? null })); process.exit(0); };
 if (again) report();
 process.env.AISRE_PROBE_SEEN = "1";
 setImmediate(report);
@@ -46,9 +46,9 @@ function launch(
 }
 
 describe("aisre launcher heap flags", { timeout: 60_000 }, () => {
-  const ours = ["--max-semi-space-size=16", "--heap-growing-percent=30"];
+  const ours = ["--max-semi-space-size=16", "--heap-growing-percent=30", "--expose-gc"];
 
-  it("re-executes the operator in place with 16 MiB semi-spaces, 30 % heap growth, two malloc arenas and a fixed mmap threshold", () => {
+  it("re-executes the operator in place with 16 MiB semi-spaces, 30 % heap growth, gc() exposed, two malloc arenas and a fixed mmap threshold", () => {
     const out = launch(["operator"]);
     expect(out).toMatchObject({
       again: true,
@@ -63,13 +63,13 @@ describe("aisre launcher heap flags", { timeout: 60_000 }, () => {
   it("keeps what the user gave (command line, NODE_OPTIONS, environment), and leaves other commands alone", () => {
     expect(launch(["operator"], ["--max-semi-space-size=8"])).toMatchObject({
       again: true,
-      flags: ["--heap-growing-percent=30", "--max-semi-space-size=8"],
+      flags: ["--heap-growing-percent=30", "--expose-gc", "--max-semi-space-size=8"],
     });
-    expect(launch(["operator"], [], "--max-semi-space-size=8")).toMatchObject({
+    expect(launch(["operator"], [], "--max-semi-space-size=8 --expose-gc")).toMatchObject({
       again: true,
       flags: ["--heap-growing-percent=30"],
     });
-    const all = ["--max-semi-space-size=8", "--heap-growing-percent=100"];
+    const all = ["--max-semi-space-size=8", "--heap-growing-percent=100", "--expose-gc"];
     const malloc = { MALLOC_ARENA_MAX: "4", MALLOC_MMAP_THRESHOLD_: "65536", MALLOC_TRIM_THRESHOLD_: "0" };
     expect(launch(["operator"], all, "", malloc)).toMatchObject({
       again: false,

@@ -12,6 +12,7 @@ describe("operatorConfigFromEnv", () => {
       leaseName: "aisre-operator",
       maxConcurrentReconciles: 4,
       incidentStore: true,
+      memoryReleaseIdleSeconds: 5,
       eventBounds: { maxAgeMinutes: 60, perObject: 50, perNamespace: 2000 },
     });
   });
@@ -25,15 +26,20 @@ describe("operatorConfigFromEnv", () => {
       AISRE_LEADER_ELECT: "false",
       AISRE_LEASE_NAME: "x",
       AISRE_MAX_CONCURRENT_RECONCILES: "2",
+      AISRE_MEMORY_RELEASE_IDLE_SECONDS: "0",
     });
     expect(cfg).toMatchObject({ namespace: "ops", watchNamespace: "shop", metricsPort: 0, healthPort: null });
     expect(cfg).toMatchObject({ leaderElect: false, leaseName: "x", maxConcurrentReconciles: 2 });
+    expect(cfg.memoryReleaseIdleSeconds).toBe(0);
   });
 
   it("names the variable that is wrong", () => {
     expect(() => operatorConfigFromEnv({ AISRE_METRICS_PORT: "http" })).toThrow(/AISRE_METRICS_PORT=http/);
     expect(() => operatorConfigFromEnv({ AISRE_LEADER_ELECT: "maybe" })).toThrow(ConfigError);
     expect(() => operatorConfigFromEnv({ AISRE_MAX_CONCURRENT_RECONCILES: "0" })).toThrow(/positive/);
+    expect(() => operatorConfigFromEnv({ AISRE_MEMORY_RELEASE_IDLE_SECONDS: "5s" })).toThrow(
+      /AISRE_MEMORY_RELEASE_IDLE_SECONDS=5s/,
+    );
     expect(() => operatorConfigFromEnv({ AISRE_EVENT_CACHE: "perObject=x" })).toThrow(
       /AISRE_EVENT_CACHE: perObject=x/,
     );

@@ -13,6 +13,8 @@ export interface OperatorConfig {
   maxConcurrentReconciles: number;
   /** Project CRs into the incident store (DATABASE_URL, else embedded PGlite under AISRE_DATA_DIR). */
   incidentStore: boolean;
+  /** Idle seconds after which V8's pooled heap pages are given back (AISRE_MEMORY_RELEASE_IDLE_SECONDS; 0 = never). */
+  memoryReleaseIdleSeconds: number;
   /** Limits of the diagnosis Event cache (AISRE_EVENT_CACHE, e.g. "maxAgeMinutes=60,perObject=50,perNamespace=2000"). */
   eventBounds: EventBounds;
 }
@@ -37,6 +39,15 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number): nu
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1)
     throw new ConfigError(`${name}=${raw} is not a positive integer`);
+  return value;
+}
+
+function nonNegativeInt(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new ConfigError(`${name}=${raw} is not a whole number of seconds (0 = off)`);
   return value;
 }
 
@@ -67,6 +78,7 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ope
     leaseName: env.AISRE_LEASE_NAME || "aisre-operator",
     maxConcurrentReconciles: positiveInt(env, "AISRE_MAX_CONCURRENT_RECONCILES", 4),
     incidentStore: bool(env, "AISRE_INCIDENT_STORE", true),
+    memoryReleaseIdleSeconds: nonNegativeInt(env, "AISRE_MEMORY_RELEASE_IDLE_SECONDS", 5),
     eventBounds: eventBounds(env),
   };
 }

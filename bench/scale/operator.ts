@@ -126,6 +126,28 @@ export class OperatorRun {
     }
   }
 
+  /** Idle-memory releases so far (aisre_memory_releases_total); undefined for a checkout without them. */
+  async memoryReleases(): Promise<number | undefined> {
+    const text = await this.metrics();
+    return /^aisre_memory_releases_total /m.test(text)
+      ? metricSum(text, "aisre_memory_releases_total")
+      : undefined;
+  }
+
+  /**
+   * Waits (at most timeoutMs) for an idle-memory release after `since` releases, so the memory read
+   * next is the settled one (runtime/memory-release.ts); returns at once for a checkout without it.
+   * None comes when the RSS grew less than the release's threshold or the last one was under a minute ago.
+   */
+  async waitForRelease(since: number | undefined, timeoutMs = 20_000): Promise<void> {
+    const start = performance.now();
+    while (performance.now() - start < timeoutMs) {
+      const now = await this.memoryReleases();
+      if (since === undefined || now === undefined || now > since) return;
+      await sleep(500);
+    }
+  }
+
   /** RSS and peak from /proc, heap from the operator's own metrics. */
   async memory(): Promise<MemorySample> {
     const status = readFileSync(`/proc/${this.proc.pid}/status`, "utf8");

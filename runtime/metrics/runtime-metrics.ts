@@ -21,6 +21,8 @@ export interface RuntimeMetrics {
   workqueue(name: string): WorkQueueMetrics;
   /** Sets leader_election_master_status for one lease. */
   leaderStatus(name: string, leading: boolean): void;
+  /** Counts one idle-memory release (runtime/memory-release.ts): the RSS it gave back and its pause. */
+  memoryReleased(bytes: number, seconds: number): void;
 }
 
 /** Options of createRuntimeMetrics. */
@@ -114,6 +116,22 @@ export function createRuntimeMetrics(opts: RuntimeMetricsOptions = {}): RuntimeM
     registers,
   });
 
+  const releases = new Counter({
+    name: "aisre_memory_releases_total",
+    help: "Idle-memory releases: last-resort GCs that gave V8's pooled heap pages back",
+    registers,
+  });
+  const releasedBytes = new Counter({
+    name: "aisre_memory_released_bytes_total",
+    help: "RSS given back by idle-memory releases",
+    registers,
+  });
+  const releasePause = new Counter({
+    name: "aisre_memory_release_pause_seconds_total",
+    help: "Event-loop time spent in idle-memory releases",
+    registers,
+  });
+
   return {
     registry,
     controller(controller) {
@@ -149,5 +167,10 @@ export function createRuntimeMetrics(opts: RuntimeMetricsOptions = {}): RuntimeM
       };
     },
     leaderStatus: (name, leading) => leader.set({ name }, leading ? 1 : 0),
+    memoryReleased: (bytes, seconds) => {
+      releases.inc();
+      releasedBytes.inc(bytes);
+      releasePause.inc(seconds);
+    },
   };
 }

@@ -18,6 +18,7 @@ Environment:
   AISRE_LEADER_ELECT                true/false (default true; Lease AISRE_LEASE_NAME, default aisre-operator)
   AISRE_MAX_CONCURRENT_RECONCILES   workers per controller (default 4)
   AISRE_INCIDENT_STORE              project tasks into the incident store (default true)
+  AISRE_MEMORY_RELEASE_IDLE_SECONDS give freed heap back after this many idle seconds (default 5, 0 = never)
   DATABASE_URL                      PostgreSQL for the incident store (default: embedded PGlite)
   AISRE_DATA_DIR                    PGlite data directory when DATABASE_URL is unset (default ./.aisre/pgdata)
   AISRE_LOG_LEVEL                   pino level (default info); JSON logs on stderr`,
