@@ -22,7 +22,7 @@ import { planHistory } from "../controllers/suggestions/plan-history.ts";
 import { addNotificationController } from "../controllers/notification/controller.ts";
 import { addSreTaskController } from "../controllers/sretask/controller.ts";
 import type { Database } from "../store/index.ts";
-import { redactDatabaseUrl, storeOptionsFromEnv } from "../store/index.ts";
+import { redactDatabaseUrl, type StoreOptions } from "../store/index.ts";
 import { openStoreLazily } from "../store/database.ts";
 import { NotificationRouter, kubeSecretReader } from "../notify/index.ts";
 import type { NotificationChannel } from "../notify/index.ts";
@@ -40,8 +40,7 @@ import { Manager } from "../runtime/index.ts";
  * Opens the incident store: PostgreSQL at once (running migrations), embedded PGlite at its
  * first write (docs/scaling.md); the URL's password never reaches a log.
  */
-async function openIncidentStore(logger: Logger): Promise<Database> {
-  const options = storeOptionsFromEnv();
+async function openIncidentStore(options: StoreOptions, logger: Logger): Promise<Database> {
   const where = options.databaseUrl ? redactDatabaseUrl(options.databaseUrl) : `PGlite at ${options.dataDir}`;
   const db = await openStoreLazily({ ...options, logger });
   logger.info({ store: where, lazy: !options.databaseUrl }, "Configured incident store");
@@ -88,7 +87,7 @@ export async function runOperator(cfg: OperatorConfig, logger: Logger): Promise<
   });
   const opts = { maxConcurrentReconciles: cfg.maxConcurrentReconciles, namespace: cfg.watchNamespace };
   // Opened first: the DiagnosisRun controller recalls similar incidents from it.
-  const db = cfg.incidentStore ? await openIncidentStore(logger) : undefined;
+  const db = cfg.incidentStore ? await openIncidentStore(cfg.store, logger) : undefined;
   addSreTaskController(mgr, { ...opts, operatorNamespace: cfg.namespace });
   addDiagnosisRunController(mgr, {
     ...opts,

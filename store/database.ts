@@ -43,13 +43,21 @@ export function redactDatabaseUrl(url: string): string {
 /** The PGlite data dir used when neither DATABASE_URL nor AISRE_DATA_DIR is set. */
 export const DEFAULT_DATA_DIR = "./.aisre/pgdata";
 
-/** Store options from the environment: DATABASE_URL, AISRE_DB_PREPARED_STATEMENTS, AISRE_DATA_DIR. */
+/** Store options from the environment: DATABASE_URL, AISRE_DB_PREPARED_STATEMENTS, AISRE_DATA_DIR; throws naming a bad value. */
 export function storeOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): StoreOptions {
   const databaseUrl = env.DATABASE_URL?.trim();
-  const prepared = env.AISRE_DB_PREPARED_STATEMENTS?.trim().toLowerCase();
-  if (databaseUrl)
-    return { databaseUrl, preparedStatements: !["false", "off", "0", "no"].includes(prepared ?? "") };
+  if (databaseUrl) return { databaseUrl, preparedStatements: preparedStatements(env) };
   return { dataDir: env.AISRE_DATA_DIR?.trim() || DEFAULT_DATA_DIR };
+}
+
+/** AISRE_DB_PREPARED_STATEMENTS: on unless set off; a value that is neither is refused, not taken as on. */
+function preparedStatements(env: NodeJS.ProcessEnv): boolean {
+  const raw = env.AISRE_DB_PREPARED_STATEMENTS?.trim().toLowerCase();
+  if (raw === undefined || raw === "" || ["true", "on", "1", "yes"].includes(raw)) return true;
+  if (["false", "off", "0", "no"].includes(raw)) return false;
+  throw new Error(
+    `AISRE_DB_PREPARED_STATEMENTS=${env.AISRE_DB_PREPARED_STATEMENTS} is not a boolean (true/false)`,
+  );
 }
 
 /** Opens PostgreSQL when a URL is given, else embedded PGlite, and applies migrations. */

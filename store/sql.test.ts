@@ -55,15 +55,20 @@ describe("store options", () => {
     expect(storeOptionsFromEnv({})).toEqual({ dataDir: DEFAULT_DATA_DIR });
   });
 
-  it("turn prepared statements off only when AISRE_DB_PREPARED_STATEMENTS says so (old PgBouncer)", () => {
+  it("turn prepared statements off only when AISRE_DB_PREPARED_STATEMENTS says so (old PgBouncer), and refuse a value that is neither", () => {
     const url = "postgres://u@db/aisre";
     for (const off of ["false", "OFF", "0", "no"])
       expect(
         storeOptionsFromEnv({ DATABASE_URL: url, AISRE_DB_PREPARED_STATEMENTS: off }).preparedStatements,
       ).toBe(false);
-    expect(
-      storeOptionsFromEnv({ DATABASE_URL: url, AISRE_DB_PREPARED_STATEMENTS: "on" }).preparedStatements,
-    ).toBe(true);
+    for (const on of ["on", "TRUE", "1", "yes", ""])
+      expect(
+        storeOptionsFromEnv({ DATABASE_URL: url, AISRE_DB_PREPARED_STATEMENTS: on }).preparedStatements,
+      ).toBe(true);
+    // A typo is refused, naming the variable, rather than read as on.
+    expect(() => storeOptionsFromEnv({ DATABASE_URL: url, AISRE_DB_PREPARED_STATEMENTS: "flase" })).toThrow(
+      /AISRE_DB_PREPARED_STATEMENTS=flase is not a boolean/,
+    );
   });
 
   it("refuse one statement name for two texts, and accept a name declared again with its text", () => {

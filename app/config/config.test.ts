@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_DATA_DIR } from "../../store/index.ts";
 import { ConfigError, operatorConfigFromEnv } from "./config.ts";
 
 describe("operatorConfigFromEnv", () => {
@@ -13,6 +14,7 @@ describe("operatorConfigFromEnv", () => {
       maxConcurrentReconciles: 4,
       incidentStore: true,
       memoryReleaseIdleSeconds: 5,
+      store: { dataDir: DEFAULT_DATA_DIR },
       eventBounds: { maxAgeMinutes: 60, perObject: 50, perNamespace: 2000 },
     });
   });
@@ -37,6 +39,9 @@ describe("operatorConfigFromEnv", () => {
     expect(() => operatorConfigFromEnv({ AISRE_METRICS_PORT: "http" })).toThrow(/AISRE_METRICS_PORT=http/);
     expect(() => operatorConfigFromEnv({ AISRE_LEADER_ELECT: "maybe" })).toThrow(ConfigError);
     expect(() => operatorConfigFromEnv({ AISRE_MAX_CONCURRENT_RECONCILES: "0" })).toThrow(/positive/);
+    expect(() =>
+      operatorConfigFromEnv({ DATABASE_URL: "postgres://db/aisre", AISRE_DB_PREPARED_STATEMENTS: "of" }),
+    ).toThrow(ConfigError);
     expect(() => operatorConfigFromEnv({ AISRE_MEMORY_RELEASE_IDLE_SECONDS: "5s" })).toThrow(
       /AISRE_MEMORY_RELEASE_IDLE_SECONDS=5s/,
     );

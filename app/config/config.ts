@@ -1,4 +1,5 @@
 import { parseEventBounds, type EventBounds } from "../../controllers/diagnosisrun/event-bounds.ts";
+import { storeOptionsFromEnv, type StoreOptions } from "../../store/index.ts";
 
 /** The operator's settings, from environment variables (documented in the README). */
 export interface OperatorConfig {
@@ -13,6 +14,8 @@ export interface OperatorConfig {
   maxConcurrentReconciles: number;
   /** Project CRs into the incident store (DATABASE_URL, else embedded PGlite under AISRE_DATA_DIR). */
   incidentStore: boolean;
+  /** Where the incident store is (DATABASE_URL, AISRE_DB_PREPARED_STATEMENTS, AISRE_DATA_DIR). */
+  store: StoreOptions;
   /** Idle seconds after which V8's pooled heap pages are given back (AISRE_MEMORY_RELEASE_IDLE_SECONDS; 0 = never). */
   memoryReleaseIdleSeconds: number;
   /** Limits of the diagnosis Event cache (AISRE_EVENT_CACHE, e.g. "maxAgeMinutes=60,perObject=50,perNamespace=2000"). */
@@ -59,6 +62,14 @@ function bool(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean 
   throw new ConfigError(`${name}=${env[name]} is not a boolean (true/false)`);
 }
 
+function store(env: NodeJS.ProcessEnv): StoreOptions {
+  try {
+    return storeOptionsFromEnv(env);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+}
+
 function eventBounds(env: NodeJS.ProcessEnv): EventBounds {
   try {
     return parseEventBounds(env.AISRE_EVENT_CACHE);
@@ -78,6 +89,7 @@ export function operatorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Ope
     leaseName: env.AISRE_LEASE_NAME || "aisre-operator",
     maxConcurrentReconciles: positiveInt(env, "AISRE_MAX_CONCURRENT_RECONCILES", 4),
     incidentStore: bool(env, "AISRE_INCIDENT_STORE", true),
+    store: store(env),
     memoryReleaseIdleSeconds: nonNegativeInt(env, "AISRE_MEMORY_RELEASE_IDLE_SECONDS", 5),
     eventBounds: eventBounds(env),
   };
