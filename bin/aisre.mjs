@@ -16,8 +16,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // V8 sizes its young generation from the machine's memory, not from the work: 2 x 64 MiB of
 // semi-spaces on a 24 GiB host. For the operator that is short-lived garbage held in RSS, so
-// `aisre operator` runs with semi-spaces of 16 MiB on any host (bench/scale/probe.ts, 200 tasks
-// at 1k pods: peak RSS 318 MiB instead of 439, same tasks/s), and lets its old generation grow
+// `aisre operator` runs with semi-spaces of 8 MiB on any host (16 MiB, bench/scale/probe.ts, 200
+// tasks at 1k pods: peak RSS 318 MiB instead of 439, same tasks/s; 8 instead of 16, two bench runs
+// at 10k pods + 2k tasks: burst peak 284, 278 MiB instead of 301, 300, same tasks/s, a restart's
+// first diagnosis 0.4-0.7 s later: docs/scaling.md, step 9), and lets its old generation grow
 // by 30 % of what survived a full GC (V8 otherwise grows it up to 4x while allocation is fast:
 // 300 tasks at 10k pods left 395 MiB of heap for 156 MiB live; with 50 %, 265 MiB). V8 keeps the
 // pages of its largest heap mapped after a GC frees them, so RSS follows the peak heap: 30 %
@@ -33,7 +35,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 // V8 gives the pages it freed back to the system only on a memory-reducing GC, which an operator
 // that always receives watch events never gets; --expose-gc lets it run one once idle
 // (runtime/memory-release.ts, AISRE_MEMORY_RELEASE_IDLE_SECONDS).
-const HEAP_FLAGS = ["--max-semi-space-size=16", "--heap-growing-percent=30", "--expose-gc"];
+const HEAP_FLAGS = ["--max-semi-space-size=8", "--heap-growing-percent=30", "--expose-gc"];
 const given = (flag) =>
   process.execArgv.some((a) => a.startsWith(flag)) || (process.env.NODE_OPTIONS ?? "").includes(flag);
 const heapFlags = (args) => (args[0] === "operator" ? HEAP_FLAGS.filter((f) => !given(f.split("=")[0])) : []);

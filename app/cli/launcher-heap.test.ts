@@ -46,9 +46,9 @@ function launch(
 }
 
 describe("aisre launcher heap flags", { timeout: 60_000 }, () => {
-  const ours = ["--max-semi-space-size=16", "--heap-growing-percent=30", "--expose-gc"];
+  const ours = ["--max-semi-space-size=8", "--heap-growing-percent=30", "--expose-gc"];
 
-  it("re-executes the operator in place with 16 MiB semi-spaces, 30 % heap growth, gc() exposed, two malloc arenas and a fixed mmap threshold", () => {
+  it("re-executes the operator in place with 8 MiB semi-spaces, 30 % heap growth, gc() exposed, two malloc arenas and a fixed mmap threshold", () => {
     const out = launch(["operator"]);
     expect(out).toMatchObject({
       again: true,
@@ -61,15 +61,15 @@ describe("aisre launcher heap flags", { timeout: 60_000 }, () => {
   });
 
   it("keeps what the user gave (command line, NODE_OPTIONS, environment), and leaves other commands alone", () => {
-    expect(launch(["operator"], ["--max-semi-space-size=8"])).toMatchObject({
+    expect(launch(["operator"], ["--max-semi-space-size=4"])).toMatchObject({
       again: true,
-      flags: ["--heap-growing-percent=30", "--expose-gc", "--max-semi-space-size=8"],
+      flags: ["--heap-growing-percent=30", "--expose-gc", "--max-semi-space-size=4"],
     });
-    expect(launch(["operator"], [], "--max-semi-space-size=8 --expose-gc")).toMatchObject({
+    expect(launch(["operator"], [], "--max-semi-space-size=4 --expose-gc")).toMatchObject({
       again: true,
       flags: ["--heap-growing-percent=30"],
     });
-    const all = ["--max-semi-space-size=8", "--heap-growing-percent=100", "--expose-gc"];
+    const all = ["--max-semi-space-size=4", "--heap-growing-percent=100", "--expose-gc"];
     const malloc = { MALLOC_ARENA_MAX: "4", MALLOC_MMAP_THRESHOLD_: "65536", MALLOC_TRIM_THRESHOLD_: "0" };
     expect(launch(["operator"], all, "", malloc)).toMatchObject({
       again: false,
